@@ -1,0 +1,15 @@
+"""``edition check``: load and transform the book, then lint it.  Writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .diagnostics import Reporter
+from .pipeline import load_book
+
+
+def check(root: Path, reporter: Reporter) -> None:
+    book = load_book(root, reporter)
+    from .lint import lint
+
+    lint(book, reporter)

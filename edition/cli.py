@@ -1,0 +1,94 @@
+"""Command line: ``edition build [epub|pdf|all]``, ``edition check``.  No logic here.
+
+Exit status: 0 ok, 1 problems in the book, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from . import __version__
+from .diagnostics import BookError, Diagnostic, Reporter
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="edition", description="Build an edited book (EPUB 3 and print PDF) "
+                                "from Markdown chapters.")
+    p.add_argument("--version", action="version", version=f"edition {__version__}")
+    p.add_argument("-C", "--project", type=Path, default=Path("."), metavar="DIR",
+                   help="the book project (default: the current directory)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", help="build the editions into build/")
+    b.add_argument("target", nargs="?", default="all", choices=["epub", "pdf", "all"])
+    b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument("--page-size", choices=["A5", "A4", "Letter"], help="override book.yaml's page_size")
+    b.add_argument("-o", "--output", type=Path, metavar="DIR", help="output folder (default: build/)")
+
+    c = sub.add_parser("check", help="lint the book; no output is written")
+    c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    return p
+
+
+def _print_diags(diags: list[Diagnostic]) -> None:
+    for d in sorted(diags, key=lambda d: (d.file, d.line or 0, d.code, d.message)):
+        print(d.format(), file=sys.stderr)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
+    if not enabled:
+        yield lambda s: None
+        return
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    with console.status("building…") as status:
+        yield lambda s: status.update(s)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: 2 on usage errors, 0 for --help
+        return int(exc.code or 0)
+    root: Path = args.project
+    reporter = Reporter(strict=getattr(args, "strict", False))
+    try:
+        if args.command == "check":
+            from .check import check
+
+            check(root, reporter)
+            _print_diags(reporter.items)
+            n_err, n_warn = len(reporter.errors), len(reporter.warnings)
+            print(f"{n_err} error(s), {n_warn} warning(s)", file=sys.stderr)
+            return 1 if reporter.failed() else 0
+        if args.command == "build":
+            from .pipeline import build
+
+            targets = ["epub", "pdf"] if args.target == "all" else [args.target]
+            with _progress(sys.stderr.isatty()) as say:
+                result = build(root, targets, reporter, out_dir=args.output,
+                               page_size=args.page_size, progress=say)
+            _print_diags(reporter.items)
+            for path in result.outputs:
+                print(f"wrote {path}")
+            return 0
+    except BookError as exc:
+        _print_diags(reporter.items + [d for d in exc.diagnostics if d not in reporter.items])
+        print("build failed: nothing was written" if args.command == "build" else "check failed",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted: previous outputs are untouched", file=sys.stderr)
+        return 130
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

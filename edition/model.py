@@ -1,0 +1,122 @@
+"""The book as data: dataclasses only, no I/O.
+
+Everything carries its origin (file and line) so that any later stage can
+point a diagnostic at the place in the user's files that caused it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+NoteKind = Literal["author", "translator", "editor"]
+Role = Literal["front", "body", "back"]
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+
+@dataclass
+class BookMeta:
+    title: str
+    slug: str
+    language: str = "en"
+    subtitle: str | None = None
+    short_title: str | None = None
+    editor: str | None = None
+    publisher: str | None = None
+    description: str | None = None
+    subjects: list[str] = field(default_factory=list)
+    rights: str | None = None
+    identifier: str | None = None
+    page_size: str = "A5"
+    chapters: list[str] = field(default_factory=list)
+    silence: list[str] = field(default_factory=list)
+    location: Location = field(default_factory=lambda: Location("book.yaml"))
+
+
+@dataclass
+class ChapterMeta:
+    title: str
+    subtitle: str | None = None
+    short_title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    original_publication: str | None = None
+    source: str | None = None
+    translator: str | None = None
+    rights: str | None = None
+    role: Role = "body"
+    kind: Literal["document", "editorial"] = "document"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Note:
+    label: str  # the label in the Markdown source ([^label])
+    number: int  # number in the chapter, in order of first call
+    kind: NoteKind
+    tokens: list[Token]
+    location: Location
+    anchor: str = ""  # id of the note element
+    call_anchor: str = ""  # id of the (first) call
+
+
+@dataclass
+class Chapter:
+    slug: str
+    path: Path
+    meta: ChapterMeta
+    tokens: list[Token]
+    location: Location
+    body_line: int = 1  # file line on which the Markdown body starts
+    notes: list[Note] = field(default_factory=list)
+    number: int = 0
+
+    @property
+    def anchor(self) -> str:
+        return f"ch-{self.slug}"
+
+    def line_of(self, token_map: list[int] | None) -> int | None:
+        if not token_map:
+            return None
+        return self.body_line + token_map[0]
+
+
+@dataclass
+class GlossaryEntry:
+    id: str
+    headword: str
+    category: str
+    forms: list[str]
+    definition: str
+    see: list[str] = field(default_factory=list)
+    source: str = "editor"
+    location: Location = field(default_factory=lambda: Location("glossary.yaml"))
+    occurrences: list[tuple[str, str]] = field(default_factory=list)  # (chapter slug, anchor id)
+
+
+@dataclass
+class Book:
+    root: Path
+    meta: BookMeta
+    chapters: list[Chapter]
+    glossary: list[GlossaryEntry] = field(default_factory=list)
+    version: str = "unversioned"
+    source_date_epoch: int = 0
+
+    def chapter(self, slug: str) -> Chapter:
+        for ch in self.chapters:
+            if ch.slug == slug:
+                return ch
+        raise KeyError(slug)

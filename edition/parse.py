@@ -1,0 +1,72 @@
+"""The one configured Markdown parser, and chapters read into the model.
+
+Chapter syntax (documented in the README):
+
+* CommonMark, with footnotes ``[^label]`` / ``[^label]: text``.  The label
+  says whose note it is: ``ed-…`` the editor's, ``tr-…`` the translator's,
+  anything else the author's.
+* Attribute spans ``[phrase]{gl=thermidor}`` link a phrase to a glossary entry;
+  ``[phrase]{.nogl}`` keeps the automatic linker away from it.
+* Containers ``::: letter`` / ``::: extract`` / ``::: verse`` ... ``:::`` set
+  off a letter, a quoted extract or verse.
+* Smart quotes are *not* applied by the parser: chapters already carry the
+  curled quotes the importer set (markdown-it's typographer curls several of
+  them wrongly, e.g. S.R.'s, 'tis).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .model import Chapter, ChapterMeta, Location
+
+CONTAINERS = ("letter", "extract", "verse", "headnote", "epigraph")
+
+
+@lru_cache(maxsize=1)
+def markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"xhtmlOut": True, "typographer": False, "html": True})
+    md.use(footnote_plugin)
+    md.use(attrs_plugin, spans=True)
+    for name in CONTAINERS:
+        md.use(container_plugin, name)
+    return md
+
+
+def parse_markdown(text: str) -> tuple[list[Token], dict]:
+    env: dict = {}
+    tokens = markdown().parse(text, env)
+    return tokens, env
+
+
+def parse_inline(text: str) -> list[Token]:
+    """Parse a short Markdown fragment (a definition, a headnote)."""
+    tokens, _ = parse_markdown(text)
+    return tokens
+
+
+_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.M)
+
+
+def footnote_definitions(body: str) -> dict[str, int]:
+    """Label -> 0-based line in the body of every footnote definition."""
+    out: dict[str, int] = {}
+    for m in _FOOTNOTE_DEF.finditer(body):
+        out.setdefault(m.group(1), body.count("\n", 0, m.start()))
+    return out
+
+
+def make_chapter(slug: str, rel: str, path, meta: ChapterMeta, body: str, body_line: int) -> Chapter:
+    tokens, env = parse_markdown(body)
+    ch = Chapter(slug=slug, path=path, meta=meta, tokens=tokens,
+                 location=Location(rel, 1), body_line=body_line)
+    ch.meta.extra["footnote_defs"] = footnote_definitions(body)
+    ch.meta.extra["body"] = body
+    return ch

@@ -1,0 +1,107 @@
+"""The one place that knows the order of the stages.
+
+read (project) -> parse -> transforms -> renderers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import BookError, Reporter
+from .model import Book, Chapter
+from .parse import make_chapter
+from .project import Project, load_project
+from .transforms.notes import number_notes
+from .transforms.sanitize import sanitize
+
+Transform = Callable[[Book, Reporter], Book]
+
+# The ordered list of transforms.  Each is a plain function Book -> Book.
+TRANSFORMS: list[Transform] = [
+    sanitize,
+    number_notes,
+]
+
+
+def slug_of(rel: str) -> str:
+    stem = rel.rsplit(".", 1)[0]
+    # "03-sedoff" -> "sedoff": the number orders files, the slug names the chapter
+    parts = stem.split("-", 1)
+    if len(parts) == 2 and parts[0].isdigit():
+        stem = parts[1]
+    return stem.lower()
+
+
+def parse_project(project: Project) -> Book:
+    chapters: list[Chapter] = []
+    for n, raw in enumerate(project.chapters, 1):
+        ch = make_chapter(slug_of(raw.rel.split("/")[-1]), raw.rel, raw.path, raw.meta, raw.body,
+                          raw.body_line)
+        ch.number = n
+        if raw.headnote:
+            ch.meta.extra["headnote"] = raw.headnote
+        chapters.append(ch)
+    return Book(root=project.root, meta=project.meta, chapters=chapters, glossary=project.glossary,
+                version=project.version, source_date_epoch=project.source_date_epoch)
+
+
+def load_book(root: Path, reporter: Reporter) -> Book:
+    """Read, parse and transform.  Raises BookError on a problem that stops everything."""
+    project = load_project(root)
+    reporter.silenced |= set(project.meta.silence)
+    book = parse_project(project)
+    for transform in TRANSFORMS:
+        book = transform(book, reporter)
+    return book
+
+
+@dataclass
+class BuildResult:
+    outputs: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+
+
+def styles_dir(root: Path) -> Path:
+    return root / "styles"
+
+
+def read_style(root: Path, name: str) -> str:
+    from .project import read_text
+
+    return read_text(styles_dir(root) / name, f"styles/{name}")
+
+
+def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | None = None,
+          page_size: str | None = None, progress: Callable[[str], None] | None = None) -> BuildResult:
+    from .render.epub import build_epub, write_atomic
+
+    book = load_book(root, reporter)
+    root = book.root
+    if page_size:
+        book.meta.page_size = page_size
+    if reporter.failed():
+        raise BookError(reporter.errors or reporter.warnings)
+    out_dir = out_dir or root / "build"
+    result = BuildResult()
+    say = progress or (lambda s: None)
+    if "epub" in targets:
+        say("writing EPUB")
+        data = build_epub(book, read_style(root, "epub.css"))
+        path = out_dir / f"{book.meta.slug}.epub"
+        write_atomic(path, data)
+        result.outputs.append(path)
+    if "pdf" in targets:
+        from .render.pdf import render_pdf
+
+        css = read_style(root, "print.css") + page_size_css(book.meta.page_size)
+        data = render_pdf(book, styles_dir(root), css, progress=say)
+        path = out_dir / f"{book.meta.slug}.pdf"
+        write_atomic(path, data)
+        result.outputs.append(path)
+    return result
+
+
+def page_size_css(size: str) -> str:
+    return f"\n@page {{ size: {size}; }}\n"

@@ -1,0 +1,1 @@
+"""Renderers read the model and write editions; they never change the Book."""

@@ -1,0 +1,355 @@
+"""The one XHTML writer shared by the EPUB and the PDF.
+
+It turns the Book into a list of ``Doc`` (one per EPUB content document; the
+PDF concatenates them).  The two editions differ only in
+
+* where notes go: ``notes="end"`` (EPUB: ``<aside epub:type="footnote">``
+  after the chapter text) or ``notes="inline"`` (PDF: a ``float: footnote``
+  element at the call, laid out at the foot of the page);
+* how a link target is addressed (``href``: another file or the same one);
+* whether page numbers are known (``page_of``: anchor -> printed folio).
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+
+from ..model import Book, Chapter, Note
+from ..parse import CONTAINERS, markdown, parse_markdown
+from .typography import small_caps
+
+NOTE_LABEL = {"editor": "Editor’s note", "translator": "Translator’s note", "author": "Note"}
+
+
+@dataclass
+class Doc:
+    id: str
+    filename: str
+    title: str
+    body: str
+    role: str = "body"  # front | body | back
+    landmark: str | None = None  # epub:type for the landmarks nav
+    in_toc: bool = True
+    epub_type: str = ""
+    anchors: set[str] = field(default_factory=set)
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+class XhtmlRenderer(RendererHTML):
+    """markdown-it renderer with our own rules (notes, glossary spans, typography)."""
+
+    def __init__(self, parser: object = None):
+        super().__init__(parser)
+        for name in CONTAINERS:
+            self.rules[f"container_{name}_open"] = self._container_open
+            self.rules[f"container_{name}_close"] = self._container_close
+
+    # -- text -------------------------------------------------------------
+    def text(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        return small_caps(esc(tokens[idx].content))
+
+    def html_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        return tokens[idx].content
+
+    def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        return tokens[idx].content
+
+    # -- headings: shift by one (the chapter title is h1) ---------------------
+    def heading_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        t = tokens[idx]
+        level = min(6, int(t.tag[1]) + env.get("heading_shift", 0))
+        hid = t.meta.get("id")
+        return f'<h{level}' + (f' id="{esc(hid)}"' if hid else "") + ">"
+
+    def heading_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        t = tokens[idx]
+        level = min(6, int(t.tag[1]) + env.get("heading_shift", 0))
+        return f"</h{level}>\n"
+
+    def hr(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        return '<hr class="section-break"/>\n'
+
+    # -- containers -------------------------------------------------------
+    def _container_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        kind = tokens[idx].type[len("container_"):-len("_open")]
+        if kind == "extract":
+            return '<blockquote class="extract">\n'
+        if kind == "epigraph":
+            return '<blockquote class="epigraph" epub:type="epigraph">\n'
+        return f'<div class="{kind}">\n'
+
+    def _container_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        kind = tokens[idx].type[len("container_"):-len("_close")]
+        return "</blockquote>\n" if kind in ("extract", "epigraph") else "</div>\n"
+
+    # -- attribute spans: glossary links and plain spans ---------------------
+    def span_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        t = tokens[idx]
+        target = t.meta.get("href")
+        cls = t.meta.get("class") or t.attrGet("class")
+        anchor = t.meta.get("id")
+        attrs = ""
+        if anchor:
+            attrs += f' id="{esc(anchor)}"'
+        if cls:
+            attrs += f' class="{esc(str(cls))}"'
+        if target:
+            t.meta["_tag"] = "a"
+            extra = t.meta.get("extra_attrs", "")
+            return f'<a{attrs} href="{esc(env["href"](target))}"{extra}>'
+        t.meta["_tag"] = "span"
+        return f"<span{attrs}>"
+
+    def span_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        # find the matching open
+        depth = 0
+        for j in range(idx - 1, -1, -1):
+            if tokens[j].type == "span_close":
+                depth += 1
+            elif tokens[j].type == "span_open":
+                if depth == 0:
+                    return f"</{tokens[j].meta.get('_tag', 'span')}>"
+                depth -= 1
+        return "</span>"
+
+    def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        href = tokens[idx].attrGet("href")
+        if not href:
+            return '<span class="link-refused">'
+        return f'<a href="{esc(env["href"](str(href).lstrip("#")))}">'
+
+    def link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        for j in range(idx - 1, -1, -1):
+            if tokens[j].type == "link_open":
+                return "</a>" if tokens[j].attrGet("href") else "</span>"
+        return "</a>"
+
+    # -- notes ------------------------------------------------------------
+    def noteref(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        t = tokens[idx]
+        note: Note = t.meta["note"]
+        call_id = t.meta["call_id"]
+        if env["notes"] == "inline":
+            if call_id != note.call_anchor:  # a second call of the same note
+                return (f'<a class="noteref {note.kind}" id="{call_id}" href="#{note.anchor}">'
+                        f"{note.number}</a>")
+            inner = env["render_note"](note)
+            return (f'<span class="footnote {note.kind}" id="{note.anchor}">'
+                    f'<a class="noteref-target" id="{call_id}"></a>{inner}</span>')
+        label = NOTE_LABEL[note.kind]
+        return (f'<a class="noteref {note.kind}" id="{call_id}" href="#{note.anchor}" '
+                f'epub:type="noteref" role="doc-noteref" aria-label="{label} {note.number}">'
+                f"{note.number}</a>")
+
+
+_renderer: XhtmlRenderer | None = None
+
+
+def renderer() -> XhtmlRenderer:
+    global _renderer
+    if _renderer is None:
+        _renderer = XhtmlRenderer(markdown())
+    return _renderer
+
+
+def render_tokens(tokens: list[Token], env: dict) -> str:
+    return renderer().render(tokens, markdown().options, env)
+
+
+def render_markdown(text: str, env: dict) -> str:
+    tokens, _ = parse_markdown(text)
+    return render_tokens(tokens, env)
+
+
+def _strip_p(fragment: str) -> str:
+    f = fragment.strip()
+    if f.startswith("<p>") and f.endswith("</p>") and f.count("<p>") == 1:
+        return f[3:-4]
+    return f
+
+
+class Writer:
+    """Build the list of documents of an edition."""
+
+    def __init__(self, book: Book, notes: str, href: Callable[[str], str],
+                 page_of: dict[str, str] | None = None, print_edition: bool = False):
+        self.book = book
+        self.notes = notes
+        self.href = href
+        self.page_of = page_of
+        self.print = print_edition
+
+    def env(self, **extra: object) -> dict:
+        env: dict = {"notes": self.notes, "href": self.href, "render_note": self.render_note_inline,
+                     "heading_shift": 1}
+        env.update(extra)
+        return env
+
+    def page(self, anchor: str) -> str:
+        """Printed page of an anchor: a number after the first pass, else a placeholder."""
+        if self.page_of is None:
+            return "00"
+        return self.page_of.get(anchor, "?")
+
+    # -- notes ------------------------------------------------------------
+    def note_body(self, note: Note) -> str:
+        return render_tokens(note.tokens, self.env(notes="end"))
+
+    def render_note_inline(self, note: Note) -> str:
+        body = self.note_body(note)
+        paras = [p for p in body.replace("<p>", "\x00").replace("</p>", "").split("\x00") if p.strip()]
+        kind = '<span class="note-kind">Ed.</span> ' if note.kind == "editor" else ""
+        return kind + '<br class="note-para"/>'.join(p.strip() for p in paras)
+
+    def notes_section(self, ch: Chapter) -> str:
+        if not ch.notes:
+            return ""
+        out = ['<section class="notes" aria-label="Notes">']
+        for note in ch.notes:
+            body = self.note_body(note).strip()
+            label = NOTE_LABEL[note.kind]
+            kind = f'<span class="note-kind">{label}.</span> ' if note.kind == "editor" else ""
+            back = (f' <a class="noteback" href="#{note.call_anchor}" role="doc-backlink" '
+                    f'aria-label="Back to the text">↩</a>')
+            # put the number and the kind label inside the first paragraph
+            num = f'<span class="note-number">{note.number}.</span> '
+            if body.startswith("<p>"):
+                body = "<p>" + num + kind + body[3:]
+            else:
+                body = f"<p>{num}{kind}</p>" + body
+            if body.endswith("</p>"):
+                body = body[:-4] + back + "</p>"
+            else:
+                body += f"<p>{back}</p>"
+            out.append(f'<aside class="note {note.kind}" id="{note.anchor}" epub:type="footnote" '
+                       f'role="doc-footnote">{body}</aside>')
+        out.append("</section>")
+        return "\n".join(out)
+
+    # -- chapters -----------------------------------------------------------
+    def chapter(self, ch: Chapter) -> Doc:
+        m = ch.meta
+        title_id = f"{ch.anchor}-title"
+        editorial = m.kind == "editorial"
+        etype = "chapter" if m.role == "body" else ("preface" if m.role == "front" else "appendix")
+        role = "doc-chapter" if m.role == "body" else ("doc-preface" if m.role == "front" else "doc-appendix")
+        classes = f"chapter {m.kind} {m.role}"
+        running = m.short_title or m.title
+        head = [f'<header class="chapter-head">']
+        if m.author and not editorial:
+            head.append(f'<p class="chapter-author">{esc(m.author)}</p>')
+        head.append(f'<h1 id="{title_id}" class="chapter-title">{esc(m.title)}</h1>')
+        if m.subtitle:
+            head.append(f'<p class="chapter-subtitle">{esc(m.subtitle)}</p>')
+        if m.date and not editorial:
+            head.append(f'<p class="chapter-date">{esc(m.date)}</p>')
+        head.append("</header>")
+        parts = [f'<section id="{ch.anchor}" class="{classes}" epub:type="{etype}" role="{role}" '
+                 f'aria-labelledby="{title_id}" data-running="{esc(running)}">',
+                 "\n".join(head)]
+        headnote = ch.meta.extra.get("headnote")
+        if headnote:
+            parts.append('<div class="headnote" role="note" aria-label="Editor’s headnote">'
+                         + render_markdown(headnote, self.env()) + "</div>")
+        parts.append('<div class="chapter-body">')
+        parts.append(render_tokens(ch.tokens, self.env(chapter=ch)))
+        parts.append("</div>")
+        if self.notes == "end":
+            parts.append(self.notes_section(ch))
+        parts.append("</section>")
+        return Doc(id=ch.anchor, filename=f"{ch.slug}.xhtml", title=m.title, body="\n".join(parts),
+                   role=m.role, landmark="bodymatter" if ch is self.first_body() else None,
+                   epub_type=etype)
+
+    def first_body(self) -> Chapter | None:
+        for ch in self.book.chapters:
+            if ch.meta.role == "body":
+                return ch
+        return None
+
+    # -- front matter -------------------------------------------------------
+    def half_title(self) -> Doc:
+        b = self.book.meta
+        body = (f'<section id="halftitle" class="halftitle" epub:type="halftitlepage" '
+                f'aria-label="Half title"><p class="halftitle-title">{esc(b.title)}</p></section>')
+        return Doc("halftitle", "halftitle.xhtml", b.title, body, role="front", in_toc=False)
+
+    def title_page(self) -> Doc:
+        b = self.book.meta
+        lines = [f'<section id="titlepage" class="titlepage" epub:type="titlepage" '
+                 f'aria-labelledby="titlepage-title">',
+                 f'<h1 id="titlepage-title" class="book-title">{esc(b.title)}</h1>']
+        if b.subtitle:
+            lines.append(f'<p class="book-subtitle">{esc(b.subtitle)}</p>')
+        if b.editor:
+            lines.append(f'<p class="book-editor">Edited by {esc(b.editor)}</p>')
+        if b.publisher:
+            lines.append(f'<p class="book-publisher">{esc(b.publisher)}</p>')
+        lines.append("</section>")
+        return Doc("titlepage", "titlepage.xhtml", "Title Page", "\n".join(lines), role="front",
+                   landmark="titlepage", in_toc=False)
+
+    def colophon(self) -> Doc:
+        b = self.book
+        year = datetime.datetime.fromtimestamp(b.source_date_epoch, datetime.UTC).year
+        rows = []
+        for ch in b.chapters:
+            if ch.meta.kind != "document":
+                continue
+            bits = [f"<em>{esc(ch.meta.title)}</em>"]
+            if ch.meta.author:
+                bits.insert(0, esc(ch.meta.author))
+            if ch.meta.original_publication:
+                bits.append(esc(ch.meta.original_publication))
+            rights = ch.meta.rights or "Rights not stated"
+            bits.append(f"Rights: {esc(rights)}")
+            rows.append(f"<li>{'. '.join(bits)}.</li>")
+        body = [f'<section id="colophon" class="colophon" epub:type="colophon" aria-label="Copyright">',
+                f"<p>{esc(b.meta.title)}" + (f": {esc(b.meta.subtitle)}" if b.meta.subtitle else "") + "</p>"]
+        if b.meta.editor:
+            body.append(f"<p>Edited by {esc(b.meta.editor)}, {year}.</p>")
+        if b.meta.rights:
+            body.append(f"<p>{esc(b.meta.rights)}</p>")
+        body.append("<p>The documents in this edition and their rights:</p>")
+        body.append('<ul class="colophon-sources">' + "".join(rows) + "</ul>")
+        body.append(f"<p>Edition {esc(b.version)}. Made with <i>edition</i> from Markdown sources.</p>")
+        body.append("<p>Set in EB Garamond by Georg Duffner, under the SIL Open Font License 1.1.</p>")
+        body.append("</section>")
+        return Doc("colophon", "colophon.xhtml", "Copyright", "\n".join(body), role="front",
+                   landmark="copyright-page", in_toc=False)
+
+    def contents(self, docs: list[Doc]) -> Doc:
+        items = []
+        for d in docs:
+            if not d.in_toc or d.id == "contents":
+                continue
+            page = f'<span class="toc-page">{esc(self.page(d.id))}</span>' if self.print else ""
+            items.append(f'<li class="toc-{d.role}"><a href="{esc(self.href(d.id))}">'
+                         f'<span class="toc-title">{esc(d.title)}</span>{page}</a></li>')
+        body = ('<nav id="contents" class="contents" epub:type="toc" role="doc-toc" '
+                'aria-labelledby="contents-title">'
+                '<h1 id="contents-title">Contents</h1><ol class="toc">' + "\n".join(items) + "</ol></nav>")
+        return Doc("contents", "contents.xhtml", "Contents", body, role="front", landmark="toc",
+                   in_toc=False)
+
+    # -- the whole edition --------------------------------------------------------
+    def documents(self) -> list[Doc]:
+        front = [self.half_title(), self.title_page(), self.colophon()]
+        chapters = [self.chapter(ch) for ch in self.book.chapters]
+        ordered = (front + [c for c in chapters if c.role == "front"]
+                   + [c for c in chapters if c.role == "body"]
+                   + [c for c in chapters if c.role == "back"])
+        if self.print:
+            idx = len(front)
+            ordered.insert(idx, self.contents(ordered))
+        return ordered
