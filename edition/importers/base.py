@@ -13,6 +13,9 @@
 * ``ImportResult``   what an importer returns: front matter, Markdown body and
                      the record (applied corrections, removals, suspicious tokens).
 
+Every importer module exposes
+``import_source(text: str, record: SourceRecord, corrections: list[Correction]) -> ImportResult``.
+
 A step is a plain function ``Draft -> Draft`` with a name; an importer is an
 ordered list of steps, applied by ``run_steps``.
 """
@@ -35,6 +38,7 @@ class SourceRecord:
     title: str
     date: str
     kind: Literal["web transcription", "OCR scan"]
+    importer: str  # module in edition.importers: "web", "ocr", "biography"
     rights: str  # as found in the document, or "not stated"
     subtitle: str | None = None
     periodical: str | None = None
