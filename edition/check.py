@@ -13,3 +13,6 @@ def check(root: Path, reporter: Reporter) -> None:
     from .lint import lint
 
     lint(book, reporter)
+    from .importers.fidelity import check_fidelity
+
+    check_fidelity(root, reporter)

@@ -31,6 +31,13 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="lint the book; no output is written")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    i = sub.add_parser("import", help="import sources (sources/sources.yaml) into chapters/")
+    i.add_argument("ids", nargs="*", metavar="SOURCE-ID", help="ids in sources/sources.yaml")
+    i.add_argument("--all", action="store_true", help="import every source")
+    i.add_argument("--force", action="store_true", help="overwrite existing chapters")
+    i.add_argument("--report", action="store_true",
+                   help="list every correction applied and every removal")
     return p
 
 
@@ -68,6 +75,14 @@ def main(argv: list[str] | None = None) -> int:
             n_err, n_warn = len(reporter.errors), len(reporter.warnings)
             print(f"{n_err} error(s), {n_warn} warning(s)", file=sys.stderr)
             return 1 if reporter.failed() else 0
+        if args.command == "import":
+            from .importers.run import run_import
+
+            written = run_import(root, args.ids, args.all, args.force, args.report, reporter)
+            _print_diags(reporter.items)
+            for path in written:
+                print(f"wrote {path}")
+            return 1 if reporter.failed() else 0
         if args.command == "build":
             from .pipeline import build
 
@@ -81,8 +96,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
     except BookError as exc:
         _print_diags(reporter.items + [d for d in exc.diagnostics if d not in reporter.items])
-        print("build failed: nothing was written" if args.command == "build" else "check failed",
-              file=sys.stderr)
+        print("build failed: nothing was written" if args.command == "build"
+              else f"{args.command} failed", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted: previous outputs are untouched", file=sys.stderr)

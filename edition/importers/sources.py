@@ -1,0 +1,178 @@
+"""The record of the sources: ``sources/sources.yaml`` and ``sources/corrections/<id>.yaml``.
+
+* ``load_sources(root)``            every SourceRecord, validated (errors carry file:line).
+* ``load_corrections(root, id)``    the recorded emendations of one source.
+* ``apply_corrections(draft)``      applies ``draft.corrections`` at their recorded source
+                                    line; a correction that matches nothing is *unused* and
+                                    reported, never silently ignored.
+* ``sha256_of(path)``               the fingerprint checked by ``edition check``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+
+from ..diagnostics import BookError, Diagnostic, Severity
+from ..project import read_text
+from ..yamlio import line_of, load_yaml, validate
+from .base import Correction, Draft, Line, SourceRecord
+
+SOURCES_YAML = "sources/sources.yaml"
+IMPORTERS = ("web", "ocr", "biography")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class SourceItem(_Strict):
+    id: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    file: StrictStr
+    sha256: StrictStr = Field(pattern=r"^[0-9a-f]{64}$")
+    author: StrictStr
+    title: StrictStr
+    date: StrictStr
+    kind: Literal["web transcription", "OCR scan"]
+    importer: Literal["web", "ocr", "biography"]
+    rights: StrictStr
+    subtitle: StrictStr | None = None
+    periodical: StrictStr | None = None
+    volume: StrictStr | None = None
+    number: StrictStr | None = None
+    page: StrictStr | None = None
+    publication: StrictStr | None = None
+    credit: StrictStr | None = None
+    translator: StrictStr | None = None
+    chapter: StrictStr | None = Field(default=None, pattern=r"^[0-9]{2}-[a-z0-9-]+\.md$")
+
+
+class SourcesFile(_Strict):
+    sources: list[SourceItem] = Field(min_length=1)
+
+
+class CorrectionItem(_Strict):
+    line: StrictInt = Field(ge=1)
+    read: StrictStr = Field(min_length=1)
+    edition: StrictStr
+    reason: Literal["ocr", "typo", "punctuation", "spacing", "quote", "hyphenation"]
+    note: StrictStr | None = None
+
+
+class CorrectionsFile(_Strict):
+    corrections: list[CorrectionItem] = []
+
+
+def _err(file: str, line: int | None, msg: str, code: str) -> Diagnostic:
+    return Diagnostic(file, line, Severity.ERROR, msg, code)
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_sources(root: Path) -> dict[str, tuple[SourceRecord, int | None]]:
+    """id -> (record, line in sources.yaml).  Duplicate ids and missing files are errors."""
+    text = read_text(root / SOURCES_YAML, SOURCES_YAML)
+    node = load_yaml(text, SOURCES_YAML)
+    data = validate(SourcesFile, node, SOURCES_YAML, "sources.yaml")
+    out: dict[str, tuple[SourceRecord, int | None]] = {}
+    diags: list[Diagnostic] = []
+    for i, item in enumerate(data.sources):
+        line = line_of(node, ("sources", i))
+        if item.id in out:
+            diags.append(_err(SOURCES_YAML, line, f"source id '{item.id}' is listed twice "
+                              f"(first on line {out[item.id][1]})", "source.duplicate"))
+            continue
+        if "/" in item.file or item.file.startswith("."):
+            diags.append(_err(SOURCES_YAML, line, f"'{item.file}' must be a file name inside sources/",
+                              "source.path"))
+            continue
+        if not (root / "sources" / item.file).is_file():
+            diags.append(_err(SOURCES_YAML, line, f"sources/{item.file} does not exist",
+                              "source.missing"))
+        out[item.id] = (SourceRecord(**item.model_dump()), line)
+    if diags:
+        raise BookError(diags)
+    return out
+
+
+def corrections_path(source_id: str) -> str:
+    return f"sources/corrections/{source_id}.yaml"
+
+
+def load_corrections(root: Path, source_id: str) -> list[tuple[Correction, int | None]]:
+    """The recorded corrections of one source, with their line in the YAML file.
+
+    A missing file means no corrections.  The file is a mapping with one key,
+    ``corrections``: a list of {line, read, edition, reason, note?}.
+    """
+    rel = corrections_path(source_id)
+    path = root / rel
+    if not path.exists():
+        return []
+    node = load_yaml(read_text(path, rel), rel)
+    if node is None:
+        return []
+    data = validate(CorrectionsFile, node, rel, "corrections file")
+    out = []
+    for i, item in enumerate(data.corrections):
+        out.append((Correction(**item.model_dump()), line_of(node, ("corrections", i))))
+    return out
+
+
+def _pattern(read: str) -> re.Pattern[str]:
+    """``read`` matched exactly, but never inside a longer word ("hd" not in "shde")."""
+    head = r"(?<!\w)" if read[:1].isalnum() else ""
+    tail = r"(?!\w)" if read[-1:].isalnum() else ""
+    return re.compile(head + re.escape(read) + tail)
+
+
+def apply_correction(lines: list[Line], c: Correction) -> bool:
+    """Apply one correction at its source line; True if it matched.
+
+    The reading must occur on a draft line that came from source line ``c.line``
+    (a reading with ``\\n`` spans that line and the following ones).  One
+    correction replaces one occurrence: the first on that line.
+    """
+    span = c.read.count("\n")
+    pat = _pattern(c.read)
+    for i, ln in enumerate(lines):
+        if ln.src != c.line:
+            continue
+        group = lines[i : i + span + 1]
+        if len(group) != span + 1:
+            return False
+        joined = "\n".join(g.text for g in group)
+        m = pat.search(joined)
+        if not m:
+            continue
+        new = joined[: m.start()] + c.edition + joined[m.end():]
+        parts = new.split("\n")
+        if len(parts) == len(group):
+            for g, part in zip(group, parts, strict=True):
+                g.text = part
+        else:
+            group[0].text = new.replace("\n", " ")
+            del lines[i + 1 : i + span + 1]
+        return True
+    return False
+
+
+def apply_corrections(draft: Draft) -> Draft:
+    """The step every importer runs on the raw lines: recorded corrections, in file order.
+
+    Matched corrections go to ``draft.applied``; the rest stay in ``draft.meta['unused']``.
+    """
+    unused: list[Correction] = list(draft.meta.get("unused", []))
+    for c in draft.corrections:
+        if apply_correction(draft.lines, c):
+            draft.applied.append(c)
+        else:
+            unused.append(c)
+    draft.meta["unused"] = unused
+    return draft
