@@ -1,0 +1,276 @@
+"""Find the surface forms of entries (glossary terms, persons) in a chapter's tokens.
+
+Shared by the glossary linker (``transforms/glossary.py``) and the register of
+persons / index of names.  It works on markdown-it's parsed token stream, never
+on rendered HTML, and it changes the stream only by wrapping each match in a
+``span_open`` / ``span_close`` pair the caller then decorates (``meta["id"]``,
+``meta["href"]``) for the shared XHTML writer.
+
+API
+===
+
+``normalize(text) -> str``
+    Length-preserving fold used on both forms and text: curly apostrophes
+    (U+2019, U+2018, U+02BC) become ``'``; no-break spaces (U+00A0, U+202F,
+    U+2007, U+2009) become a plain space.  Offsets in the folded text are
+    offsets in the original.
+
+``Matcher(pairs)``
+    ``pairs`` is an iterable of ``(key, form)``: ``key`` names the entry
+    (glossary id, person id), ``form`` a surface form to find.  Matching is
+    case-sensitive, whole-word (a form that begins/ends with a letter or digit
+    must not touch another letter or digit on that side; a form that ends in
+    "." or "'s" needs no boundary there), longest form first at any position,
+    insensitive to curly/straight apostrophes and to the kind of space.
+    ``matcher.conflicts`` lists ``(form, [key, key, ...])`` for a form (after
+    folding) claimed by more than one key; the matcher keeps the first key.
+    ``matcher.find(text) -> list[Hit]`` (``Hit(start, end, key, form)``,
+    non-overlapping, left to right).
+
+``scan(tokens, matcher, attr="gl", stop_class="nogl", kind="glossary",
+       skip_containers=()) -> list[Occurrence]``
+    Walks a *block-level* token list (``Chapter.tokens`` or a note's tokens)
+    and, in the inline children of every paragraph, list item, table cell,
+    blockquote, …:
+
+    * wraps every automatic match in a new ``span_open``/``text``/``span_close``
+      (a match may span a soft line break) whose ``span_open.meta`` holds
+      ``{"link_kind": kind, "key": key}``;
+    * records an explicit ``[phrase]{<attr>=key}`` span as an occurrence
+      (``explicit=True``; the key is *not* checked: the caller reports unknown
+      keys) and tags it with the same meta;
+    * never looks inside: headings (``heading_open`` … ``heading_close``),
+      links (``link_open`` … ``link_close``), a ``[phrase]{.<stop_class>}``
+      span, any span already carrying an ``attr`` or a ``link_kind`` (so the
+      glossary and the register never nest their spans), images, code, raw
+      HTML, note calls, a footnote block still in the stream
+      (``footnote_block_open`` … ``close``), and containers named in
+      ``skip_containers`` (``::: name``).
+
+    ``Occurrence(key, text, explicit, token, block_index, line_offset)``:
+    ``token`` is the ``span_open`` (set ``meta["id"]`` for an anchor and
+    ``meta["href"]`` for a link); ``block_index`` the index of the inline
+    token in ``tokens`` (its ``.map`` gives the source line); ``line_offset``
+    the number of line breaks inside the paragraph before the occurrence
+    (source line = first line of the block + line_offset).
+
+Footnote bodies are not in ``Chapter.tokens`` after ``number_notes``; a
+caller that wants them passes ``note.tokens`` to ``scan`` itself.  The
+glossary linker does not (see docs/glossary.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+
+_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'",
+                       "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " "})
+
+
+def normalize(text: str) -> str:
+    """Fold apostrophes and spaces; the result has the same length as the input."""
+    return text.translate(_FOLD)
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    key: str
+    form: str
+
+
+def _pattern(form: str) -> str:
+    body = re.escape(form).replace(r"\ ", " ")
+    body = re.sub(" +", " +", body)
+    pre = r"(?<![\w])" if re.match(r"\w", form) else ""
+    post = r"(?![\w])" if re.search(r"\w$", form) else ""
+    return pre + body + post
+
+
+class Matcher:
+    """Case-sensitive, whole-word, longest-first matcher of many forms."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]):
+        self.key_of: dict[str, str] = {}
+        claimed: dict[str, list[str]] = {}
+        for key, form in pairs:
+            f = normalize(form.strip())
+            if not f:
+                continue
+            keys = claimed.setdefault(f, [])
+            if key not in keys:
+                keys.append(key)
+            self.key_of.setdefault(f, key)
+        self.conflicts: list[tuple[str, list[str]]] = [(f, ks) for f, ks in claimed.items() if len(ks) > 1]
+        forms = sorted(self.key_of, key=lambda f: (-len(f), f))
+        self._index = forms
+        if forms:
+            self._re: re.Pattern[str] | None = re.compile(
+                "|".join(f"(?P<f{i}>{_pattern(f)})" for i, f in enumerate(forms)))
+        else:
+            self._re = None
+
+    def find(self, text: str) -> list[Hit]:
+        if self._re is None:
+            return []
+        hits = []
+        for m in self._re.finditer(normalize(text)):
+            i = int(m.lastgroup[1:])  # type: ignore[index]
+            form = self._index[i]
+            hits.append(Hit(m.start(), m.end(), self.key_of[form], form))
+        return hits
+
+
+@dataclass
+class Occurrence:
+    key: str
+    text: str
+    explicit: bool
+    token: Token  # the span_open
+    block_index: int
+    line_offset: int = 0
+    meta: dict = field(default_factory=dict)
+
+
+def _span_open(kind: str, key: str) -> Token:
+    t = Token("span_open", "span", 1)
+    t.meta = {"link_kind": kind, "key": key}
+    return t
+
+
+def _span_close() -> Token:
+    return Token("span_close", "span", -1)
+
+
+def _text(content: str) -> Token:
+    t = Token("text", "", 0)
+    t.content = content
+    return t
+
+
+def _wrap_run(run: list[Token], matcher: Matcher, kind: str, block: int, line0: int,
+              out: list[Token], found: list[Occurrence]) -> None:
+    """Append the run (text and softbreak tokens) to ``out`` with matches wrapped."""
+    pieces = [t.content if t.type == "text" else " " for t in run]
+    joined = "".join(pieces)
+    hits = matcher.find(joined)
+    if not hits:
+        out.extend(run)
+        return
+    starts = {h.start: h for h in hits}
+    ends = {h.end for h in hits}
+    pos = 0
+    line = line0
+    for t, piece in zip(run, pieces, strict=True):
+        a, b = pos, pos + len(piece)
+        pos = b
+        if t.type != "text":
+            if a in starts:  # cannot happen (forms never begin with a space), kept for safety
+                pass
+            out.append(t)
+            line += 1
+            continue
+        cuts = sorted({a, b} | {x for x in starts if a < x < b} | {x for x in ends if a < x < b})
+        for x, y in zip(cuts, cuts[1:], strict=False):
+            if x in starts:
+                h = starts[x]
+                open_tok = _span_open(kind, h.key)
+                out.append(open_tok)
+                found.append(Occurrence(h.key, joined[h.start:h.end], False, open_tok, block, line))
+            out.append(_text(t.content[x - a:y - a]))
+            if y in ends:
+                out.append(_span_close())
+        if a == b and a in ends:  # empty text token at the end of a match
+            out.append(_span_close())
+
+
+def _inner_text(children: list[Token], i: int) -> str:
+    depth, parts = 0, []
+    for c in children[i + 1:]:
+        if c.type == "span_open":
+            depth += 1
+        elif c.type == "span_close":
+            if depth == 0:
+                break
+            depth -= 1
+        elif c.type == "text":
+            parts.append(c.content)
+        elif c.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _scan_inline(inline: Token, matcher: Matcher, attr: str, stop_class: str, kind: str,
+                 block: int) -> list[Occurrence]:
+    found: list[Occurrence] = []
+    children = inline.children or []
+    out: list[Token] = []
+    run: list[Token] = []
+    skip = 0  # depth of contexts we do not look into
+    span_stack: list[bool] = []  # for each open span: does it stop matching?
+    line = 0
+    run_line = 0
+
+    def flush() -> None:
+        nonlocal run
+        if run:
+            _wrap_run(run, matcher, kind, block, run_line, out, found)
+            run = []
+
+    for i, c in enumerate(children):
+        if skip == 0 and c.type in ("text", "softbreak"):
+            if not run:
+                run_line = line
+            run.append(c)
+            if c.type == "softbreak":
+                line += 1
+            continue
+        flush()
+        if c.type in ("softbreak", "hardbreak"):
+            line += 1
+        if c.type == "link_open":
+            skip += 1
+        elif c.type == "link_close":
+            skip = max(0, skip - 1)
+        elif c.type == "span_open":
+            classes = str(c.attrs.get("class", "")).split()
+            key = c.attrs.get(attr)
+            stops = bool(key) or stop_class in classes or "link_kind" in c.meta
+            if key and skip == 0 and "link_kind" not in c.meta:
+                c.meta.update({"link_kind": kind, "key": str(key), "explicit": True})
+                found.append(Occurrence(str(key), _inner_text(children, i), True, c, block, line))
+            span_stack.append(stops)
+            if stops:
+                skip += 1
+        elif c.type == "span_close":
+            if span_stack and span_stack.pop():
+                skip = max(0, skip - 1)
+        out.append(c)
+    flush()
+    inline.children = out
+    return found
+
+
+_HEADING_LIKE = ("heading_open",)
+
+
+def scan(tokens: list[Token], matcher: Matcher, attr: str = "gl", stop_class: str = "nogl",
+         kind: str = "glossary", skip_containers: Iterable[str] = ()) -> list[Occurrence]:
+    """Find and wrap occurrences in a block-level token list (see the module docstring)."""
+    skip_open = {f"container_{n}_open" for n in skip_containers}
+    skip_close = {f"container_{n}_close" for n in skip_containers}
+    found: list[Occurrence] = []
+    skip = 0
+    for bi, t in enumerate(tokens):
+        if t.type in _HEADING_LIKE or t.type == "footnote_block_open" or t.type in skip_open:
+            skip += 1
+        elif t.type in ("heading_close", "footnote_block_close") or t.type in skip_close:
+            skip = max(0, skip - 1)
+        elif t.type == "inline" and skip == 0 and t.children:
+            found.extend(_scan_inline(t, matcher, attr, stop_class, kind, bi))
+    return found
