@@ -1,0 +1,28 @@
+"""``edition check``: lint rules over the parsed book, each with a stable code.
+
+Codes (documented in README.md, "Checks and diagnostics") can be silenced by name
+or by family in book.yaml (``silence: [lint.quote-straight]``, ``silence: [lint]``).
+
+* ``paragraphs.py`` — the plain text of every paragraph, heading and note, with lines
+* ``typography.py`` — quotes, spacing, doubled words, OCR leftovers, brackets
+* ``book.py`` — chapter metadata, duplicate ids, glossary references and entries
+"""
+
+from __future__ import annotations
+
+from ..diagnostics import Reporter
+from ..model import Book
+from .book import duplicate_ids, glossary_entries, glossary_references, missing_metadata
+from .paragraphs import book_paragraphs
+from .typography import RULES
+
+
+def lint(book: Book, reporter: Reporter) -> None:
+    missing_metadata(book, reporter)
+    paras = list(book_paragraphs(book))
+    for rule in RULES:
+        for para, pos, message, code in rule(paras):
+            reporter.warning(para.file, para.line_at(pos), para.where + message, code)
+    duplicate_ids(book, reporter)
+    glossary_references(book, reporter)
+    glossary_entries(book, paras, reporter)

@@ -1,0 +1,169 @@
+"""Whole-book rules: chapter metadata, duplicate ids, glossary references and entries.
+
+The glossary transform (``transforms/glossary.py``) owns ``glossary.unknown`` and
+``glossary.unused``; the lint reports them only where the transform has not already
+done so at the same place, so the two never duplicate each other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from markdown_it.token import Token
+
+from ..diagnostics import Diagnostic, Reporter, Severity
+from ..model import Book, Chapter, GlossaryEntry
+from .paragraphs import Para
+
+META_KEYS = ("author", "date", "source")
+_SUFFIXES = {"", "s", "es"}
+
+
+def report_once(reporter: Reporter, diag: Diagnostic) -> None:
+    for d in reporter.items:
+        if (d.code, d.file, d.line) == (diag.code, diag.file, diag.line):
+            return
+    reporter.add(diag)
+
+
+def missing_metadata(book: Book, reporter: Reporter) -> None:
+    """meta.missing: a document chapter must say who wrote it, when, and from which source."""
+    for ch in book.chapters:
+        if ch.meta.kind == "document":
+            for key in META_KEYS:
+                if not getattr(ch.meta, key):
+                    reporter.warning(ch.location.file, 1, f"chapter has no '{key}' in its front matter",
+                                     "meta.missing")
+
+
+def _walk(tokens: Sequence[Token]) -> Iterator[Token]:
+    for t in tokens:
+        yield t
+        if t.children:
+            yield from _walk(t.children)
+
+
+def chapter_tokens(ch: Chapter) -> Iterator[tuple[Token, int | None]]:
+    """Every token of the text and of the notes, with the file line of its block."""
+    blocks = [ch.tokens] + [n.tokens for n in ch.notes]
+    for tokens in blocks:
+        for t in tokens:
+            line = ch.line_of(t.map)
+            yield t, line
+            if t.children:
+                for c in _walk(t.children):
+                    yield c, line
+
+
+def duplicate_ids(book: Book, reporter: Reporter) -> None:
+    """lint.duplicate-id: an id set with {#id} twice, or on a generated anchor."""
+    seen: dict[str, str] = {}
+    for ch in book.chapters:
+        seen.setdefault(ch.anchor, f"chapter {ch.location.file}")
+        for note in ch.notes:
+            seen.setdefault(note.anchor, f"note [^{note.label}] in {ch.location.file}")
+            seen.setdefault(note.call_anchor, f"the call of note [^{note.label}] in {ch.location.file}")
+    for ch in book.chapters:
+        for t, line in chapter_tokens(ch):
+            ident = t.attrs.get("id") if t.attrs else None
+            if not ident:
+                continue
+            ident = str(ident)
+            here = f"{ch.location.file}:{line}" if line else ch.location.file
+            if ident in seen:
+                reporter.error(ch.location.file, line, f"id “{ident}” is already used by {seen[ident]}",
+                               "lint.duplicate-id")
+            else:
+                seen[ident] = here
+
+
+def glossary_references(book: Book, reporter: Reporter) -> None:
+    """glossary.unknown: [phrase]{gl=id} naming no entry of glossary.yaml."""
+    ids = {e.id for e in book.glossary}
+    for ch in book.chapters:
+        for t, line in chapter_tokens(ch):
+            target = t.attrs.get("gl") if t.attrs else None
+            if target is not None and str(target) not in ids:
+                report_once(reporter, Diagnostic(ch.location.file, line, Severity.ERROR,
+                                                 f"unknown glossary entry “{target}” (not in glossary.yaml)",
+                                                 "glossary.unknown"))
+
+
+def _referenced_ids(book: Book) -> set[str]:
+    out = set()
+    for ch in book.chapters:
+        for t, _ in chapter_tokens(ch):
+            if t.attrs and t.attrs.get("gl") is not None:
+                out.add(str(t.attrs["gl"]))
+    return out
+
+
+def _form_pattern(form: str) -> re.Pattern[str]:
+    return re.compile(re.escape(form))
+
+
+def glossary_entries(book: Book, paras: list[Para], reporter: Reporter) -> None:
+    """glossary.unused, glossary.form-inside-word, glossary.see-unknown, glossary.see-cycle."""
+    body = [p for p in paras if p.kind != "headnote"]
+    referenced = _referenced_ids(book)
+    by_id = {e.id: e for e in book.glossary}
+    for e in book.glossary:
+        used = bool(e.occurrences) or e.id in referenced
+        inside: tuple[Para, int, str] | None = None
+        for form in e.forms or [e.headword]:
+            pat = _form_pattern(form)
+            for p in body:
+                for m in pat.finditer(p.text):
+                    before = p.text[m.start() - 1] if m.start() else " "
+                    after = re.match(r"[^\W_]*", p.text[m.end():])
+                    tail = after.group() if after else ""
+                    if before.isalnum() or tail not in _SUFFIXES:
+                        word_start = m.start()
+                        while word_start and p.text[word_start - 1].isalnum():
+                            word_start -= 1
+                        word = re.match(r"[^\W_]+", p.text[word_start:])
+                        if inside is None and word:
+                            inside = (p, word_start, f"“{form}” inside “{word.group()}”")
+                    else:
+                        used = True
+        loc = e.location
+        if inside is not None:
+            p, pos, what = inside
+            where = f"{p.file}:{p.line_at(pos)}" if p.line else p.file
+            reporter.warning(loc.file, loc.line, f"glossary form of “{e.id}” would match inside another "
+                             f"word: {what} ({where}); give a longer form or a word of its own",
+                             "glossary.form-inside-word")
+        if not used:
+            report_once(reporter, Diagnostic(loc.file, loc.line, Severity.WARNING,
+                                             f"glossary entry “{e.id}” is never used in the text",
+                                             "glossary.unused"))
+        for target in e.see:
+            if target not in by_id:
+                reporter.error(loc.file, loc.line, f"“{e.id}” refers (see) to unknown entry “{target}”",
+                               "glossary.see-unknown")
+    for cycle in see_cycles(book.glossary):
+        first = by_id[cycle[0]].location
+        reporter.error(first.file, first.line, "circular see-also references: "
+                       + " → ".join(cycle + [cycle[0]]), "glossary.see-cycle")
+
+
+def see_cycles(entries: list[GlossaryEntry]) -> list[list[str]]:
+    """Every cycle of see-references, each reported once, starting at its smallest id."""
+    graph = {e.id: [s for s in e.see] for e in entries}
+    cycles: set[tuple[str, ...]] = set()
+
+    def visit(node: str, path: list[str], on_path: set[str]) -> None:
+        for nxt in graph.get(node, []):
+            if nxt not in graph:
+                continue
+            if nxt in on_path:
+                cyc = path[path.index(nxt):]
+                k = cyc.index(min(cyc))
+                cycles.add(tuple(cyc[k:] + cyc[:k]))
+            elif len(path) < 50:
+                visit(nxt, path + [nxt], on_path | {nxt})
+
+    for start in sorted(graph):
+        visit(start, [start], {start})
+    return [list(c) for c in sorted(cycles)]
