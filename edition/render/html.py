@@ -64,16 +64,25 @@ class XhtmlRenderer(RendererHTML):
     def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         return tokens[idx].content
 
-    # -- headings: shift by one (the chapter title is h1) ---------------------
+    # -- headings: the chapter title is h1; a chapter's own headings nest under
+    # it without skipping a level (## then #### gives h2 then h3), whatever
+    # level its top heading has in the Markdown ---------------------------
     def heading_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         t = tokens[idx]
-        level = min(6, int(t.tag[1]) + env.get("heading_shift", 0))
+        src = int(t.tag[1])
+        stack = env.setdefault("heading_stack", [])  # Markdown levels of the open headings
+        while stack and stack[-1] >= src:
+            stack.pop()
+        level = min(6, 1 + env.get("heading_shift", 0) + len(stack))
+        stack.append(src)
+        t.meta["level"] = level
         hid = t.meta.get("id")
         return f'<h{level}' + (f' id="{esc(hid)}"' if hid else "") + ">"
 
     def heading_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
-        t = tokens[idx]
-        level = min(6, int(t.tag[1]) + env.get("heading_shift", 0))
+        opened = next((tokens[j] for j in range(idx - 1, -1, -1) if tokens[j].type == "heading_open"),
+                      tokens[idx])
+        level = opened.meta.get("level") or min(6, int(tokens[idx].tag[1]) + env.get("heading_shift", 0))
         return f"</h{level}>\n"
 
     def hr(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
@@ -218,19 +227,16 @@ class Writer:
         for note in ch.notes:
             body = self.note_body(note).strip()
             label = NOTE_LABEL[note.kind]
-            kind = f'<span class="note-kind">{label}.</span> ' if note.kind == "editor" else ""
-            back = (f' <a class="noteback" href="#{note.call_anchor}" role="doc-backlink" '
-                    f'aria-label="Back to the text">↩</a>')
-            # put the number and the kind label inside the first paragraph
-            num = f'<span class="note-number">{note.number}.</span> '
+            kind = f'<span class="note-kind">{label}.</span> ' if note.kind != "author" else ""
+            # The aside holds the note only (Apple Books and Kobo show the aside
+            # in the popup), starting with its number, which links back to the
+            # call (Kindle's converter makes a popup of a note that links back).
+            num = (f'<a class="note-number" href="#{note.call_anchor}" role="doc-backlink" '
+                   f'aria-label="Note {note.number}, back to the text">{note.number}</a>. ')
             if body.startswith("<p>"):
                 body = "<p>" + num + kind + body[3:]
             else:
                 body = f"<p>{num}{kind}</p>" + body
-            if body.endswith("</p>"):
-                body = body[:-4] + back + "</p>"
-            else:
-                body += f"<p>{back}</p>"
             out.append(f'<aside class="note {note.kind}" id="{note.anchor}" epub:type="footnote" '
                        f'role="doc-footnote">{body}</aside>')
         out.append("</section>")
@@ -314,7 +320,7 @@ class Writer:
             rights = ch.meta.rights or "Rights not stated"
             bits.append(f"Rights: {esc(rights)}")
             rows.append(f"<li>{'. '.join(bits)}.</li>")
-        body = [f'<section id="colophon" class="colophon" epub:type="colophon" aria-label="Copyright">',
+        body = ['<section id="colophon" class="colophon" epub:type="colophon" role="doc-colophon" aria-label="Copyright">',
                 f"<p>{esc(b.meta.title)}" + (f": {esc(b.meta.subtitle)}" if b.meta.subtitle else "") + "</p>"]
         if b.meta.editor:
             body.append(f"<p>Edited by {esc(b.meta.editor)}, {year}.</p>")

@@ -1,0 +1,115 @@
+"""The cover: an image generated from the book's metadata, and its XHTML page.
+
+The image (PNG, 1600 × 2560, the 1:1.6 ratio Kindle and Kobo recommend) sets
+the title, the subtitle and the editor in EB Garamond from ``styles/fonts/``
+with Pillow.  Nothing in it depends on the time or the machine beyond Pillow
+and FreeType themselves, so the same book gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from ..model import Book
+from .html import Doc, esc
+
+WIDTH, HEIGHT = 1600, 2560
+MARGIN = 170
+PAPER = (244, 237, 224)
+INK = (38, 30, 28)
+ACCENT = (139, 26, 26)
+FONT_FILES = {"regular": "EBGaramond12-Regular.otf", "italic": "EBGaramond12-Italic.otf"}
+PACKAGE_FONTS = Path(__file__).resolve().parents[2] / "styles" / "fonts"
+COVER_IMAGE = "images/cover.png"
+
+
+def _font(fonts_dir: Path, style: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for d in (fonts_dir, PACKAGE_FONTS):
+        p = d / FONT_FILES[style]
+        if p.is_file():
+            return ImageFont.truetype(str(p), size)
+    return ImageFont.load_default(size)
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+          width: int) -> list[str]:
+    """Greedy line breaking at spaces; a word wider than the measure stands alone."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        trial = f"{line} {word}" if line else word
+        if line and draw.textlength(trial, font=font) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _fit(draw: ImageDraw.ImageDraw, text: str, fonts_dir: Path, style: str, size: int,
+         width: int, max_lines: int) -> tuple[ImageFont.FreeTypeFont | ImageFont.ImageFont, list[str]]:
+    """The largest size (from ``size`` down) at which ``text`` fits in ``max_lines``."""
+    while True:
+        font = _font(fonts_dir, style, size)
+        lines = _wrap(draw, text, font, width)
+        if len(lines) <= max_lines or size <= 40:
+            return font, lines
+        size -= 8
+
+
+def _centred(draw: ImageDraw.ImageDraw, lines: list[str], font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+             y: int, leading: int, fill: tuple[int, int, int]) -> int:
+    for line in lines:
+        w = draw.textlength(line, font=font)
+        draw.text(((WIDTH - w) / 2, y), line, font=font, fill=fill)
+        y += leading
+    return y
+
+
+def cover_png(book: Book, fonts_dir: Path) -> bytes:
+    b = book.meta
+    img = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
+    draw = ImageDraw.Draw(img)
+    measure = WIDTH - 2 * MARGIN
+    # a frame of two rules
+    draw.rectangle((70, 70, WIDTH - 71, HEIGHT - 71), outline=ACCENT, width=10)
+    draw.rectangle((100, 100, WIDTH - 101, HEIGHT - 101), outline=ACCENT, width=3)
+
+    font, lines = _fit(draw, b.title, fonts_dir, "regular", 170, measure, 4)
+    y = _centred(draw, lines, font, 520, int(font.size * 1.2) if hasattr(font, "size") else 180, INK)
+    y += 90
+    draw.line((WIDTH / 2 - 180, y, WIDTH / 2 + 180, y), fill=ACCENT, width=5)
+    y += 110
+    if b.subtitle:
+        font, lines = _fit(draw, b.subtitle, fonts_dir, "italic", 84, measure, 6)
+        _centred(draw, lines, font, y, int(font.size * 1.3) if hasattr(font, "size") else 110, INK)
+    if b.editor:
+        font, lines = _fit(draw, f"Edited by {b.editor}", fonts_dir, "regular", 72, measure, 2)
+        _centred(draw, lines, font, HEIGHT - 420, 95, INK)
+    out = io.BytesIO()
+    # no metadata chunks (no time stamp); fixed compression settings
+    img.save(out, format="PNG", optimize=False, compress_level=9)
+    return out.getvalue()
+
+
+def cover_alt(book: Book) -> str:
+    b = book.meta
+    alt = f"Cover: {b.title}"
+    if b.subtitle:
+        alt += f". {b.subtitle}"
+    if b.editor:
+        alt += f". Edited by {b.editor}"
+    return alt + "."
+
+
+def cover_doc(book: Book) -> Doc:
+    """The cover page: the image alone, scaled to the screen."""
+    body = (f'<section id="cover" class="cover" aria-label="Cover">'
+            f'<img class="cover-image" src="{COVER_IMAGE}" alt="{esc(cover_alt(book))}" '
+            f'epub:type="cover" role="doc-cover"/></section>')
+    return Doc("cover", "cover.xhtml", "Cover", body, role="front", landmark="cover", in_toc=False)
