@@ -43,9 +43,9 @@ def quotes(paras: list[Para]) -> Iterator[Finding]:
         for m in re.finditer(rf"\u2018(?=\d)|(?<={LETTER})\u2018(?={LETTER})", s):
             yield (p, m.start(), "‘ inside a word or before a figure: an apostrophe is ’",
                    "lint.quote-wrong")
-        for m in re.finditer(rf"(?:^|(?<=\s))\u201d(?=[^\W_])", s):
+        for m in re.finditer(r"(?:^|(?<=\s))\u201d(?=[^\W_])", s):
             yield p, m.start(), "” opens a quotation: an opening double quote is “", "lint.quote-wrong"
-        for m in re.finditer(rf"(?:(?<=[^\W_])|(?<=[^\W_][.,;:!?]))\u201c(?=\s|$|[.,;:!?])", s):
+        for m in re.finditer(r"(?:(?<=[^\W_])|(?<=[^\W_][.,;:!?]))\u201c(?=\s|$|[.,;:!?])", s):
             yield p, m.start(), "“ closes a quotation: a closing double quote is ”", "lint.quote-wrong"
         yield from _balance_double(p, paras[i + 1] if i + 1 < len(paras) else None)
         yield from _balance_single(p)
