@@ -133,13 +133,14 @@ def test_unknown_glossary_reference(small_book):
 
 
 def test_glossary_form_inside_other_words_and_unused_entries(small_book):
-    r = lint_book(small_book, "The Thermidorian reaction; the Kadets and one Kadet.\n", GLOSSARY)
+    gl = GLOSSARY.replace("forms: [Kadet]", "forms: [Kadet, -Kadet]")
+    r = lint_book(small_book, "The Thermidorian reaction; the anti-Kadet and one Kadet.\n", gl)
     inside = found(r, "glossary.form-inside-word")
-    assert len(inside) == 1 and inside[0][:2] == ("glossary.yaml", 2)
-    assert "Thermidorian" in inside[0][2] and "chapters/01-one.md:7" in inside[0][2]
+    assert len(inside) == 1 and inside[0][:2] == ("glossary.yaml", 7)
+    assert "“-Kadet” inside “anti-Kadet”" in inside[0][2] and "chapters/01-one.md:7" in inside[0][2]
     unused = found(r, "glossary.unused")
     assert [u[1] for u in unused] == [2]  # thermidor is never used as a word; Kadet is
-    r2 = lint_book(small_book, "Thermidor came; the Kadets.\n", GLOSSARY)
+    r2 = lint_book(small_book, "Thermidor came; a Kadet.\n", GLOSSARY)
     assert found(r2, "glossary.form-inside-word") == [] and found(r2, "glossary.unused") == []
 
 

@@ -116,23 +116,25 @@ def glossary_entries(book: Book, paras: list[Para], reporter: Reporter) -> None:
             for p in body:
                 for m in pat.finditer(p.text):
                     before = p.text[m.start() - 1] if m.start() else " "
-                    after = re.match(r"[^\W_]*", p.text[m.end():])
-                    tail = after.group() if after else ""
-                    if before.isalnum() or tail not in _SUFFIXES:
-                        word_start = m.start()
-                        while word_start and p.text[word_start - 1].isalnum():
-                            word_start -= 1
-                        word = re.match(r"[^\W_]+", p.text[word_start:])
+                    after = p.text[m.end()] if m.end() < len(p.text) else " "
+                    glued_left = before.isalnum() and not form[0].isalnum()
+                    glued_right = after.isalnum() and not form[-1].isalnum()
+                    if glued_left or glued_right:
+                        start = m.start()
+                        while start and p.text[start - 1].isalnum():
+                            start -= 1
+                        word = re.match(r"\S+", p.text[start:])
                         if inside is None and word:
-                            inside = (p, word_start, f"“{form}” inside “{word.group()}”")
-                    else:
+                            inside = (p, start, f"“{form}” inside “{word.group()}”")
+                    elif (not before.isalnum() or not form[0].isalnum()) and \
+                            (not after.isalnum() or not form[-1].isalnum()):
                         used = True
         loc = e.location
         if inside is not None:
             p, pos, what = inside
             where = f"{p.file}:{p.line_at(pos)}" if p.line else p.file
-            reporter.warning(loc.file, loc.line, f"glossary form of “{e.id}” would match inside another "
-                             f"word: {what} ({where}); give a longer form or a word of its own",
+            reporter.warning(loc.file, loc.line, f"a form of “{e.id}” begins or ends with a character "
+                             f"that is not a letter, so it matches inside other words: {what} ({where})",
                              "glossary.form-inside-word")
         if not used:
             report_once(reporter, Diagnostic(loc.file, loc.line, Severity.WARNING,
@@ -140,8 +142,9 @@ def glossary_entries(book: Book, paras: list[Para], reporter: Reporter) -> None:
                                              "glossary.unused"))
         for target in e.see:
             if target not in by_id:
-                reporter.error(loc.file, loc.line, f"“{e.id}” refers (see) to unknown entry “{target}”",
-                               "glossary.see-unknown")
+                report_once(reporter, Diagnostic(loc.file, loc.line, Severity.ERROR,
+                                                 f"“{e.id}” refers to unknown glossary entry “{target}”",
+                                                 "glossary.see-unknown"))
     for cycle in see_cycles(book.glossary):
         first = by_id[cycle[0]].location
         reporter.error(first.file, first.line, "circular see-also references: "
