@@ -1,0 +1,195 @@
+"""OCR word steps: letter-spacing, line-end hyphenation, paragraphs, initialisms.
+
+* ``rejoin_letter_spaced``  a run of two or more single letters separated by single
+                            spaces ("i t", "t h i s", "G L O S S A R Y") is one word
+                            printed letter-spaced: it is joined when the word is in
+                            ``SPACED_WORDS`` or is four or more capitals (a spaced
+                            heading); any other run is reported as Suspicious.
+* ``dehyphenate``           a line ending in letter + hyphen continues on the next line.
+                            The rule (``hyphen_kind``): the hyphen is kept when the
+                            compound is in ``KNOWN_COMPOUNDS``, when the next part begins
+                            with a capital or a digit, or when the hyphenated form occurs
+                            inside a line elsewhere in the document; otherwise it is a
+                            printer's hyphen and removed.  A removed hyphen whose two
+                            halves are both words of the document (and the joined word
+                            occurs nowhere else and is not in ``SOLID_WORDS``) is
+                            reported as Suspicious: the compound may be real.
+* ``join_paragraphs``       lines become paragraphs (blank line = paragraph break);
+                            ``meta['srcmap']`` keeps, for every paragraph, the source line
+                            of each character offset.
+* ``bind_initialisms``      the one stated rule for spaced initialisms: keep them as
+                            printed, but the spaces inside one (G. P. U., U. S. S. R.,
+                            S. R.'s, i. e.) become U+202F NARROW NO-BREAK SPACE.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .base import Correction, Draft, Line, Suspicious
+from .ocr_layout import is_section_break
+
+NNBSP = "\u202f"
+
+#: words the pamphlet prints letter-spaced (for emphasis or through OCR spacing)
+SPACED_WORDS = frozenset({"it", "at", "art", "far", "this", "in", "of"})
+
+#: compounds whose hyphen is real even when it falls at a line end
+KNOWN_COMPOUNDS = frozenset({
+    "twenty-second", "co-thinker", "co-worker", "co-workers", "co-ordinates",
+    "speed-up", "never-to-be-forgotten", "three-hundred-fold", "sailor-revolutionist",
+    "proof-reading", "page-proofs", "hard-labor", "worker-students",
+    "self-awakening", "still-warm", "awe-inspiring", "frame-ups", "six-year",
+    "right-wing", "eleven-year-old", "eight-year-old", "good-by",
+})
+
+#: compounds that may be printed either way: the hyphen is removed, and reported
+DOUBTFUL_COMPOUNDS = frozenset({"wide-spread"})
+
+#: words printed solid although both halves are words too (no doubt to report)
+SOLID_WORDS = frozenset({"endless", "sometimes", "without", "however", "outskirts"})
+
+_SPACED = re.compile(r"(?<![\w.'])(?:[A-Za-z] ){1,}[A-Za-z](?![\w.'])")
+
+
+def rejoin_letter_spaced(draft: Draft) -> Draft:
+    for ln in draft.lines:
+        def fix(m: re.Match[str], ln: Line = ln) -> str:
+            run = m.group(0)
+            word = run.replace(" ", "")
+            if word.lower() in SPACED_WORDS or (len(word) >= 4 and word.isupper()):
+                draft.applied.append(Correction(ln.src, run, word, "spacing",
+                                                "letter-spaced word rejoined (rule)"))
+                return word
+            draft.suspicious.append(Suspicious(ln.src, run, "single letters separated by "
+                                               "spaces, not a known letter-spaced word"))
+            return run
+        ln.text = _SPACED.sub(fix, ln.text)
+    return draft
+
+
+_LINE_END_HYPHEN = re.compile(r"(\S*[A-Za-z])-$")
+_HEAD = re.compile(r"^([A-Za-z0-9]\S*)(.*)$", re.S)
+
+
+def _words(lines: list[Line]) -> tuple[set[str], set[str]]:
+    """Words and inline hyphenated forms of the document (lower case).  The two halves
+    of a line-end hyphenation are not words of their own: the fragment before a
+    line-end hyphen and the first token of the line after it are left out."""
+    words: set[str] = set()
+    compounds: set[str] = set()
+    after_hyphen = False
+    for ln in lines:
+        text = re.sub(r"\S*-$", "", ln.text)
+        if after_hyphen:
+            text = re.sub(r"^\S*", "", text)
+        after_hyphen = bool(_LINE_END_HYPHEN.search(ln.text))
+        for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", text):
+            if "-" in w:
+                compounds.add(w.lower())
+            words.update(p.lower() for p in w.split("-"))
+    return words, compounds
+
+
+def hyphen_kind(left: str, right: str, words: set[str], compounds: set[str]) -> str:
+    """'keep', 'join' or 'doubt' for the line-end hyphen between ``left`` and ``right``."""
+    whole = f"{left}-{right}".lower()
+    if whole in KNOWN_COMPOUNDS or any(whole in c or c.startswith(whole) for c in KNOWN_COMPOUNDS
+                                       if c.count("-") > whole.count("-")):
+        return "keep"
+    if right[:1].isupper() or right[:1].isdigit() or left[-1:].isdigit():
+        return "keep"
+    if whole in compounds:
+        return "keep"
+    if whole in DOUBTFUL_COMPOUNDS:
+        return "doubt"
+    tail = left.split("-")[-1].lower()
+    joined = (tail + right).lower()
+    if tail in words and right.lower() in words and joined not in words \
+            and joined not in SOLID_WORDS and len(tail) > 2 and len(right) > 2:
+        return "doubt"
+    return "join"
+
+
+def dehyphenate(draft: Draft) -> Draft:
+    words, compounds = _words(draft.lines)
+    lines = draft.lines
+    for i, ln in enumerate(lines[:-1]):
+        m = _LINE_END_HYPHEN.search(ln.text)
+        nxt = lines[i + 1]
+        if not m or not nxt.text:
+            continue
+        head = _HEAD.match(nxt.text)
+        if not head:
+            continue
+        left = m.group(1).split()[-1]
+        word = head.group(1)
+        right = re.match(r"[A-Za-z0-9]+", word)
+        if not right:
+            continue
+        kind = hyphen_kind(left.strip("\"'("), right.group(0), words, compounds)
+        if kind == "doubt":
+            draft.suspicious.append(Suspicious(ln.src, f"{left}-{right.group(0)}",
+                                               "line-end hyphen between two words: "
+                                               "removed, but the compound may be real"))
+        glue = "-" if kind == "keep" else ""
+        ln.text = ln.text[:-1] + glue + word
+        nxt.text = head.group(2).lstrip()
+        if not nxt.text:
+            nxt.text = "\x00"  # consumed entirely: dropped when paragraphs are joined
+    return draft
+
+
+def join_paragraphs(draft: Draft) -> Draft:
+    paras: list[Line] = []
+    srcmaps: list[list[tuple[int, int]]] = []
+    cur: list[Line] = []
+
+    def flush() -> None:
+        if not cur:
+            return
+        text, spans = "", []
+        for ln in cur:
+            if ln.text == "\x00":
+                continue
+            if text and not text.endswith("\u2014") and not ln.text.startswith("\u2014"):
+                text += " "
+            spans.append((len(text), ln.src))
+            text += ln.text
+        paras.append(Line(text, cur[0].src))
+        srcmaps.append(spans)
+        cur.clear()
+
+    for ln in draft.lines:
+        if not ln.text:
+            flush()
+        elif is_section_break(ln.text):
+            flush()
+            cur.append(Line("* * *", ln.src))
+            flush()
+        else:
+            cur.append(ln)
+    flush()
+    draft.lines = paras
+    draft.meta["srcmap"] = srcmaps
+    return draft
+
+
+def src_at(draft: Draft, para: int, offset: int) -> int:
+    """The source line of character ``offset`` in paragraph ``para``."""
+    spans = draft.meta["srcmap"][para]
+    line = spans[0][1]
+    for start, src in spans:
+        if start > offset:
+            break
+        line = src
+    return line
+
+
+_INITIALISM = re.compile(r"(?<![\w.])[A-Za-z]\.(?: [A-Za-z]\.)+")
+
+
+def bind_initialisms(draft: Draft) -> Draft:
+    for ln in draft.lines:
+        ln.text = _INITIALISM.sub(lambda m: m.group(0).replace(" ", NNBSP), ln.text)
+    return draft
