@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("target", nargs="?", default="all", choices=["epub", "pdf", "all"])
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--page-size", choices=["A5", "A4", "Letter"], help="override book.yaml's page_size")
+    b.add_argument("--print-shop", action="store_true",
+                   help="PDF for a print shop: 3 mm bleed and crop marks, written to <slug>-print-shop.pdf")
     b.add_argument("-o", "--output", type=Path, metavar="DIR", help="output folder (default: build/)")
 
     c = sub.add_parser("check", help="lint the book; no output is written")
@@ -89,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
             targets = ["epub", "pdf"] if args.target == "all" else [args.target]
             with _progress(sys.stderr.isatty()) as say:
                 result = build(root, targets, reporter, out_dir=args.output,
-                               page_size=args.page_size, progress=say)
+                               page_size=args.page_size, progress=say,
+                               print_shop=args.print_shop)
             _print_diags(reporter.items)
             for path in result.outputs:
                 print(f"wrote {path}")

@@ -74,7 +74,8 @@ def read_style(root: Path, name: str) -> str:
 
 
 def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | None = None,
-          page_size: str | None = None, progress: Callable[[str], None] | None = None) -> BuildResult:
+          page_size: str | None = None, progress: Callable[[str], None] | None = None,
+          print_shop: bool = False) -> BuildResult:
     from .render.epub import build_epub, write_atomic
 
     book = load_book(root, reporter)
@@ -93,15 +94,13 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         write_atomic(path, data)
         result.outputs.append(path)
     if "pdf" in targets:
-        from .render.pdf import render_pdf
+        from .render.pdf import geometry_css, render_pdf
 
-        css = read_style(root, "print.css") + page_size_css(book.meta.page_size)
-        data = render_pdf(book, styles_dir(root), css, progress=say)
-        path = out_dir / f"{book.meta.slug}.pdf"
+        css = read_style(root, "print.css") + geometry_css(book.meta.page_size, print_shop)
+        data = render_pdf(book, styles_dir(root), css, progress=say,
+                          warn=lambda m: reporter.warning("styles/print.css", None, m, "pdf.layout"))
+        suffix = "-print-shop" if print_shop else ""
+        path = out_dir / f"{book.meta.slug}{suffix}.pdf"
         write_atomic(path, data)
         result.outputs.append(path)
     return result
-
-
-def page_size_css(size: str) -> str:
-    return f"\n@page {{ size: {size}; }}\n"

@@ -153,7 +153,7 @@ class XhtmlRenderer(RendererHTML):
                 return (f'<a class="noteref {note.kind}" id="{call_id}" href="#{note.anchor}">'
                         f"{note.number}</a>")
             inner = env["render_note"](note)
-            return (f'<span class="footnote {note.kind}" id="{note.anchor}">'
+            return (f'<span class="footnote {note.kind}" id="{note.anchor}" data-n="{note.number}">'
                     f'<a class="noteref-target" id="{call_id}"></a>{inner}</span>')
         label = NOTE_LABEL[note.kind]
         return (f'<a class="noteref {note.kind}" id="{call_id}" href="#{note.anchor}" '
@@ -319,7 +319,7 @@ class Writer:
                 bits.append(esc(ch.meta.original_publication))
             rights = ch.meta.rights or "Rights not stated"
             bits.append(f"Rights: {esc(rights)}")
-            rows.append(f"<li>{'. '.join(bits)}.</li>")
+            rows.append(f"<li>{'. '.join(bits).rstrip('.')}.</li>")
         body = ['<section id="colophon" class="colophon" epub:type="colophon" role="doc-colophon" aria-label="Copyright">',
                 f"<p>{esc(b.meta.title)}" + (f": {esc(b.meta.subtitle)}" if b.meta.subtitle else "") + "</p>"]
         if b.meta.editor:
@@ -329,7 +329,9 @@ class Writer:
         body.append("<p>The documents in this edition and their rights:</p>")
         body.append('<ul class="colophon-sources">' + "".join(rows) + "</ul>")
         body.append(f"<p>Edition {esc(b.version)}. Made with <i>edition</i> from Markdown sources.</p>")
-        body.append("<p>Set in EB Garamond by Georg Duffner, under the SIL Open Font License 1.1.</p>")
+        if self.print:  # the EPUB embeds no fonts
+            body.append("<p>Set in EB Garamond 12 (version 0.016) by Georg Duffner, embedded under "
+                        "the SIL Open Font License 1.1 (<i>styles/fonts/OFL.txt</i>).</p>")
         body.append("</section>")
         return Doc("colophon", "colophon.xhtml", "Copyright", "\n".join(body), role="front",
                    landmark="copyright-page", in_toc=False)

@@ -12,7 +12,7 @@ wrong number.
 from __future__ import annotations
 
 import io
-import re
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,11 +36,41 @@ class PdfError(Exception):
     pass
 
 
+# Page geometry beyond the A5 default in print.css: bigger pages get bigger type
+# and wider margins, so the measure stays near 65-75 characters.
+GEOMETRY = {
+    "A5": "",
+    "A4": """
+@page { size: A4; margin: 22mm 38mm 26mm 24mm;
+  @top-center { font-size: 10pt; } @top-left { font-size: 10.5pt; } @top-right { font-size: 10.5pt; } }
+@page :left { margin-left: 38mm; margin-right: 24mm; }
+@page :right { margin-left: 24mm; margin-right: 38mm; }
+html { font-size: 12pt; } .footnote { font-size: 9.2pt; } .colophon { font-size: 9pt; min-height: 248mm; }
+""",
+    "Letter": """
+@page { size: letter; margin: 20mm 38mm 24mm 24mm;
+  @top-center { font-size: 10pt; } @top-left { font-size: 10.5pt; } @top-right { font-size: 10.5pt; } }
+@page :left { margin-left: 38mm; margin-right: 24mm; }
+@page :right { margin-left: 24mm; margin-right: 38mm; }
+html { font-size: 12pt; } .footnote { font-size: 9.2pt; } .colophon { font-size: 9pt; min-height: 234mm; }
+""",
+}
+# The print-shop variant: 3 mm of bleed round the trim box and crop marks.
+PRINT_SHOP = "\n@page { bleed: 3mm; marks: crop; }\n"
+
+
+def geometry_css(page_size: str, print_shop: bool = False) -> str:
+    """CSS appended to print.css for the page size and the print-shop variant."""
+    return GEOMETRY[page_size] + (PRINT_SHOP if print_shop else "")
+
+
 def html_document(book: Book, docs: list[Doc]) -> str:
     lang = book.meta.language
     parts = []
+    first_body = first_body_anchor(docs)
     for d in docs:
-        parts.append(f'<div class="doc doc-{d.role}" data-doc="{d.id}">{d.body}</div>')
+        extra = " doc-first-body" if d.id == first_body else ""
+        parts.append(f'<div class="doc doc-{d.role}{extra}" data-doc="{d.id}">{d.body}</div>')
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}" xmlns:epub="http://www.idpf.org/2007/ops">\n<head>\n'
         f'<meta charset="utf-8"/>\n<title>{esc(book.meta.title)}</title>\n'
@@ -77,8 +107,38 @@ def first_body_anchor(docs: list[Doc]) -> str | None:
     return None
 
 
+class _Collect(logging.Handler):
+    """Collects WeasyPrint's warnings and errors (it would otherwise drop them)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = record.getMessage()
+        if msg not in self.messages:
+            self.messages.append(msg)
+
+
 def render_pdf(book: Book, styles_dir: Path, css_text: str,
-               progress: Callable[[str], None] | None = None) -> bytes:
+               progress: Callable[[str], None] | None = None,
+               warn: Callable[[str], None] | None = None) -> bytes:
+    """Lay the book out and return the PDF.  ``warn`` receives every warning
+    WeasyPrint logs (bad CSS, a refused or missing file) once."""
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    try:
+        return _render(book, styles_dir, css_text, progress)
+    finally:
+        logger.removeHandler(collect)
+        for msg in collect.messages:
+            if warn:
+                warn(msg)
+
+
+def _render(book: Book, styles_dir: Path, css_text: str,
+            progress: Callable[[str], None] | None) -> bytes:
     from weasyprint import CSS, HTML  # imported here: `edition check` must not pay for it
 
     from .fetch import ProjectFetcher
@@ -106,6 +166,7 @@ def render_pdf(book: Book, styles_dir: Path, css_text: str,
         front = where.get(body, 0) if body else 0
         labels = folio_labels(document.pages, front)
         new = {a: labels[i] for a, i in where.items()}
+        new["__order__"] = labels  # type: ignore[assignment]  # page order, for ranges
         if page_of is not None and all(new.get(k) == v for k, v in page_of.items()):
             break
         page_of = new
