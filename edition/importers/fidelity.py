@@ -8,10 +8,17 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import BookError, Reporter
-from .sources import SOURCES_YAML, load_sources, sha256_of
+from ..diagnostics import BookError, Diagnostic, Reporter, Severity
+from ..project import read_text, split_front_matter
+from .base import ImportResult, Line, SourceRecord
+from .run import import_one
+from .sources import SOURCES_YAML, apply_correction, load_sources, sha256_of
 
 
 def check_fidelity(root: Path, reporter: Reporter) -> None:
@@ -29,3 +36,201 @@ def check_fidelity(root: Path, reporter: Reporter) -> None:
                            f"source file changed: its SHA-256 is {digest[:12]}…, "
                            f"{SOURCES_YAML}:{line} records {record.sha256[:12]}… "
                            "(sources are kept byte for byte as received)", "source.changed")
+    check_imports(root, sources, reporter)
+
+
+# ---------------------------------------------------------------------------- words
+
+SPACES = re.compile(r"[\u00a0\u202f\u2009\u2007]")
+# the editor's additions: note calls and definitions labelled ed-…, attribute spans
+_ED_DEF = re.compile(r"^\[\^ed-[^\]]*\]:.*(?:\n(?: {4}|\t).*)*", re.M)
+_ED_CALL = re.compile(r"\[\^ed-[^\]]*\]")
+_SPAN = re.compile(r"\[([^\[\]]*)\]\{[^{}]*\}")
+_ATTR = re.compile(r"\{(?:[.#][\w-]+|\w+=[^{}\s]*)(?:\s+(?:[.#][\w-]+|\w+=[^{}\s]*))*\}")
+# Markdown that is not the author's words
+_BLOCK = re.compile(r"^(?:#{1,6}\s+|>\s?|:::.*$)", re.M)
+_EMPH = re.compile(r"(?<!\\)[*_]+")
+_ESC = re.compile(r"\\(.)")
+_HARD = re.compile(r"\\$", re.M)
+_WORD = re.compile(r"\S+")
+
+
+def strip_editorial(body: str) -> str:
+    """A chapter body without the editor's additions (same number of lines)."""
+    body = _ED_DEF.sub(lambda m: "\n" * m.group(0).count("\n"), body)
+    body = _ED_CALL.sub("", body)
+    body = _SPAN.sub(r"\1", body)
+    return _ATTR.sub("", body)
+
+
+def markdown_words(body: str, first_line: int = 1) -> list[tuple[str, int]]:
+    """The words of a Markdown body with their line numbers, markup taken out."""
+    out: list[tuple[str, int]] = []
+    for n, line in enumerate(body.split("\n"), start=first_line):
+        line = _HARD.sub("", line)
+        line = _BLOCK.sub("", line)
+        line = _EMPH.sub("", line)
+        line = _ESC.sub(r"\1", line)
+        line = SPACES.sub(" ", line)
+        out.extend((w, n) for w in _WORD.findall(line))
+    return out
+
+
+@dataclass(frozen=True)
+class Difference:
+    line: int  # line in the file the words are reported against
+    kind: str  # "added", "dropped", "changed"
+    ours: str  # the words on the side reported against
+    theirs: str  # the words on the other side
+
+
+def diff_words(ours: list[tuple[str, int]], theirs: list[tuple[str, int]],
+               fold: Callable[[str], str] = lambda w: w) -> list[Difference]:
+    """Word differences, each placed at a line of ``ours``."""
+    a = [fold(w) for w, _ in ours]
+    b = [fold(w) for w, _ in theirs]
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    out = []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            continue
+        line = ours[i1][1] if i1 < len(ours) else (ours[-1][1] if ours else 1)
+        kind = {"replace": "changed", "delete": "added", "insert": "dropped"}[tag]
+        out.append(Difference(line, kind, " ".join(w for w, _ in ours[i1:i2]),
+                              " ".join(w for w, _ in theirs[j1:j2])))
+    return out
+
+
+def _diff(ours: list[tuple[str, int]], theirs: list[tuple[str, int]],
+          fold: Callable[[str], str] = lambda w: w) -> list[Difference]:
+    """``diff_words`` on the part between the common beginning and end (fast on long texts)."""
+    a = [fold(w) for w, _ in ours]
+    b = [fold(w) for w, _ in theirs]
+    lo = 0
+    while lo < len(a) and lo < len(b) and a[lo] == b[lo]:
+        lo += 1
+    hi = 0
+    while hi < len(a) - lo and hi < len(b) - lo and a[-1 - hi] == b[-1 - hi]:
+        hi += 1
+    if lo == len(a) and lo == len(b):
+        return []
+    mid_a = ours[lo : len(ours) - hi]
+    mid_b = theirs[lo : len(theirs) - hi]
+    if not mid_a:  # words dropped: report them at the line where they would be
+        at = ours[lo - 1][1] if lo else (ours[0][1] if ours else 1)
+        return [Difference(at, "dropped", "", " ".join(w for w, _ in mid_b))]
+    return diff_words(mid_a, mid_b, fold)
+
+
+# ---------------------------------------------------------------------------- (b) chapters
+
+def check_chapter(root: Path, rel: str, record: SourceRecord, result: ImportResult) -> list[Diagnostic]:
+    """Chapter text (the editor's additions removed) against a fresh import, word by word."""
+    text = read_text(root / rel, rel)
+    cfg, body, body_line = split_front_matter(text, rel)
+    diags = []
+    if cfg.source != record.id:
+        diags.append(Diagnostic(rel, 1, Severity.WARNING, f"front matter names source "
+                                f"'{cfg.source}', sources.yaml imports '{record.id}' into it",
+                                "fidelity.source"))
+    ours = markdown_words(strip_editorial(body), body_line)
+    theirs = markdown_words(result.body)
+    for d in _diff(ours, theirs):
+        diags.append(Diagnostic(rel, d.line, Severity.ERROR,
+                                f"words {d.kind} without a record: the chapter reads "
+                                f"{d.ours!r}, the import of sources/{record.file} reads "
+                                f"{d.theirs!r}", "fidelity.unrecorded"))
+    return diags
+
+
+# ---------------------------------------------------------------------------- (c) imports
+
+QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"'})
+_DEF = re.compile(r"^\[\^(?:[a-z]+-)?(\d+)\]:\s?", re.M)
+_CALL = re.compile(r"\[\^(?:[a-z]+-)?(\d+)\]")
+
+#: the mechanical rules an import may apply without a record of each instance
+RULES = {
+    "markup": "Markdown markup (headings, emphasis, containers, escapes, hard breaks)",
+    "notes": "[N] calls and the N. notes list become [^N] / [^tr-N] footnotes",
+    "quotes": "straight quotes curled (' \" -> ‘ ’ “ ”)",
+    "spaces": "spaced initialisms get U+202F; U+00A0 counts as a space",
+    "joins": "a word broken by a line-end hyphen, or letter-spaced, is joined; spaces "
+             "around a dash are closed up",
+}
+
+
+_DASHES = ("—", "–")
+
+
+def _is_join(a: list[str], b: list[str]) -> bool:
+    """Rule "joins": the same letters, re-spaced by a mechanical rule: a word broken by
+    a line-end hyphen, a letter-spaced word, or spaces closed up around a dash."""
+    if len(a) <= len(b) or not b:
+        return False
+    sa = "".join(a).translate(QUOTES)
+    sb = "".join(b).translate(QUOTES)
+    hyphen = any(w.endswith(("-", "\u00ad")) for w in a[:-1])
+    spaced = sum(1 for w in a if len(w) == 1) >= len(a) - len(b)
+    dash = any(w.startswith(_DASHES) or w.endswith(_DASHES) for w in a)
+    if sa == sb:
+        return hyphen or spaced or dash
+    return hyphen and sa.replace("-", "") == sb.replace("-", "")
+
+
+_BREAK = re.compile(r"^\s*(?:\*\s*){3,}$")
+
+
+def account(text: str, record: SourceRecord, result: ImportResult) -> list[Difference]:
+    """Source words vs imported words, after the record (removals, corrections) and the
+    mechanical RULES: what is left is unaccounted for.  Reported at source lines."""
+    lines = [Line(t, i + 1) for i, t in enumerate(text.split("\n"))]
+    by_src = {ln.src: ln for ln in lines}
+    for r in result.removed:
+        for n in range(r.line, r.end + 1):
+            ln = by_src.get(n)
+            if ln is None:
+                continue
+            if r.line == r.end and r.text.strip() != ln.text.strip() and r.text in ln.text:
+                ln.text = ln.text.replace(r.text, " ", 1)
+            else:
+                ln.text = ""
+    for c in result.applied:
+        apply_correction(lines, c)
+    for ln in lines:  # rule "markup": a section break "* * *" is Markdown's too
+        if _BREAK.match(ln.text):
+            ln.text = ""
+    src_words = [(w, ln.src) for ln in lines for w in _WORD.findall(SPACES.sub(" ", ln.text))]
+    body = _DEF.sub(r"\1. ", result.body)
+    body = _CALL.sub(r" [\1]", body)
+    imp_words = markdown_words(body)
+    out = []
+    for d in _diff(src_words, imp_words, fold=lambda w: w.translate(QUOTES)):
+        if d.kind == "changed" and _is_join(d.ours.split(), d.theirs.split()):
+            continue
+        out.append(d)
+    return out
+
+
+def check_imports(root: Path, sources: dict[str, tuple[SourceRecord, int | None]],
+                  reporter: Reporter) -> None:
+    for record, line in sources.values():
+        try:
+            result, diags = import_one(root, record)
+        except BookError as exc:
+            if any(d.code == "import.importer" for d in exc.diagnostics):
+                reporter.warning(SOURCES_YAML, line, f"no importer '{record.importer}' yet: "
+                                 f"'{record.id}' is not checked", "fidelity.no-importer")
+                continue
+            reporter.extend(exc.diagnostics)
+            continue
+        reporter.extend(diags)
+        src = f"sources/{record.file}"
+        text = read_text(root / src, src)
+        for d in account(text, record, result):
+            kind = {"added": "dropped", "dropped": "added"}.get(d.kind, d.kind)
+            reporter.error(src, d.line, f"import {kind} words without a record: "
+                           f"the source reads {d.ours!r}, the import {d.theirs!r}",
+                           "import.unaccounted")
+        if record.chapter and (root / "chapters" / record.chapter).is_file():
+            reporter.extend(check_chapter(root, f"chapters/{record.chapter}", record, result))
