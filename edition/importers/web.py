@@ -237,14 +237,15 @@ def lead_in(draft: Draft) -> Draft:
 
 _CALL = re.compile(r" ?\[(\d+)\]")
 _NOTE = re.compile(r"^(\d+)\.\s+(.*)$")
-_TRANS = re.compile(r"[–—-]\s*Trans\.$")
+_TRANS = re.compile(r"\s*[–—-]\s*Trans\.$")
 
 
 def notes_to_footnotes(draft: Draft) -> Draft:
     """``[N]`` calls and the "Notes" list at the end become footnotes.
 
     The list is the paragraphs after a line reading "Notes"; each "N. text" becomes
-    ``[^N]: text``, or ``[^tr-N]: text`` when the note is signed "– Trans.".  A call
+    ``[^N]: text``, or ``[^tr-N]: text`` when the note is signed "– Trans." (the signature
+    goes, recorded as a Removal: the renderer marks the note as the translator's).  A call
     without a note, or a note without a call, is reported as suspicious.
     """
     head = next((i for i in range(len(draft.lines) - 1, -1, -1)
@@ -259,7 +260,12 @@ def notes_to_footnotes(draft: Draft) -> Draft:
             continue
         if m:
             n, body = m.groups()
-            label = f"tr-{n}" if _TRANS.search(body) else n
+            label = n
+            if sig := _TRANS.search(body):
+                label = f"tr-{n}"
+                draft.removed.append(Removal(ln.src, ln.src, sig.group(0), "translator’s "
+                                             "signature: the note is labelled the translator’s"))
+                body = body[: sig.start()].rstrip()
             labels[n] = label
             ln.text = f"[^{label}]: {body}"
     _remove(draft, [head], "notes heading: the notes became footnotes")
@@ -355,7 +361,7 @@ _SUSPECTS = [
     (re.compile(r"[\u2017]"), "U+2017 (double low line) in the text"),
     (re.compile(r"\b(?=\w*\d)(?=\w*[A-Za-z])\w+\b"), "letters and digits mixed"),
     (re.compile(r"\b(\w+) \1\b", re.I), "word doubled"),
-    (re.compile(r"(?<![\w.’'‘])[b-hj-z](?=\s)"), "a lone letter"),
+    (re.compile(r"(?<![\w.’'‘])[b-hj-z](?=\s|$)"), "a lone letter"),
 ]
 # abbreviations a lower-case word may follow
 _ABBREV = re.compile(r"\b(etc|viz|i\.e|e\.g|cf|vs|p|pp|vol|no)\.\s$", re.I)
