@@ -101,9 +101,11 @@ class GlossaryEntry:
     forms: list[str]
     definition: str
     see: list[str] = field(default_factory=list)
-    source: str = "editor"
+    source: str = "editor"  # "pamphlet" (the 1938 pamphlet's own glossary, verbatim) | "editor"
     location: Location = field(default_factory=lambda: Location("glossary.yaml"))
     occurrences: list[tuple[str, str]] = field(default_factory=list)  # (chapter slug, anchor id)
+    note: str | None = None  # the editor's addition to a pamphlet entry (Markdown)
+    explicit_only: list[str] = field(default_factory=list)  # ambiguous forms: linked only by markup
 
 
 @dataclass

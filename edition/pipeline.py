@@ -13,6 +13,7 @@ from .diagnostics import BookError, Reporter
 from .model import Book, Chapter
 from .parse import make_chapter
 from .project import Project, load_project
+from .transforms.glossary import link_glossary
 from .transforms.notes import number_notes
 from .transforms.sanitize import sanitize
 
@@ -22,6 +23,7 @@ Transform = Callable[[Book, Reporter], Book]
 TRANSFORMS: list[Transform] = [
     sanitize,
     number_notes,
+    link_glossary,
 ]
 
 

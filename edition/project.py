@@ -67,7 +67,9 @@ class GlossaryItem(_Strict):
     forms: list[StrictStr] = []
     definition: StrictStr
     see: list[StrictStr] = []
-    source: StrictStr = "editor"
+    source: Literal["pamphlet", "editor"] = "editor"
+    note: StrictStr | None = None
+    explicit_only: list[StrictStr] = []
 
     @field_validator("forms")
     @classmethod

@@ -43,6 +43,7 @@ from ..model import Book
 from .cover import COVER_IMAGE, cover_doc, cover_png
 from .epub_meta import book_identifier, set_metadata
 from .epub_nav import nav_body
+from .glossary import add_glossary_items
 from .html import Doc, Writer, esc
 
 __all__ = ["book_identifier", "build_epub", "normalize_zip", "write_atomic"]
@@ -152,6 +153,7 @@ def build_epub(book: Book, css: str, fonts_dir: Path | None = None) -> bytes:
                              content=xhtml_document(d.title, d.body, lang, body_type).encode("utf-8"))
         eb.add_item(item)
         items[d.id] = item
+    add_glossary_items(eb, book, docs, items)  # glossary property + search key map (render/glossary.py)
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
                         content=xhtml_document("Contents", nav_body(docs), lang).encode("utf-8"))
     nav.properties = ["nav"]

@@ -357,6 +357,9 @@ class Writer:
         ordered = (front + [c for c in chapters if c.role == "front"]
                    + [c for c in chapters if c.role == "body"]
                    + [c for c in chapters if c.role == "back"])
+        from .glossary import glossary_doc  # the glossary (back matter): render/glossary.py
+
+        ordered += [g for g in [glossary_doc(self)] if g is not None]
         if self.print:
             idx = len(front)
             ordered.insert(idx, self.contents(ordered))

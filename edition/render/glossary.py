@@ -1,0 +1,189 @@
+"""The glossary document of both editions, and the EPUB search key map.
+
+EPUB: ``glossary.xhtml`` (back matter, landmark ``glossary``): a ``<dl>`` whose
+``<dt epub:type="glossterm">`` holds the ``<dfn>`` and whose
+``<dd epub:type="glossdef">`` holds the definition (Markdown; ``{gl=id}``
+spans in it link to other entries), the ``see`` links, the entry's source
+(the 1938 pamphlet's own glossary, verbatim, or the editor), and a link back
+to each chapter where the term occurs, landing on its first occurrence there.
+The manifest item gets the ``glossary`` property and a search key map
+(EPUB Dictionaries and Glossaries 1.0) lists every form of every entry.
+
+PDF: the same list, with the printed pages of every occurrence, merged into
+ranges ("12–14, 17"), read from the two-pass ``page_of``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..model import Book, GlossaryEntry
+from ..parse import parse_markdown
+from ..transforms.glossary import entry_anchor
+
+if TYPE_CHECKING:
+    from .html import Doc, Writer
+
+GLOSSARY_FILE = "glossary.xhtml"
+SEARCH_KEY_MAP_FILE = "glossary-search-key-map.xml"
+SOURCE_LABEL = {"pamphlet": "From the glossary of the 1938 pamphlet <i>Leon Sedoff</i>",
+                "editor": "The editor’s entry"}
+
+
+def sort_key(e: GlossaryEntry) -> tuple[str, str]:
+    head = re.sub(r"^[\W_]+", "", e.headword)
+    head = re.sub(r"^(The|A|An) ", "", head)
+    return head.casefold(), e.id
+
+
+def page_ranges(pages: list[str]) -> list[tuple[str, int]]:
+    """Merge folios into ranges: ``["12","13","14","17"] -> [("12–14", 0), ("17", 3)]``.
+
+    Each item is (label, index in ``pages`` of its first page).  Arabic folios are
+    merged when consecutive; anything else (roman front-matter folios, "?") is kept
+    as it is.  Duplicates are dropped; the order of first appearance is kept for
+    non-numeric folios, numeric ones are sorted.
+    """
+    seen: dict[str, int] = {}
+    for i, p in enumerate(pages):
+        seen.setdefault(p, i)
+    other = [(p, i) for p, i in seen.items() if not p.isdigit()]
+    nums = sorted((int(p), i) for p, i in seen.items() if p.isdigit())
+    out: list[tuple[str, int]] = list(other)
+    k = 0
+    while k < len(nums):
+        j = k
+        while j + 1 < len(nums) and nums[j + 1][0] == nums[j][0] + 1:
+            j += 1
+        first, idx = nums[k]
+        label = str(first) if j == k else f"{first}–{nums[j][0]}"
+        out.append((label, idx))
+        k = j + 1
+    return out
+
+
+def _definition_tokens(text: str):
+    tokens, _ = parse_markdown(text)
+    for t in tokens:
+        for c in t.children or []:
+            if c.type == "span_open" and c.attrs.get("gl"):
+                c.meta["href"] = entry_anchor(str(c.attrs["gl"]))
+                c.meta["class"] = "gl-xref"
+    return tokens
+
+
+def _entry(w: Writer, e: GlossaryEntry, by_id: dict[str, GlossaryEntry], titles: dict[str, str]) -> str:
+    from .html import esc, render_tokens
+
+    env = w.env()
+    parts = [f'<dt id="{entry_anchor(e.id)}" epub:type="glossterm" class="gl-term gl-{e.category}">'
+             f"<dfn>{esc(e.headword)}</dfn></dt>",
+             '<dd epub:type="glossdef" class="gl-def">']
+    body = render_tokens(_definition_tokens(e.definition), env).strip()
+    src = f'<span class="gl-source gl-source-{e.source}">{SOURCE_LABEL.get(e.source, esc(e.source))}.</span>'
+    if body.endswith("</p>"):
+        body = body[:-4] + " " + src + "</p>"
+    else:
+        body += f"<p>{src}</p>"
+    parts.append(body)
+    if e.note:
+        note = render_tokens(_definition_tokens(e.note), env).strip()
+        note = note.replace("<p>", '<p class="gl-note"><span class="note-kind">Editor’s note.</span> ', 1)
+        parts.append(note)
+    see = [by_id[s] for s in e.see if s in by_id]
+    if see:
+        links = ", ".join(f'<a href="{esc(w.href(entry_anchor(s.id)))}">{esc(s.headword)}</a>' for s in see)
+        stop = "" if see[-1].headword.endswith((".", "?", "!")) else "."
+        parts.append(f'<p class="gl-see"><i>See also</i> {links}{stop}</p>')
+    if e.occurrences:
+        if w.print:
+            anchors = [a for _, a in e.occurrences]
+            ranges = page_ranges([w.page(a) for a in anchors])
+            items = ", ".join(f'<a href="{esc(w.href(anchors[i]))}">{esc(label)}</a>' for label, i in ranges)
+            word = "Page" if len(ranges) == 1 and "–" not in ranges[0][0] else "Pages"
+            parts.append(f'<p class="gl-pages">{word} {items}</p>')
+        else:
+            firsts: dict[str, str] = {}
+            for slug, anchor in e.occurrences:
+                firsts.setdefault(slug, anchor)
+            items = ", ".join(f'<a href="{esc(w.href(a))}">{esc(titles[s])}</a>'
+                              for s, a in firsts.items())
+            parts.append(f'<p class="gl-where"><i>In the text:</i> {items}.</p>')
+    parts.append("</dd>")
+    return "\n".join(parts)
+
+
+INTRO = ("<p>The terms, organisations, events, periodicals and places that the documents name "
+         "without explaining. Entries marked as from the 1938 pamphlet reproduce the glossary "
+         "printed at the end of Trotsky’s <i>Leon Sedoff</i> word for word (its entries on persons "
+         "are in the register of persons); the others are the editor’s, and say which document "
+         "they rely on.</p>")
+INTRO_EPUB = "<p>In the text, the first mention of a term in each document links here; each entry " \
+             "links back to the documents that use it.</p>"
+INTRO_PRINT = "<p>In the text, the first mention of a term in each document is marked with a small " \
+              "raised circle°; each entry gives the pages on which the term occurs.</p>"
+
+
+def glossary_doc(w: Writer) -> Doc | None:
+    from .html import Doc
+
+    book: Book = w.book
+    if not book.glossary:
+        return None
+    by_id = {e.id: e for e in book.glossary}
+    titles = {ch.slug: ch.meta.short_title or ch.meta.title for ch in book.chapters}
+    entries = sorted({e.id: e for e in book.glossary}.values(), key=sort_key)
+    body = ['<section id="glossary" class="glossary" epub:type="glossary" role="doc-glossary" '
+            'aria-labelledby="glossary-title">',
+            '<h1 id="glossary-title" class="chapter-title">Glossary</h1>',
+            '<div class="glossary-intro">' + INTRO + (INTRO_PRINT if w.print else INTRO_EPUB) + "</div>",
+            '<dl class="glossary-list">']
+    body += [_entry(w, e, by_id, titles) for e in entries]
+    body += ["</dl>", "</section>"]
+    return Doc("glossary", GLOSSARY_FILE, "Glossary", "\n".join(body), role="back",
+               landmark="glossary", epub_type="glossary")
+
+
+def search_key_map(book: Book, lang: str) -> bytes:
+    """EPUB Dictionaries and Glossaries 1.0 search key map: every form -> its entry."""
+    from .html import esc
+
+    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+             f'<search-key-map xmlns="http://www.idpf.org/2007/ops" xml:lang="{esc(lang)}">']
+    for e in sorted(book.glossary, key=sort_key):
+        values: list[str] = []
+        for v in [e.headword, *e.forms, *e.explicit_only]:
+            if v not in values:
+                values.append(v)
+        lines.append(f'<search-key-group href="{GLOSSARY_FILE}#{entry_anchor(e.id)}">')
+        lines += [f'<match value="{esc(v)}"/>' for v in values]
+        lines.append("</search-key-group>")
+    lines.append("</search-key-map>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# EPUBCheck 5 accepts the search key map (no error, no warning) but with -u it always adds
+# OPF-097 ("listed in the manifest, but no reference to it was found in content documents"):
+# nothing in a content document can reference it.  The edition must pass EPUBCheck -u with
+# no message at all, so the map is off by default (docs/glossary.md).
+SEARCH_KEY_MAP = False
+
+
+def add_glossary_items(eb, book: Book, docs: list[Doc], items: dict,
+                       with_search_key_map: bool | None = None) -> None:
+    """EPUB: mark the glossary document (manifest property ``glossary``); optionally add its
+    search key map (``properties="search-key-map glossary"``)."""
+    from ebooklib import epub
+
+    doc = next((d for d in docs if d.landmark == "glossary"), None)
+    if doc is None:
+        return
+    items[doc.id].properties = ["glossary"]
+    if not (SEARCH_KEY_MAP if with_search_key_map is None else with_search_key_map):
+        return
+    skm = epub.EpubItem(uid="glossary-skm", file_name=SEARCH_KEY_MAP_FILE,
+                        media_type="application/vnd.epub.search-key-map+xml",
+                        content=search_key_map(book, book.meta.language))
+    skm.properties = ["search-key-map", "glossary"]
+    eb.add_item(skm)
