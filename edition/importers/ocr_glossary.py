@@ -56,12 +56,11 @@ def extract_glossary(draft: Draft) -> Draft:
         draft.meta["glossary"] = []
         return draft
     entries: list[dict[str, Any]] = []
-    last = srcmaps[-1][-1][1]
     draft.removed.append(Removal(paras[at].src, paras[at].src, HEADING,
                                  f"the pamphlet's glossary heading (glossary exported to {OUTPUT})"))
     for k in range(at + 1, len(paras)):
         para = paras[k]
-        end = srcmaps[k + 1][0][1] - 1 if k + 1 < len(paras) else last
+        end = srcmaps[k][-1][1]
         split = split_entry(para.text)
         if split is None:
             draft.suspicious.append(Suspicious(para.src, para.text[:40],

@@ -94,9 +94,9 @@ def _words(lines: list[Line]) -> tuple[set[str], set[str]]:
 def hyphen_kind(left: str, right: str, words: set[str], compounds: set[str]) -> str:
     """'keep', 'join' or 'doubt' for the line-end hyphen between ``left`` and ``right``."""
     whole = f"{left}-{right}".lower()
-    if whole in KNOWN_COMPOUNDS or any(whole in c or c.startswith(whole) for c in KNOWN_COMPOUNDS
-                                       if c.count("-") > whole.count("-")):
-        return "keep"
+    part = re.compile(rf"(?:^|-){re.escape(whole)}(?:-|$)")
+    if any(part.search(c) for c in KNOWN_COMPOUNDS):
+        return "keep"  # the compound, or a hyphenated part of one (never-to-be-forgotten)
     if right[:1].isupper() or right[:1].isdigit() or left[-1:].isdigit():
         return "keep"
     if whole in compounds:
@@ -114,6 +114,7 @@ def hyphen_kind(left: str, right: str, words: set[str], compounds: set[str]) -> 
 def dehyphenate(draft: Draft) -> Draft:
     words, compounds = _words(draft.lines)
     lines = draft.lines
+    consumed: set[int] = set()
     for i, ln in enumerate(lines[:-1]):
         m = _LINE_END_HYPHEN.search(ln.text)
         nxt = lines[i + 1]
@@ -136,7 +137,10 @@ def dehyphenate(draft: Draft) -> Draft:
         ln.text = ln.text[:-1] + glue + word
         nxt.text = head.group(2).lstrip()
         if not nxt.text:
-            nxt.text = "\x00"  # consumed entirely: dropped when paragraphs are joined
+            consumed.add(i + 1)
+            draft.meta.setdefault("carried", {})[ln.src] = nxt.src
+    # a line whose only word went up to the line before is gone
+    draft.lines = [ln for i, ln in enumerate(lines) if i not in consumed]
     return draft
 
 
@@ -144,18 +148,19 @@ def join_paragraphs(draft: Draft) -> Draft:
     paras: list[Line] = []
     srcmaps: list[list[tuple[int, int]]] = []
     cur: list[Line] = []
+    carried: dict[int, int] = draft.meta.get("carried", {})
 
     def flush() -> None:
         if not cur:
             return
         text, spans = "", []
         for ln in cur:
-            if ln.text == "\x00":
-                continue
             if text and not text.endswith("\u2014") and not ln.text.startswith("\u2014"):
                 text += " "
             spans.append((len(text), ln.src))
             text += ln.text
+            if ln.src in carried:  # the line whose last word this line took up
+                spans.append((len(text), carried[ln.src]))
         paras.append(Line(text, cur[0].src))
         srcmaps.append(spans)
         cur.clear()
