@@ -12,14 +12,16 @@ quotation mark or a parenthesis (those are text).
 
 * Leading pairs of identical lines (compared with runs of spaces collapsed) in a bare
   block are a caption printed twice (image title and caption text): removed.
-* What is left is a **section heading** when it is exactly one line that begins with a
-  capital letter and ends without punctuation (``.,;:!?`` or a quotation mark).
-* Anything else left is caption debris: removed, one record per caption, where a line
-  whose successor begins with a small letter runs on into it (a caption broken over
-  two lines).
+* What is left, when it is exactly one line, is a **section heading** if it begins
+  with a capital letter and ends without punctuation (``.,;:!?`` or a quotation
+  mark), and otherwise a short paragraph of text.
+* Two or more different short lines left in one block are caption debris (an image
+  title over its caption, or a caption broken over lines): removed, one record per
+  caption, where a line whose successor begins with a small letter runs on into it
+  (a caption broken over two lines).
 
 So a heading is a line standing alone (or right under a caption printed twice); a
-caption is never alone without its twin.
+caption never stands alone: it is printed twice or sits in a run of short lines.
 
 **Primary sources.**  After the "Primary Sources" heading, a line ``(N) …`` standing
 alone is the heading of extract *N*; the lines up to the next such heading are the
@@ -132,8 +134,9 @@ def headings_and_captions(draft: Draft) -> Draft:
             draft.removed.append(Removal(a.src, c.src, f"{a.text}\n{c.text}", CAPTION))
             drop.update(rest[:2])
             rest = rest[2:]
-        if len(rest) == 1 and is_heading(draft.lines[rest[0]].text):
-            kinds[draft.lines[rest[0]].src] = "h2"
+        if len(rest) == 1:
+            if is_heading(draft.lines[rest[0]].text):
+                kinds[draft.lines[rest[0]].src] = "h2"
         elif rest:
             _remove_captions(draft, rest, drop)
     draft.lines = [ln for i, ln in enumerate(draft.lines) if i not in drop]

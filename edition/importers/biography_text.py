@@ -4,9 +4,9 @@
   but a *spaced* initialism (``G. P. U.``, ``C. L. R. James``, ``L. D.``) gets U+202F
   NARROW NO-BREAK SPACE for its inner spaces, so it never breaks across lines.
   Mechanical and documented: not a correction.
-* ``curl_quotes``  straight quotation marks and apostrophes to typographic ones, from
-  the characters around each mark (see ``curl``); a paragraph whose double quotation
-  marks do not pair up afterwards is reported as suspicious, never guessed at.
+* ``curl_quotes``  straight quotation marks and apostrophes to typographic ones with
+  the project's curler (``edition/importers/quotes.py``); its doubts, and a paragraph
+  whose double quotation marks do not pair up afterwards, are reported, never guessed at.
 * ``escape_markdown``  backslash-escapes what Markdown would read as markup (see
   ``escape``): the text must come out as text.
 * ``assemble``  the Markdown body: ``##`` sections, ``###`` numbered extracts whose
@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from .base import Draft, Suspicious
+from .quotes import curl
 
 NNBSP = "\u202f"
 _INITIAL = re.compile(r"(?<![\w.])([A-Z])\. (?=[A-Z]\.)")
@@ -36,58 +37,17 @@ def spaced_initialisms(draft: Draft) -> Draft:
 
 # -- quotes ------------------------------------------------------------------
 
-_OPENERS = set(" \t([{—–‘“\u00a0\u202f")
-_ELISIONS = ("tis", "twas", "em", "cause")
-
-
-def curl(text: str) -> str:
-    """Curl straight quotes in one paragraph.
-
-    ``"``: opening after the start, a space, an opening bracket or quotation mark or a
-    dash when a non-space follows; closing when a space follows it or it follows a
-    non-space; between two spaces it closes a quotation left open, else opens one.
-    ``'``: after a letter, digit or closing punctuation it is an apostrophe or a closing
-    quote (both ’); after a space or opener and before a letter it opens (‘), except
-    the elisions ’tis, ’twas, ’em, ’cause.  Curly quotes already in the text stay.
-    """
-    out: list[str] = []
-    open_double = False
-    n = len(text)
-    for i, ch in enumerate(text):
-        prev = out[-1] if out else ""
-        nxt = text[i + 1] if i + 1 < n else ""
-        if ch == '"':
-            at_open = prev == "" or prev in _OPENERS
-            space_after = nxt == "" or nxt.isspace()
-            if at_open and not space_after:
-                mark = "“"
-            elif not at_open:
-                mark = "”"
-            else:  # between spaces
-                mark = "”" if open_double else "“"
-            open_double = mark == "“"
-            out.append(mark)
-        elif ch == "'":
-            at_open = prev == "" or prev in _OPENERS
-            word = re.match(r"[A-Za-z]+", text[i + 1 :])
-            if at_open and nxt.isalnum() and not (word and word.group(0).lower() in _ELISIONS):
-                out.append("‘")
-            else:
-                out.append("’")
-        else:
-            if ch == "“":
-                open_double = True
-            elif ch == "”":
-                open_double = False
-            out.append(ch)
-    return "".join(out)
-
-
-def curl_quotes(draft: Draft) -> Draft:
+def curl_quotes(draft: Draft, reviewed: frozenset[tuple[int, str]] = frozenset()) -> Draft:
+    """Curl straight quotes with the project's one curler (``quotes.curl``); its doubts
+    (unless reviewed: source line and token), and any paragraph whose double quotation
+    marks do not pair up, are reported."""
     for ln in draft.lines:
         if not ln.text:
             continue
-        ln.text = curl(ln.text)
+        ln.text, doubts = curl(ln.text)
+        for d in doubts:
+            if (ln.src, d.token) not in reviewed:
+                draft.suspicious.append(Suspicious(ln.src, d.token, d.why))
         if ln.text.count("“") != ln.text.count("”"):
             draft.suspicious.append(Suspicious(ln.src, "“ ”", "double quotation marks do not pair up"))
     return draft
@@ -143,7 +103,7 @@ _CHECKS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def flag_suspicious(draft: Draft, reviewed: set[tuple[int, str]]) -> Draft:
+def flag_suspicious(draft: Draft, reviewed: frozenset[tuple[int, str]] = frozenset()) -> Draft:
     """Tokens that look like debris, unless reviewed and found correct as printed."""
     for ln in draft.lines:
         for pat, why in _CHECKS:
