@@ -163,6 +163,11 @@ def split_front_matter(text: str, rel: str) -> tuple[ChapterConfig, str, int]:
 def read_chapter(root: Path, rel: str, listed_at: int | None) -> RawChapter:
     path = root / "chapters" / rel
     shown = f"chapters/{rel}"
+    try:  # a symbolic link may not lead out of the project (no file outside it is read)
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        raise BookError(_err(shown, None, "chapter is a link to a file outside the project",
+                             "book.chapter-path")) from None
     if not path.is_file():
         raise BookError(_err("book.yaml", listed_at, f"chapter '{rel}' is listed but {shown} does not exist",
                              "book.chapter-missing"))

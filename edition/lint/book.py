@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from markdown_it.token import Token
 
 from ..diagnostics import Diagnostic, Reporter, Severity
-from ..model import Book, Chapter, GlossaryEntry
+from ..model import Book, Chapter
 from .paragraphs import Para
 
 META_KEYS = ("author", "date", "source")
@@ -104,7 +104,7 @@ def _form_pattern(form: str) -> re.Pattern[str]:
 
 
 def glossary_entries(book: Book, paras: list[Para], reporter: Reporter) -> None:
-    """glossary.unused, glossary.form-inside-word, glossary.see-unknown, glossary.see-cycle."""
+    """glossary.unused, glossary.form-inside-word, glossary.see-unknown (cycles: integrity.py)."""
     body = [p for p in paras if p.kind != "headnote"]
     referenced = _referenced_ids(book)
     by_id = {e.id: e for e in book.glossary}
@@ -145,28 +145,3 @@ def glossary_entries(book: Book, paras: list[Para], reporter: Reporter) -> None:
                 report_once(reporter, Diagnostic(loc.file, loc.line, Severity.ERROR,
                                                  f"“{e.id}” refers to unknown glossary entry “{target}”",
                                                  "glossary.see-unknown"))
-    for cycle in see_cycles(book.glossary):
-        first = by_id[cycle[0]].location
-        reporter.error(first.file, first.line, "circular see-also references: "
-                       + " → ".join(cycle + [cycle[0]]), "glossary.see-cycle")
-
-
-def see_cycles(entries: list[GlossaryEntry]) -> list[list[str]]:
-    """Every cycle of see-references, each reported once, starting at its smallest id."""
-    graph = {e.id: [s for s in e.see] for e in entries}
-    cycles: set[tuple[str, ...]] = set()
-
-    def visit(node: str, path: list[str], on_path: set[str]) -> None:
-        for nxt in graph.get(node, []):
-            if nxt not in graph:
-                continue
-            if nxt in on_path:
-                cyc = path[path.index(nxt):]
-                k = cyc.index(min(cyc))
-                cycles.add(tuple(cyc[k:] + cyc[:k]))
-            elif len(path) < 50:
-                visit(nxt, path + [nxt], on_path | {nxt})
-
-    for start in sorted(graph):
-        visit(start, [start], {start})
-    return [list(c) for c in sorted(cycles)]

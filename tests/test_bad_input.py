@@ -1,0 +1,340 @@
+"""Bad input: every mistake an editor can make in book.yaml, glossary.yaml or a
+chapter gets a clear `path:line: error: message [code]`, exit status 1 (2 for a
+usage error), never a traceback — and the previous edition in build/ is untouched
+(same bytes, same modification time)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SmallBook
+
+GOOD_BOOK = """\
+title: A Small Book
+slug: small-book
+language: en
+editor: Test Editor
+chapters:
+  - 01-one.md
+  - 02-two.md
+"""
+ONE = """\
+---
+title: One
+author: A. Author
+date: "1938"
+source: test
+---
+The first chapter, with a Kadet in it.[^1]
+
+[^1]: A note.
+"""
+TWO = """\
+---
+title: Two
+author: B. Author
+date: "1941"
+source: test
+---
+The second chapter.
+"""
+GLOSSARY = """\
+entries:
+  - id: kadets
+    headword: Kadets
+    category: organisation
+    forms: [Kadet]
+    definition: Constitutional Democrats.
+"""
+
+
+@pytest.fixture(scope="module")
+def built_book(tmp_path_factory) -> Path:
+    """A good book, built once (EPUB and PDF); each test works on a copy."""
+    root = tmp_path_factory.mktemp("good") / "book"
+    book = SmallBook(root)
+    book.write("book.yaml", GOOD_BOOK)
+    book.write("chapters/01-one.md", ONE)
+    book.write("chapters/02-two.md", TWO)
+    book.write("glossary.yaml", GLOSSARY)
+    proc = book.run("build", "all")
+    assert proc.returncode == 0, proc.stderr
+    return root
+
+
+@pytest.fixture
+def book(built_book, tmp_path) -> SmallBook:
+    root = tmp_path / "book"
+    shutil.copytree(built_book, root)  # copy2: bytes and modification times kept
+    return SmallBook(root)
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    out = {}
+    for p in sorted((root / "build").iterdir()):
+        out[p.name] = (p.read_bytes(), p.stat().st_mtime_ns)
+    return out
+
+
+def assert_fails_cleanly(book: SmallBook, *patterns: str, args: tuple[str, ...] = ("build", "all"),
+                         status: int = 1) -> subprocess.CompletedProcess:
+    before = snapshot(book.root)
+    assert set(before) == {"small-book.epub", "small-book.pdf"}
+    proc = book.run(*args)
+    assert proc.returncode == status, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+    for pat in patterns:
+        assert re.search(pat, proc.stderr, re.M), f"{pat!r} not in:\n{proc.stderr}"
+    assert snapshot(book.root) == before, "build/ was touched by a failed build"
+    assert not [p for p in (book.root / "build").iterdir() if p.name.startswith(".")], "temp file left"
+    return proc
+
+
+# -- malformed YAML -------------------------------------------------------------
+
+def test_malformed_yaml_in_glossary(book):
+    book.write("glossary.yaml", GLOSSARY.replace("forms: [Kadet]", "forms: [Kadet\n    bad: x"))
+    assert_fails_cleanly(book, r"^glossary\.yaml:[67]: error: malformed YAML: .* \[yaml\.syntax\]$")
+
+
+def test_malformed_yaml_in_book_yaml(book):
+    book.write("book.yaml", GOOD_BOOK.replace("language: en", 'language: "en'))
+    assert_fails_cleanly(book, r"^book\.yaml:\d+: error: malformed YAML: .*\[yaml\.syntax\]$")
+
+
+def test_malformed_yaml_in_book_yaml_line(book):
+    book.write("book.yaml", GOOD_BOOK.replace("editor: Test Editor", "editor: Test: Editor"))
+    assert_fails_cleanly(book, r"^book\.yaml:4: error: malformed YAML: mapping values are not allowed here")
+
+
+def test_malformed_front_matter(book):
+    book.write("chapters/02-two.md", TWO.replace('date: "1941"', "date: [1941"))
+    assert_fails_cleanly(book, r"^chapters/02-two\.md:[45]: error: malformed YAML: .*\[yaml\.syntax\]$")
+
+
+def test_front_matter_not_closed(book):
+    book.write("chapters/02-two.md", TWO.replace("source: test\n---\n", "source: test\n"))
+    assert_fails_cleanly(book, r"^chapters/02-two\.md:1: error: a chapter must begin with YAML front "
+                               r"matter .*\[chapter\.front-matter\]$")
+
+
+def test_front_matter_that_is_not_a_mapping(book):
+    book.write("chapters/02-two.md", "---\n- just\n- a list\n---\nText.\n")
+    assert_fails_cleanly(book, r"^chapters/02-two\.md:2: error: front matter must be a mapping .*\[yaml\.type\]$")
+
+
+# -- unknown keys and wrong types -----------------------------------------------
+
+def test_unknown_key_in_book_yaml(book):
+    book.write("book.yaml", GOOD_BOOK.replace("language: en", "language: en\ncolour: red"))
+    assert_fails_cleanly(book, r"^book\.yaml:4: error: unknown key 'colour' in book\.yaml \[yaml\.unknown-key\]$")
+
+
+def test_wrong_type_in_book_yaml(book):
+    book.write("book.yaml", GOOD_BOOK.replace("language: en", "language: en\npage_size: 5"))
+    assert_fails_cleanly(book, r"^book\.yaml:4: error: 'page_size': .*\[yaml\.type\]$")
+
+
+def test_chapters_not_a_list(book):
+    book.write("book.yaml", GOOD_BOOK.split("chapters:")[0] + "chapters: 01-one.md\n")
+    assert_fails_cleanly(book, r"^book\.yaml:5: error: 'chapters': .*\[yaml\.type\]$")
+
+
+def test_missing_title(book):
+    book.write("book.yaml", GOOD_BOOK.replace("title: A Small Book\n", ""))
+    assert_fails_cleanly(book, r"^book\.yaml(:1)?: error: missing required key 'title' .*\[yaml\.missing-key\]$")
+
+
+def test_unknown_key_and_wrong_type_in_front_matter(book):
+    book.write("chapters/01-one.md", ONE.replace("author: A. Author", "autor: A. Author")
+               .replace('date: "1938"', "date: 1938"))
+    assert_fails_cleanly(book,
+                         r"^chapters/01-one\.md:3: error: unknown key 'autor' in front matter \[yaml\.unknown-key\]$",
+                         r"^chapters/01-one\.md:4: error: 'date': .*\[yaml\.type\]$")
+
+
+def test_unknown_key_and_wrong_type_in_glossary(book):
+    book.write("glossary.yaml", GLOSSARY.replace("category: organisation", "category: party\n    colour: red"))
+    assert_fails_cleanly(book, r"^glossary\.yaml:4: error: 'entries\.0\.category': .*\[yaml\.type\]$",
+                         r"^glossary\.yaml:5: error: unknown key 'entries\.0\.colour' .*\[yaml\.unknown-key\]$")
+
+
+# -- chapters -------------------------------------------------------------------
+
+def test_chapter_listed_but_missing(book):
+    book.write("book.yaml", GOOD_BOOK + "  - 03-three.md\n")
+    assert_fails_cleanly(book, r"^book\.yaml:8: error: chapter '03-three\.md' is listed but "
+                               r"chapters/03-three\.md does not exist \[book\.chapter-missing\]$")
+
+
+def test_chapter_listed_twice(book):
+    book.write("book.yaml", GOOD_BOOK + "  - 01-one.md\n")
+    assert_fails_cleanly(book, r"^book\.yaml:8: error: chapter '01-one\.md' is listed twice "
+                               r"\(first on line 6\) \[book\.chapter-duplicate\]$")
+
+
+def test_two_chapters_with_the_same_slug(book):
+    book.write("chapters/03-one.md", TWO)
+    book.write("book.yaml", GOOD_BOOK + "  - 03-one.md\n")
+    assert_fails_cleanly(book, r"^book\.yaml:8: error: chapters/03-one\.md and chapters/01-one\.md would "
+                               r"both be .*one\.xhtml.*\[book\.chapter-slug\]$")
+
+
+def test_chapter_not_utf8(book):
+    book.write("chapters/02-two.md", TWO.encode() + b"\nCaf\xe9 au lait.\n")
+    assert_fails_cleanly(book, r"^chapters/02-two\.md:9: error: not valid UTF-8 \(byte 0xe9 .*\[file\.encoding\]$")
+
+
+def test_book_yaml_not_utf8(book):
+    book.write("book.yaml", GOOD_BOOK.encode().replace(b"Test Editor", b"Test \xff Editor"))
+    assert_fails_cleanly(book, r"^book\.yaml:4: error: not valid UTF-8 .*\[file\.encoding\]$")
+
+
+def test_empty_chapter(book):
+    book.write("chapters/02-two.md", TWO.split("The second")[0] + "\n   \n")
+    assert_fails_cleanly(book, r"^chapters/02-two\.md:7: error: chapter has no text after its front matter "
+                               r"\[chapter\.empty\]$")
+
+
+def test_empty_file(book):
+    book.write("chapters/02-two.md", "")
+    assert_fails_cleanly(book, r"^chapters/02-two\.md:1: error: .*\[chapter\.front-matter\]$")
+
+
+def test_chapter_path_escaping_the_folder(book):
+    book.write("book.yaml", GOOD_BOOK + "  - ../../../../etc/passwd\n")
+    assert_fails_cleanly(book, r"^book\.yaml:8: error: chapter '\.\./\.\./\.\./\.\./etc/passwd' must be a file "
+                               r"name inside chapters/ \[book\.chapter-path\]$")
+
+
+def test_absolute_chapter_path(book):
+    book.write("book.yaml", GOOD_BOOK + "  - /etc/passwd\n")
+    assert_fails_cleanly(book, r"^book\.yaml:8: error: .*must be a file name inside chapters/ \[book\.chapter-path\]$")
+
+
+def test_chapter_symlink_pointing_outside_the_project(book):
+    os.symlink("/etc/passwd", book.root / "chapters" / "03-evil.md")
+    book.write("book.yaml", GOOD_BOOK + "  - 03-evil.md\n")
+    proc = assert_fails_cleanly(book, r"^chapters/03-evil\.md: error: .*outside the project \[book\.chapter-path\]$")
+    assert "root:" not in proc.stderr
+
+
+def test_missing_book_yaml(book):
+    (book.root / "book.yaml").unlink()
+    assert_fails_cleanly(book, r"^book\.yaml: error: no book\.yaml in .*: not a book project \[book\.missing\]$")
+
+
+def test_project_folder_that_does_not_exist(tmp_path):
+    proc = SmallBook(tmp_path / "b").run("-C", str(tmp_path / "nowhere"), "build")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "book.yaml: error: no book.yaml in" in proc.stderr
+
+
+@pytest.mark.parametrize("args", [("build", "nonsense"), ("build", "--page-size", "B7"), ("frobnicate",),
+                                  ("check", "--no-such-flag"), ()])
+def test_usage_errors_exit_2(book, args):
+    proc = assert_fails_cleanly(book, r"usage: edition", args=args, status=2)
+    assert "error:" in proc.stderr
+
+
+# -- sizes ----------------------------------------------------------------------
+
+RSS_WRAPPER = """\
+import resource, sys
+from edition.cli import main
+code = main(sys.argv[1:])
+sys.stderr.write(f"\\nmaxrss_kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n")
+sys.exit(code)
+"""
+
+
+def run_measured(book: SmallBook, *args: str) -> tuple[subprocess.CompletedProcess, int]:
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-c", RSS_WRAPPER, "-C", str(book.root), *args],
+                          capture_output=True, text=True, env=env, timeout=600)
+    m = re.search(r"maxrss_kb=(\d+)", proc.stderr)
+    assert m, proc.stderr
+    return proc, int(m.group(1))
+
+
+def big_body(size: int) -> str:
+    para = ("The exile went on; Leon wrote to his father from Paris, and the letters were read by "
+            "the police before they were sent. ") * 8
+    out, n = [], 0
+    while n < size:
+        if len(out) % 40 == 0:
+            out.append(f"## Part {len(out)}\n\nA call.[^n{len(out)}]\n\n[^n{len(out)}]: A note.")
+        out.append(para)
+        n += len(para) + 2
+    return "\n\n".join(out) + "\n"
+
+
+def test_very_large_chapter_is_refused_clearly_without_reading_it(book):
+    from edition.project import MAX_CHAPTER_BYTES
+
+    book.write("chapters/02-two.md", TWO + big_body(MAX_CHAPTER_BYTES + 1024))
+    before = snapshot(book.root)
+    proc, rss_kb = run_measured(book, "build", "all")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert re.search(r"^chapters/02-two\.md: error: chapter is larger than 8 MiB; split it into several "
+                     r"chapters \[chapter\.too-large\]$", proc.stderr, re.M), proc.stderr
+    assert snapshot(book.root) == before
+    assert rss_kb < 150_000, rss_kb  # the file was never read into memory
+
+
+def test_large_chapter_under_the_limit_builds_in_bounded_memory(book):
+    from edition.project import MAX_CHAPTER_BYTES
+
+    size = MAX_CHAPTER_BYTES - 256 * 1024
+    book.write("chapters/02-two.md", TWO + big_body(size))
+    proc, rss_kb = run_measured(book, "build", "epub")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    epub = book.root / "build" / "small-book.epub"
+    import zipfile
+
+    with zipfile.ZipFile(epub) as z:
+        two = z.read("EPUB/two.xhtml").decode()
+    assert two.count("the letters were read by the police") > 1000
+    # about 8 MB of text: the whole build stays within a few dozen times that
+    assert rss_kb < 600_000, rss_kb
+    proc, rss_kb = run_measured(book, "check")
+    assert proc.returncode == 0 and rss_kb < 600_000, (proc.stderr[-2000:], rss_kb)
+
+
+# -- glossary -------------------------------------------------------------------
+
+def test_glossary_form_matching_inside_other_words(book):
+    book.write("glossary.yaml", GLOSSARY.replace("forms: [Kadet]", "forms: [Kadet, -Kadet]"))
+    book.write("chapters/02-two.md", TWO.replace("The second chapter.", "An anti-Kadet paper."))
+    assert_fails_cleanly(book, r"^glossary\.yaml:2: warning: a form of “kadets” begins or ends with a character "
+                               r"that is not a letter, so it matches inside other words: “-Kadet” inside "
+                               r"“anti-Kadet” \(chapters/02-two\.md:7\) \[glossary\.form-inside-word\]$",
+                         args=("check", "--strict"))
+
+
+def test_circular_see_also_references(book):
+    book.write("glossary.yaml", GLOSSARY.replace("definition: Constitutional Democrats.",
+                                                 "definition: Constitutional Democrats.\n    see: [srs]")
+               + """\
+  - id: srs
+    headword: S.R.’s
+    category: organisation
+    forms: [S.R.’s]
+    definition: Social Revolutionaries.
+    see: [kadets]
+""")
+    for args in (("check",), ("build", "all")):
+        assert_fails_cleanly(book, r"^glossary\.yaml:2: error: circular see-also references: "
+                                   r"kadets → srs → kadets \[glossary\.see-cycle\]$", args=args)
+
+
+def test_see_also_to_unknown_entry(book):
+    book.write("glossary.yaml", GLOSSARY + "    see: [nowhere]\n")
+    assert_fails_cleanly(book, r"^glossary\.yaml:2: error: .*unknown glossary entry “nowhere” "
+                               r"\[glossary\.see-unknown\]$")
