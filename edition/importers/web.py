@@ -36,6 +36,7 @@ from .base import (
 )
 from .run import front_matter_for
 from .sources import apply_corrections
+from .suspicious import find_suspicious
 
 NNBSP = "\u202f"
 
@@ -351,42 +352,6 @@ def escape_list_starts(draft: Draft) -> Draft:
             mark = m.group(2)
             esc = mark + "\\" if mark[0].isdigit() else "\\" + mark
             ln.text = ln.text[: m.start(2)] + esc + ln.text[m.end(2):]
-    return draft
-
-
-_SUSPECTS = [
-    (re.compile(r"\b\w+\.\s(?=[a-z])"), "period before a lower-case word"),
-    (re.compile(r"\s[,.;:](?=\s|$)"), "space before punctuation"),
-    (re.compile(r"(?:^|\s)’(?=\w)"), "closing quote used as an opening quote"),
-    (re.compile(r"[\u2017]"), "U+2017 (double low line) in the text"),
-    (re.compile(r"\b(?=\w*\d)(?=\w*[A-Za-z])\w+\b"), "letters and digits mixed"),
-    (re.compile(r"\b(\w+) \1\b", re.I), "word doubled"),
-    (re.compile(r"(?<![\w.’'‘])[b-hj-z](?=\s|$)"), "a lone letter"),
-]
-# abbreviations a lower-case word may follow
-_ABBREV = re.compile(r"\b(etc|viz|i\.e|e\.g|cf|vs|p|pp|vol|no)\.\s$", re.I)
-_DOUBLES_OK = {"had had", "that that"}
-_ORDINAL = re.compile(r"^\d+(st|nd|rd|th|s)$")
-
-
-def find_suspicious(draft: Draft) -> Draft:
-    """Tokens that look like errors and were not corrected are reported, not guessed at."""
-    for ln in draft.lines:
-        text = ln.text
-        if text.startswith("[^") or text.startswith(":::"):
-            text = text.split("]:", 1)[-1] if text.startswith("[^") else ""
-        for pat, why in _SUSPECTS:
-            for m in pat.finditer(text):
-                tok = m.group(0).strip()
-                if why.startswith("period") and _ABBREV.search(text[: m.end()]):
-                    continue
-                if why.startswith("period") and re.search(r"\b[A-Z]\.\s$", text[: m.end()]):
-                    continue  # an initial: "L. D."
-                if why.startswith("letters") and _ORDINAL.match(tok):
-                    continue
-                if why.startswith("word doubled") and tok.lower() in _DOUBLES_OK:
-                    continue
-                draft.suspicious.append(Suspicious(ln.src, tok, why))
     return draft
 
 
