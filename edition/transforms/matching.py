@@ -28,7 +28,7 @@ API
     non-overlapping, left to right).
 
 ``scan(tokens, matcher, attr="gl", stop_class="nogl", kind="glossary",
-       skip_containers=()) -> list[Occurrence]``
+       skip_containers=(), skip_headings=True) -> list[Occurrence]``
     Walks a *block-level* token list (``Chapter.tokens`` or a note's tokens)
     and, in the inline children of every paragraph, list item, table cell,
     blockquote, …:
@@ -260,16 +260,20 @@ _HEADING_LIKE = ("heading_open",)
 
 
 def scan(tokens: list[Token], matcher: Matcher, attr: str = "gl", stop_class: str = "nogl",
-         kind: str = "glossary", skip_containers: Iterable[str] = ()) -> list[Occurrence]:
-    """Find and wrap occurrences in a block-level token list (see the module docstring)."""
+         kind: str = "glossary", skip_containers: Iterable[str] = (),
+         skip_headings: bool = True) -> list[Occurrence]:
+    """Find and wrap occurrences in a block-level token list (see the module docstring).
+    ``skip_headings=False`` looks inside headings too (the index of names does)."""
+    heading_open = _HEADING_LIKE if skip_headings else ()
+    heading_close = ("heading_close",) if skip_headings else ()
     skip_open = {f"container_{n}_open" for n in skip_containers}
     skip_close = {f"container_{n}_close" for n in skip_containers}
     found: list[Occurrence] = []
     skip = 0
     for bi, t in enumerate(tokens):
-        if t.type in _HEADING_LIKE or t.type == "footnote_block_open" or t.type in skip_open:
+        if t.type in heading_open or t.type == "footnote_block_open" or t.type in skip_open:
             skip += 1
-        elif t.type in ("heading_close", "footnote_block_close") or t.type in skip_close:
+        elif t.type in heading_close or t.type == "footnote_block_close" or t.type in skip_close:
             skip = max(0, skip - 1)
         elif t.type == "inline" and skip == 0 and t.children:
             found.extend(_scan_inline(t, matcher, attr, stop_class, kind, bi))
