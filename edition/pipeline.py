@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import BookError, Reporter
+from .lint.integrity import check_integrity
 from .model import Book, Chapter
 from .parse import make_chapter
 from .project import Project, load_project, read_persons
@@ -22,6 +23,7 @@ Transform = Callable[[Book, Reporter], Book]
 
 # The ordered list of transforms.  Each is a plain function Book -> Book.
 TRANSFORMS: list[Transform] = [
+    check_integrity,  # chapter slugs, glossary see-cycles: errors that stop a build
     sanitize,
     number_notes,
     link_glossary,
