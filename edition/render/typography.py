@@ -7,9 +7,17 @@ from __future__ import annotations
 
 import re
 
-# Initialisms set in small caps: GPU, NKVD, U.S.S.R., G.P.U., S.R.'s — two or
-# more capitals, optionally with periods.  Roman numerals (XLIII) are left alone.
-_ACRONYM = re.compile(r"(?<![\w&;])((?:[A-Z]\.){2,}|[A-Z]{2,}(?:\.[A-Z])*\.?)(?![a-z])")
+# Initialisms set in small caps: GPU, NKVD, USSR (two or more capitals), dotted ones of
+# three or more letters (G.P.U., U.S.S.R., and spaced with U+202F: G. P. U.), and dotted
+# pairs before ’s (S.R.’s, K.D.’s).  Personal initials (A.A. Joffe, L.D., N. I. Sedova)
+# and Roman numerals (XLIII) are left alone.
+_ACRONYM = re.compile(
+    "(?<![\\w&;.])("
+    "(?:[A-Z]\\.[\u202f\u00a0]?){2,}[A-Z]\\."
+    "|(?:[A-Z]\\.[\u202f\u00a0]?)[A-Z]\\.(?=[’']s\\b)"
+    "|[A-Z]{2,}"
+    ")(?![a-z])"
+)
 _ROMAN = re.compile(r"^[IVXLCDM]+\.?$")
 
 
