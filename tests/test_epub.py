@@ -102,10 +102,14 @@ def build(book: SmallBook, out: Path, epoch: str = SDE) -> Path:
     return epub
 
 
-@pytest.fixture(scope="session")
-def golden(tmp_path_factory) -> Path:
+def golden_epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("golden")
     return build(write_golden(root / "book"), root / "out")
+
+
+@pytest.fixture(scope="session")
+def golden(tmp_path_factory) -> Path:
+    return golden_epub(tmp_path_factory)
 
 
 def real_epub(out: Path, epoch: str = SDE) -> Path:
@@ -292,7 +296,7 @@ def test_landmarks_point_at_existing_documents(golden, real):
         types = [t for t, _ in marks]
         assert types[:3] == ["cover", "titlepage", "toc"] and "bodymatter" in types, marks
         docs = xhtml_docs(epub)
-        for t, href in marks:
+        for _type, href in marks:
             name, _, frag = href.partition("#")
             doc = docs[f"EPUB/{name}"]
             if frag:
@@ -336,8 +340,8 @@ def test_cover_image_and_page(golden):
 
 
 def test_cover_is_drawn_from_the_metadata(tmp_path):
-    from edition.pipeline import load_book
     from edition.diagnostics import Reporter
+    from edition.pipeline import load_book
     from edition.render.cover import cover_png
 
     write_golden(tmp_path / "book")

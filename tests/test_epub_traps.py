@@ -9,9 +9,14 @@ import zipfile
 import pytest
 from ebooklib import epub
 from lxml import etree
-from test_epub import NS, SDE, golden, metas, opf, read, write_golden  # noqa: F401 (fixture)
+from test_epub import NS, SDE, golden_epub, metas, opf, read, write_golden
 
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory):
+    return golden_epub(tmp_path_factory)
 
 
 def test_body_epub_type_and_head_survive(golden):
