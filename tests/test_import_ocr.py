@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from edition.importers.base import Correction, Draft, Line, SourceRecord
+from edition.importers.base import Correction, Draft, SourceRecord
 from edition.importers.ocr import STEPS, curl_quotes, import_source, run_import
 from edition.importers.ocr_glossary import OUTPUT, extract_glossary, glossary_yaml, split_entry
 from edition.importers.ocr_layout import (

@@ -22,7 +22,16 @@ The steps, in order (each a ``Draft -> Draft`` function, tested with fixture fil
 
 from __future__ import annotations
 
-from .base import Correction, Draft, ImportResult, SourceRecord, Step, Suspicious, run_steps
+from .base import (
+    Correction,
+    Draft,
+    ImportResult,
+    Line,
+    SourceRecord,
+    Step,
+    Suspicious,
+    run_steps,
+)
 from .ocr_glossary import extract_glossary
 from .ocr_layout import drop_marginalia, mark_paragraphs, normalise_spaces, split_lines, split_title
 from .ocr_words import (
@@ -50,10 +59,9 @@ def curl_quotes(draft: Draft) -> Draft:
 
 
 def bind_glossary_initialisms(draft: Draft) -> Draft:
+    """The initialism rule of ``bind_initialisms``, applied to the exported glossary."""
     entries = draft.meta.get("glossary", [])
     if entries:
-        from .base import Line
-
         tmp = Draft(draft.record, [Line(e[k], e["line"]) for e in entries for k in ("headword", "text")])
         bind_initialisms(tmp)
         for i, e in enumerate(entries):
