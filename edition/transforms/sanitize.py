@@ -26,6 +26,8 @@ ALLOWED_ATTRS = {"class", "lang", "title", "xml:lang"}
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9:-]*)([^>]*)>", re.S)
 _ATTR = re.compile(r"([^\s=/>]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_DANGEROUS_OPEN = re.compile(r"<\s*(script|style|iframe|object|embed|template|svg|math|noscript|textarea|title)\b",
+                             re.I)
 
 
 def clean_html(fragment: str) -> tuple[str, list[str]]:
@@ -102,8 +104,18 @@ def _walk(ch: Chapter, root: Path, reporter: Reporter) -> None:
         if t.type != "inline" or not t.children:
             continue
         kids: list[Token] = []
+        skip: str | None = None  # inside an inline <script>…</script>: its content goes too
         for c in t.children:
+            if c.type in ("softbreak", "hardbreak") and line is not None:
+                line += 1  # the line of each child, not only of the paragraph
+            if skip is not None:
+                if c.type == "html_inline" and re.match(rf"<\s*/\s*{skip}\s*>", c.content, re.I):
+                    skip = None
+                continue
             if c.type == "html_inline":
+                opened = _DANGEROUS_OPEN.match(c.content)
+                if opened and not re.search(rf"</\s*{opened.group(1)}\s*>", c.content, re.I):
+                    skip = opened.group(1).lower()
                 clean, problems = clean_html(c.content)
                 for p in problems:
                     reporter.error(ch.location.file, line, p, "html.unsafe")
@@ -128,10 +140,20 @@ def _walk(ch: Chapter, root: Path, reporter: Reporter) -> None:
         t.children = kids
     for t in ch.tokens:
         # markdown-it's own link validation turns javascript:/file: links into text;
-        # report them too, so the editor knows why the link vanished.
-        if t.type == "inline" and re.search(r"\]\(\s*(javascript|vbscript|file|data):", t.content, re.I):
-            reporter.error(ch.location.file, ch.line_of(t.map),
-                           "link with a forbidden scheme refused", "link.refused")
+        # report them too, so the editor knows why the link vanished, and keep only its label.
+        if t.type != "inline":
+            continue
+        for m in _BAD_SCHEME.finditer(t.content):
+            line = ch.line_of(t.map)
+            reporter.error(ch.location.file, None if line is None else line + t.content.count("\n", 0, m.start()),
+                           f"{'image' if m.group(1) else 'link'} with the forbidden scheme "
+                           f"'{m.group(3).lower()}:' refused", "link.refused")
+        for c in t.children or []:
+            if c.type == "text":
+                c.content = _BAD_SCHEME.sub(lambda m: m.group(2), c.content)
+
+
+_BAD_SCHEME = re.compile(r"(!?)\[([^\]]*)\]\(\s*(javascript|vbscript|file|data):(?:[^()]|\([^()]*\))*\)", re.I)
 
 
 def sanitize(book: Book, reporter: Reporter) -> Book:
