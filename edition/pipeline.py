@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import BookError, Reporter
+from .diagnostics import BookError, Diagnostic, Reporter, Severity
 from .lint.integrity import check_integrity
 from .model import Book, Chapter
 from .parse import make_chapter
@@ -94,20 +94,35 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     out_dir = out_dir or root / "build"
     result = BuildResult()
     say = progress or (lambda s: None)
+    # All or nothing: every edition is rendered in memory first and written (each to a
+    # temporary file renamed into place) only when all have succeeded, so a failed or
+    # interrupted PDF stage leaves the previous EPUB and PDF in build/ as they were.
+    pending: list[tuple[Path, bytes]] = []
     if "epub" in targets:
+        from .render.epub import LinkError
+
         say("writing EPUB")
-        data = build_epub(book, read_style(root, "epub.css"))
-        path = out_dir / f"{book.meta.slug}.epub"
-        write_atomic(path, data)
-        result.outputs.append(path)
+        try:
+            data = build_epub(book, read_style(root, "epub.css"))
+        except LinkError as exc:
+            raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"EPUB: {exc}", "build.epub")) from None
+        pending.append((out_dir / f"{book.meta.slug}.epub", data))
     if "pdf" in targets:
-        from .render.pdf import geometry_css, render_pdf
+        from .render.pdf import PdfError, geometry_css, render_pdf
 
         css = read_style(root, "print.css") + geometry_css(book.meta.page_size, print_shop)
-        data = render_pdf(book, styles_dir(root), css, progress=say,
-                          warn=lambda m: reporter.warning("styles/print.css", None, m, "pdf.layout"))
+        try:
+            data = render_pdf(book, styles_dir(root), css, progress=say,
+                              warn=lambda m: reporter.warning("styles/print.css", None, m, "pdf.layout"))
+        except PdfError as exc:
+            raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"PDF: {exc}", "build.pdf")) from None
         suffix = "-print-shop" if print_shop else ""
-        path = out_dir / f"{book.meta.slug}{suffix}.pdf"
-        write_atomic(path, data)
+        pending.append((out_dir / f"{book.meta.slug}{suffix}.pdf", data))
+    for path, data in pending:
+        try:
+            write_atomic(path, data)
+        except OSError as exc:
+            raise BookError(Diagnostic(str(path), None, Severity.ERROR, f"cannot write: {exc.strerror}",
+                                       "build.write")) from None
         result.outputs.append(path)
     return result
