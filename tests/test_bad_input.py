@@ -338,3 +338,83 @@ def test_see_also_to_unknown_entry(book):
     book.write("glossary.yaml", GLOSSARY + "    see: [nowhere]\n")
     assert_fails_cleanly(book, r"^glossary\.yaml:2: error: .*unknown glossary entry “nowhere” "
                                r"\[glossary\.see-unknown\]$")
+
+
+# -- failed and interrupted builds: the previous edition stays intact ---------------
+
+def test_failed_pdf_stage_does_not_replace_the_epub(book):
+    """The EPUB stage succeeds, the PDF stage fails: nothing is written (all or nothing)."""
+    book.write("chapters/02-two.md", TWO.replace("The second chapter.", "A changed second chapter."))
+    (book.root / "styles" / "print.css").unlink()
+    assert_fails_cleanly(book, r"^styles/print\.css: error: file not found \[file\.missing\]$",
+                         r"build failed: nothing was written")
+
+
+KILL_WRAPPER = """\
+import sys
+from pathlib import Path
+import edition.render.pdf as pdf
+real = pdf.render_pdf
+def render_pdf(*a, **k):
+    Path(sys.argv[1]).write_text("pdf stage")  # the EPUB is rendered by now
+    return real(*a, **k)
+pdf.render_pdf = render_pdf
+from edition.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM", "SIGINT"])
+def test_build_killed_during_pdf_layout_leaves_previous_files(book, tmp_path, sig):
+    import signal
+    import time
+
+    long_text = "\n\n".join(f"Paragraph {i} of a long chapter, laid out page after page, with a "
+                            f"note.[^n{i}]\n\n[^n{i}]: Note {i}." for i in range(1500))
+    book.write("chapters/02-two.md", TWO + "\n" + long_text + "\n")
+    before = snapshot(book.root)
+    marker = tmp_path / "marker"
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-c", KILL_WRAPPER, str(marker), "-C", str(book.root),
+                             "build", "all"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 120
+    while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), proc.communicate()
+    time.sleep(1.0)  # well inside the layout of ~150 pages
+    proc.send_signal(getattr(signal, sig))
+    out, err = proc.communicate(timeout=60)
+    if sig == "SIGINT":
+        assert proc.returncode == 130 and "Traceback" not in err, err
+        assert "interrupted: previous outputs are untouched" in err
+    else:
+        assert proc.returncode == -getattr(signal, sig), (proc.returncode, err)
+    assert snapshot(book.root) == before
+    assert sorted(p.name for p in (book.root / "build").iterdir()) == ["small-book.epub", "small-book.pdf"]
+
+
+def test_write_that_fails_midway_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    from edition.render.epub import write_atomic
+
+    target = tmp_path / "build" / "book.epub"
+    write_atomic(target, b"old edition")
+    assert target.read_bytes() == b"old edition" and oct(target.stat().st_mode & 0o777) != "0o600"
+
+    def broken_fsync(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OSError):
+        write_atomic(target, b"new edition, half written")
+    assert target.read_bytes() == b"old edition"
+    assert [p.name for p in target.parent.iterdir()] == ["book.epub"]
+
+
+def test_unwritable_output_folder_is_a_diagnostic(book):
+    out = book.root / "not-a-folder"
+    out.write_text("a file where the output folder should be")
+    before = snapshot(book.root)
+    proc = book.run("build", "epub", "-o", str(out))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert re.search(r"not-a-folder.*error: cannot write", proc.stderr), proc.stderr
+    assert snapshot(book.root) == before
