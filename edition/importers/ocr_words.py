@@ -59,7 +59,7 @@ def rejoin_letter_spaced(draft: Draft) -> Draft:
             word = run.replace(" ", "")
             if word.lower() in SPACED_WORDS or (len(word) >= 4 and word.isupper()):
                 draft.applied.append(Correction(ln.src, run, word, "spacing",
-                                                "letter-spaced word rejoined (rule)"))
+                                                "letter-spaced word rejoined, by rule"))
                 return word
             draft.suspicious.append(Suspicious(ln.src, run, "single letters separated by "
                                                "spaces, not a known letter-spaced word"))
