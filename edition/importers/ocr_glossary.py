@@ -95,14 +95,33 @@ def glossary_yaml(entries: list[dict[str, Any]]) -> str:
 
 
 def main(argv: list[str]) -> int:
+    from ..diagnostics import BookError
+    from .ocr import run_import
     from .run import write_atomic
     from .sources import load_corrections, load_sources
-    from .ocr import run_import
 
     root = Path(argv[0]) if argv else Path.cwd()
-    record, _ = load_sources(root)["trotsky-1938-sedoff-pamphlet"]
-    text = (root / "sources" / record.file).read_text(encoding="utf-8")
-    draft = run_import(text, record, [c for c, _ in load_corrections(root, record.id)])
+    sid = "trotsky-1938-sedoff-pamphlet"
+    try:
+        sources = load_sources(root)
+        if sid not in sources:
+            print(f"sources/sources.yaml: error: no source '{sid}' [import.unknown-source]",
+                  file=sys.stderr)
+            return 1
+        record, _ = sources[sid]
+        text = (root / "sources" / record.file).read_text(encoding="utf-8")
+        draft = run_import(text, record, [c for c, _ in load_corrections(root, record.id)])
+    except BookError as exc:
+        for d in exc.diagnostics:
+            print(d.format(), file=sys.stderr)
+        return 1
+    unused = draft.meta.get("unused", [])
+    if unused:
+        for c in unused:
+            print(f"sources/corrections/{sid}.yaml: error: correction never applied: source "
+                  f"line {c.line} does not read {c.read!r} [import.unused-correction]",
+                  file=sys.stderr)
+        return 1
     write_atomic(root / OUTPUT, glossary_yaml(draft.meta["glossary"]))
     print(f"{OUTPUT}: {len(draft.meta['glossary'])} entries")
     return 0
