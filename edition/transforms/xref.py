@@ -36,39 +36,61 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).translate(_APOS))
 
 
-def _text_tokens(ch: Chapter) -> list[tuple[Token, Token]]:
-    """(inline parent, text child) pairs of the chapter body, in order."""
+def _one_to_one(text: str) -> str:
+    """Normalise apostrophes, quotes and spaces character for character (same length)."""
+    return "".join(" " if c.isspace() else c for c in text.translate(_APOS))
+
+
+def _phrase_regex(phrase: str) -> re.Pattern[str]:
+    words = _norm(phrase).strip().split(" ")
+    return re.compile(r"\s+".join(re.escape(w) for w in words))
+
+
+def _runs(ch: Chapter) -> list[tuple[Token, str, list[tuple[int, int]]]]:
+    """For each inline token of the body: its text (text children and soft breaks joined)
+    and, for each text child, (child index, offset of the child in that text)."""
     out = []
     for t in ch.tokens:
-        if t.type == "inline" and t.children:
-            for c in t.children:
-                if c.type == "text":
-                    out.append((t, c))
+        if t.type != "inline" or not t.children:
+            continue
+        text = ""
+        spans: list[tuple[int, int]] = []
+        for j, c in enumerate(t.children):
+            if c.type == "text":
+                spans.append((j, len(text)))
+                text += c.content
+            elif c.type in ("softbreak", "hardbreak"):
+                text += " "
+        out.append((t, _one_to_one(text), spans))
     return out
 
 
 def _place_anchor(ch: Chapter, phrases: list[str], anchor: str) -> bool:
-    pairs = _text_tokens(ch)
-    start = 0
-    # narrow: each phrase but the last moves the starting token forward
+    runs = _runs(ch)
+    start_run, start_pos = 0, 0
     for k, phrase in enumerate(phrases):
-        wanted = _norm(phrase)
-        for i in range(start, len(pairs)):
-            parent, child = pairs[i]
-            text = _norm(child.content)
-            pos = text.find(wanted)
-            if pos < 0:
+        rx = _phrase_regex(phrase)
+        for r in range(start_run, len(runs)):
+            parent, text, spans = runs[r]
+            m = rx.search(text, start_pos if r == start_run else 0)
+            if not m:
                 continue
-            if k < len(phrases) - 1:
-                start = i
+            if k < len(phrases) - 1:  # narrowing phrase: continue after it
+                start_run, start_pos = r, m.end()
                 break
-            # split the text token and insert an empty anchor span before the phrase
-            raw = child.content
-            # map normalised position back: normalisation keeps lengths except runs of spaces
-            cut = _raw_index(raw, pos)
-            before, after = raw[:cut], raw[cut:]
+            # the text child holding the match start, and the offset inside it
+            pos = m.start()
+            owner = None
+            for j, off in spans:
+                child = (parent.children or [])[j]
+                if off <= pos < off + len(child.content):
+                    owner = (j, pos - off)
+            if owner is None:
+                continue
+            j, cut = owner
             kids = parent.children or []
-            j = kids.index(child)
+            child = kids[j]
+            before, after = child.content[:cut], child.content[cut:]
             new: list[Token] = []
             if before:
                 new.append(Token("text", "", 0, content=before))
@@ -82,21 +104,6 @@ def _place_anchor(ch: Chapter, phrases: list[str], anchor: str) -> bool:
         else:
             return False
     return False
-
-
-def _raw_index(raw: str, norm_pos: int) -> int:
-    """Index in ``raw`` of the character at ``norm_pos`` in ``_norm(raw)``."""
-    n = 0
-    i = 0
-    prev_space = False
-    while i < len(raw) and n < norm_pos:
-        ch = raw[i].translate(_APOS)
-        is_space = ch.isspace()
-        if not (is_space and prev_space):
-            n += 1
-        prev_space = is_space
-        i += 1
-    return i
 
 
 _TARGET = re.compile(r"^#?([a-z0-9][a-z0-9-]*):(.+)$", re.S)
