@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--print-shop", action="store_true",
                    help="PDF for a print shop: 3 mm bleed and crop marks, written to <slug>-print-shop.pdf")
     b.add_argument("-o", "--output", type=Path, metavar="DIR", help="output folder (default: build/)")
+    b.add_argument("--force", action="store_true",
+                   help="rebuild even the outputs whose inputs have not changed (see edition/cache.py)")
 
     c = sub.add_parser("check", help="lint the book; no output is written")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -86,16 +88,27 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"wrote {path}")
             return 1 if reporter.failed() else 0
         if args.command == "build":
-            from .pipeline import build
+            from .cache import up_to_date
 
             targets = ["epub", "pdf"] if args.target == "all" else [args.target]
+            skipped = None if args.force else up_to_date(root, args.output, targets, args.page_size,
+                                                         args.print_shop, reporter)
+            if skipped is not None:  # nothing to build: the pipeline is not even imported
+                _print_diags(reporter.items)
+                for path in skipped:
+                    print(f"up to date: {path} (inputs unchanged; --force rebuilds)")
+                return 0
+            from .pipeline import build
+
             with _progress(sys.stderr.isatty()) as say:
                 result = build(root, targets, reporter, out_dir=args.output,
                                page_size=args.page_size, progress=say,
-                               print_shop=args.print_shop)
+                               print_shop=args.print_shop, force=args.force)
             _print_diags(reporter.items)
             for path in result.outputs:
                 print(f"wrote {path}")
+            for path in result.skipped:
+                print(f"up to date: {path} (inputs unchanged; --force rebuilds)")
             return 0
     except BookError as exc:
         _print_diags(reporter.items + [d for d in exc.diagnostics if d not in reporter.items])

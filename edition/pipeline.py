@@ -82,7 +82,14 @@ def read_style(root: Path, name: str) -> str:
 
 def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | None = None,
           page_size: str | None = None, progress: Callable[[str], None] | None = None,
-          print_shop: bool = False) -> BuildResult:
+          print_shop: bool = False, force: bool = False) -> BuildResult:
+    from . import cache as build_cache  # skip outputs whose inputs are unchanged
+
+    cache = build_cache.plan(root, out_dir, targets, page_size, print_shop, force)
+    if not cache.stale:  # every output up to date: nothing is loaded, imported or rendered
+        build_cache.replay(cache, reporter)
+        return BuildResult(skipped=[f.path for f in cache.fresh.values()])
+    targets = cache.stale
     from .render.epub import build_epub, write_atomic
 
     book = load_book(root, reporter)
@@ -91,6 +98,8 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         book.meta.page_size = page_size
     if reporter.failed():
         raise BookError(reporter.errors or reporter.warnings)
+    before, n = list(reporter.items), len(reporter.items)  # diagnostics, kept with the outputs
+    during: dict[str, list[Diagnostic]] = {}  # target -> what its renderer reported
     out_dir = out_dir or root / "build"
     result = BuildResult()
     say = progress or (lambda s: None)
@@ -107,6 +116,7 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         except LinkError as exc:
             raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"EPUB: {exc}", "build.epub")) from None
         pending.append((out_dir / f"{book.meta.slug}.epub", data))
+        during["epub"], n = reporter.items[n:], len(reporter.items)
     if "pdf" in targets:
         from .render.pdf import PdfError, geometry_css, render_pdf
 
@@ -118,6 +128,7 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
             raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"PDF: {exc}", "build.pdf")) from None
         suffix = "-print-shop" if print_shop else ""
         pending.append((out_dir / f"{book.meta.slug}{suffix}.pdf", data))
+        during["pdf"], n = reporter.items[n:], len(reporter.items)
     for path, data in pending:
         try:
             write_atomic(path, data)
@@ -125,4 +136,9 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
             raise BookError(Diagnostic(str(path), None, Severity.ERROR, f"cannot write: {exc.strerror}",
                                        "build.write")) from None
         result.outputs.append(path)
+    for target, (path, data) in zip(during, pending, strict=True):
+        cache.record(target, path, data, before, during[target])
+    cache.save()
+    build_cache.replay(cache, reporter)
+    result.skipped = [f.path for f in cache.fresh.values()]
     return result
