@@ -1,0 +1,162 @@
+"""Real tools on the EPUB: DAISY Ace (zero violations) and a real reading
+system (epub.js in headless Chromium, driven by Playwright) on the golden book
+and on the real edition.
+
+Both need tools outside Python: ``make ace`` installs ace-cli into
+``.cache/ace/``; ``make reader`` installs the harness's npm packages into
+``tests/reader/node_modules``; both use Debian's ``/usr/bin/chromium``.  When
+a tool is missing the test is skipped, except in CI (``CI=true``), where it
+fails: CI must run them.  Reports and screenshots go to ``build/ace/`` and
+``build/reading-system/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from test_epub import golden_epub, real_epub
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+ACE = Path(os.environ.get("ACE_CLI", ROOT / ".cache" / "ace" / "bin" / "ace-cli"))
+READER = ROOT / "tests" / "reader"
+OUT = ROOT / "build"
+
+
+def require(ok: bool, what: str) -> None:
+    if ok:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is missing, and CI must run this test")
+    pytest.skip(f"{what} is missing")
+
+
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory) -> Path:
+    return golden_epub(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory) -> Path:
+    return real_epub(tmp_path_factory.mktemp("real-epub"))
+
+
+# -- DAISY Ace ------------------------------------------------------------------
+
+def run_ace(epub: Path, name: str) -> tuple[subprocess.CompletedProcess, dict]:
+    require(ACE.is_file(), f"ace-cli ({ACE}; `make ace` installs it)")
+    require(CHROMIUM.is_file(), f"Chromium ({CHROMIUM})")
+    out = OUT / "ace" / name
+    shutil.rmtree(out, ignore_errors=True)
+    env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=str(CHROMIUM))
+    proc = subprocess.run([str(ACE), "-E", "-s", "-f", "-o", str(out), str(epub)],
+                          capture_output=True, text=True, env=env, timeout=600)
+    report = json.loads((out / "report.json").read_text())
+    return proc, report
+
+
+def violations(report: dict) -> list[str]:
+    found = []
+    for doc in report.get("assertions", []):
+        for a in doc.get("assertions", []):
+            if a["earl:result"]["earl:outcome"] == "fail":
+                found.append(f"{doc['earl:testSubject']['url']}: {a['earl:test']['dct:title']} "
+                             f"({a['earl:test'].get('earl:impact')}) "
+                             f"{a['earl:result'].get('earl:pointer', {}).get('css', '')}")
+    return found
+
+
+@pytest.mark.parametrize("which", ["golden", "real"])
+def test_ace_finds_no_violation(which, request):
+    epub = request.getfixturevalue(which)
+    proc, report = run_ace(epub, which)
+    assert violations(report) == [], "\n".join(violations(report))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert report["earl:result"]["earl:outcome"] == "pass"
+    # Ace read our package: its title and our accessibility metadata
+    meta = report["earl:testSubject"]["metadata"]
+    title = meta["dc:title"]
+    assert (title if isinstance(title, str) else title[0]) in ("A Small Book",
+                                                               "The Persecution of Trotsky’s Family")
+    present = set(report["a11y-metadata"]["present"])
+    assert {"schema:accessMode", "schema:accessModeSufficient", "schema:accessibilityFeature",
+            "schema:accessibilityHazard", "schema:accessibilitySummary", "dcterms:conformsTo",
+            "a11y:certifiedBy"} <= present, present
+
+
+# -- a reading system: epub.js in Chromium ---------------------------------------
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def read_in_epubjs(epub: Path, name: str, tmp_path: Path) -> dict:
+    require(shutil.which("node") is not None, "node")
+    require((READER / "node_modules" / "playwright-core").is_dir(),
+            "the reader harness's npm packages (`make reader` installs them)")
+    require(CHROMIUM.is_file(), f"Chromium ({CHROMIUM})")
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(READER / "index.html", site)
+    shutil.copy(READER / "node_modules" / "epubjs" / "dist" / "epub.min.js", site)
+    shutil.copy(READER / "node_modules" / "jszip" / "dist" / "jszip.min.js", site)
+    shutil.copy(epub, site / "book.epub")
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    shots = OUT / "reading-system" / name
+    shutil.rmtree(shots, ignore_errors=True)
+    try:
+        proc = subprocess.run(
+            ["node", str(READER / "reader.mjs"),
+             f"http://127.0.0.1:{server.server_address[1]}/index.html", str(shots)],
+            capture_output=True, text=True, timeout=300, cwd=READER,
+            env=dict(os.environ, CHROMIUM=str(CHROMIUM)))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert proc.stdout.strip(), proc.stderr
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 0 and report["errors"] == [], json.dumps(report, indent=1, ensure_ascii=False)
+    for step in report["steps"]:
+        if "shot" in step:
+            assert Path(step["shot"]).stat().st_size > 2000, step
+    return {s["step"]: s for s in report["steps"]}
+
+
+def test_golden_book_in_a_reading_system(golden, tmp_path):
+    steps = read_in_epubjs(golden, "golden", tmp_path)
+    cover = steps["cover"]
+    assert cover["where"]["href"] == "cover.xhtml"
+    assert cover["image"]["w"] == 1600 and cover["image"]["shown"] > 300
+    assert cover["image"]["alt"].startswith("Cover: A Small Book")
+    # the pages turned through the front matter to the text
+    assert steps["turns"]["hrefs"][-1] == "letter.xhtml"
+    assert "nav.xhtml" in steps["turns"]["hrefs"]
+    # a note call opened its note, and the note's number led back
+    assert steps["note call"]["call"]["href"] == "intro.xhtml"
+    assert steps["note"]["text"] == "1. Editor’s note. Said once."
+    assert steps["back to call"]["where"]["href"] == "intro.xhtml"
+    # a glossary link opened its entry
+    assert steps["glossary entry"]["where"]["href"] == "glossary.xhtml"
+    assert steps["glossary entry"]["text"] == "G.P.U."
+    assert steps["glossary entry"]["definition"].startswith("The Soviet political police.")
+
+
+def test_real_edition_in_a_reading_system(real, tmp_path):
+    steps = read_in_epubjs(real, "edition", tmp_path)
+    assert steps["cover"]["where"]["href"] == "cover.xhtml"
+    assert len(steps["turns"]["hrefs"]) >= 3
+    # notes and glossary are followed when the edition has them (the harness
+    # fails if one is there and does not work)
+    assert "note" in steps and "glossary" in steps or "glossary entry" in steps
