@@ -83,3 +83,10 @@ def test_scan_skips_spans_already_linked_and_named_containers():
     assert [o.key for o in first] == ["kremlin"]
     again = scan(tokens, Matcher(GPU))  # a second linker does not nest inside the first one's spans
     assert [o.key for o in again] == ["gpu"]
+
+
+def test_hyphen_joins_words():
+    pairs = [("b", "Bolshevik"), ("a", "Alma-Ata"), ("k", "Kerensky-Tseretelli")]
+    assert keys("Bolshevik-baiting, anti-Bolshevik, a Bolshevik, Alma-Ata, Kerensky-Tseretelli",
+                pairs) == [("b", "Bolshevik"), ("a", "Alma-Ata"), ("k", "Kerensky-Tseretelli")]
+    assert keys("the Bolshevik—a dash is not a hyphen", pairs) == [("b", "Bolshevik")]

@@ -19,7 +19,8 @@ API
     ``pairs`` is an iterable of ``(key, form)``: ``key`` names the entry
     (glossary id, person id), ``form`` a surface form to find.  Matching is
     case-sensitive, whole-word (a form that begins/ends with a letter or digit
-    must not touch another letter or digit on that side; a form that ends in
+    must not touch another letter or digit on that side, nor a hyphen joining
+    it to another word: no "Bolshevik" in "Bolshevik-baiting"; a form that ends in
     "." or "'s" needs no boundary there), longest form first at any position,
     insensitive to curly/straight apostrophes and to the kind of space.
     ``matcher.conflicts`` lists ``(form, [key, key, ...])`` for a form (after
@@ -87,8 +88,9 @@ class Hit:
 def _pattern(form: str) -> str:
     body = re.escape(form).replace(r"\ ", " ")
     body = re.sub(" +", " +", body)
-    pre = r"(?<![\w])" if re.match(r"\w", form) else ""
-    post = r"(?![\w])" if re.search(r"\w$", form) else ""
+    # a hyphen joins words: "Bolshevik" is not matched in "Bolshevik-baiting" or "anti-Bolshevik"
+    pre = r"(?<!\w)(?<!\w-)" if re.match(r"\w", form) else ""
+    post = r"(?!\w)(?!-\w)" if re.search(r"\w$", form) else ""
     return pre + body + post
 
 
