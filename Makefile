@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 EDITION := $(BIN)/edition
 
 .DEFAULT_GOAL := all
-.PHONY: all epub pdf test check lint types clean help distclean bench
+.PHONY: all epub pdf test check lint types clean help distclean bench ace reader epubtools
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -41,11 +41,36 @@ lint: $(VENV)/.dev
 types: $(VENV)/.dev
 	$(BIN)/mypy
 
-check: lint types  ## lint, type-check and `edition check --strict` the book
+check: lint types ace  ## lint, type-check, DAISY Ace and `edition check --strict` the book
 	$(EDITION) check --strict
 
 bench: $(VENV)/.dev  ## measure build speed (writes build/bench.md)
 	$(BIN)/python -m edition.bench
+
+# -- EPUB checkers outside Python (Node, Debian's Chromium) -----------------------
+# DAISY Ace and the reading-system harness (tests/reader/) install into ignored
+# folders; tests/test_epub_readers.py uses them (required when CI=true).
+CHROMIUM ?= /usr/bin/chromium
+ACE_DIR  := .cache/ace
+ACE      := $(ACE_DIR)/bin/ace-cli
+READER_DEPS := tests/reader/node_modules/.installed
+SLUG      = $(shell sed -n 's/^slug: *//p' book.yaml)
+
+$(ACE):
+	PUPPETEER_SKIP_DOWNLOAD=1 npm install --global --prefix $(ACE_DIR) --no-audit --no-fund --loglevel=error @daisy/ace-cli@1.4.6
+
+$(READER_DEPS): tests/reader/package.json tests/reader/package-lock.json
+	cd tests/reader && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+epubtools: $(ACE) $(READER_DEPS)  ## install DAISY Ace and the reading-system harness (npm)
+
+ace: $(ACE) epub  ## DAISY Ace on the EPUB: zero violations (report: build/ace/edition/)
+	@test -x $(CHROMIUM) || { echo "ace needs Chromium: apt-get install -y chromium" >&2; exit 1; }
+	PUPPETEER_EXECUTABLE_PATH=$(CHROMIUM) $(ACE) -E -s -f -o build/ace/edition build/$(SLUG).epub
+
+reader: $(READER_DEPS) $(VENV)/.dev  ## open the EPUB in epub.js (screenshots: build/reading-system/)
+	$(BIN)/python -m pytest -q tests/test_epub_readers.py -k reading_system
 
 clean:  ## remove outputs and caches, keep .venv
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache .hypothesis .cache
