@@ -73,9 +73,13 @@ def accessibility_summary(book: Book, has_cover: bool) -> str:
         " as checked by the editor with EPUBCheck and DAISY Ace.",
         "The text is reflowable and follows the reading order of the print edition;"
         " a table of contents, landmarks and headings give structural navigation.",
-        "Notes are linked both ways from their calls; the editor’s and the translator’s"
-        " notes are labelled as theirs.",
     ]
+    kinds = {n.kind for ch in book.chapters for n in ch.notes}
+    if kinds:
+        owners = [w for k, w in (("editor", "the editor’s"), ("translator", "the translator’s"))
+                  if k in kinds]
+        parts.append("Notes are linked both ways from their calls"
+                     + (f"; {' and '.join(owners)} notes are labelled as such." if owners else "."))
     if has_cover:
         parts.append("The only image is the cover, which has a text alternative.")
     parts.append("There are no known hazards.")
