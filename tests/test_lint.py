@@ -191,3 +191,31 @@ def test_check_reports_book_errors_without_traceback(small_book):
     proc = small_book.run("check")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "chapters/01-one.md:7: error: <iframe> is not allowed in a chapter [html.unsafe]" in proc.stderr
+
+
+def test_sic_span_exempts_a_quoted_misreading(small_book):
+    r = lint_book(small_book, "The OCR read [RE1SS]{.sic} and [“t h i s]{.nolint}; then RE1SS again.\n")
+    hits = found(r, "lint.digit-in-word")
+    assert len(hits) == 1 and "RE1SS" in hits[0][2]
+    assert found(r, "lint.letter-spaced") == [] and found(r, "lint.quote-unmatched") == []
+
+
+def test_ocr_rules_read_the_documents_not_the_editors_text(small_book):
+    body = "Misreadings such as “RE1SS”, “l.905”, “i t” and “revolu- tion” were corrected.\n"
+    r = lint_book(small_book, body, kind="editorial")
+    for code in ("lint.digit-in-word", "lint.letter-spaced", "lint.hyphenation"):
+        assert found(r, code) == [], code
+    r = lint_book(small_book, "Text.[^ed-a][^1]\n\n[^ed-a]: The pamphlet prints “RE1SS”.\n\n"
+                  "[^1]: The author’s RE1SS.\n")
+    assert [h[1] for h in found(r, "lint.digit-in-word")] == [11]  # the author's note only
+    r = lint_book(small_book, body)  # the same words in a document are reported
+    assert found(r, "lint.digit-in-word") and found(r, "lint.letter-spaced") and found(r, "lint.hyphenation")
+    r = lint_book(small_book, "Text.\n", headnote="The pamphlet prints “RE1SS”.", **META)
+    assert found(r, "lint.digit-in-word") == []
+
+
+def test_an_aside_in_parentheses_may_interrupt_a_quotation(small_book):
+    body = "“The diary goes on.\n\n(An aside, “Hurry up!” and then:)\n\n“The diary ends.”\n"
+    assert found(lint_book(small_book, body), "lint.quote-unmatched") == []
+    body = "“The diary goes on.\n\nA new paragraph, no quotation.\n"
+    assert found(lint_book(small_book, body), "lint.quote-unmatched")

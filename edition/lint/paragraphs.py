@@ -31,6 +31,7 @@ class Para:
     text: str
     kind: str  # paragraph | heading | note | headnote
     where: str = ""  # "" or a few words placed before the message ("in the headnote: ")
+    source_text: bool = False  # an author's words from a source (OCR/transcription rules apply)
 
     def line_at(self, pos: int) -> int | None:
         if self.line is None:
@@ -38,10 +39,31 @@ class Para:
         return self.line + self.text.count("\n", 0, pos)
 
 
+EXEMPT = {"sic", "nolint"}  # [RE1SS]{.sic}: quoted as it stands, not linted
+
+
+def _exempt(t: Token) -> bool:
+    classes = str(t.attrs.get("class", "") if t.attrs else "").split()
+    return any(c in EXEMPT for c in classes)
+
+
 def plain_text(children: Sequence[Token]) -> str:
     out: list[str] = []
+    skip = 0
     for c in children:
-        if c.type in _TEXT:
+        if skip:
+            if c.type == "span_open":
+                skip += 1
+            elif c.type == "span_close":
+                skip -= 1
+                if not skip:
+                    out.append(OBJ)
+            elif c.type in _BREAKS:
+                out.append("\n")
+            continue
+        if c.type == "span_open" and _exempt(c):
+            skip = 1
+        elif c.type in _TEXT:
             out.append(c.content)
         elif c.type in _BREAKS:
             out.append("\n")
@@ -53,7 +75,7 @@ def plain_text(children: Sequence[Token]) -> str:
 
 
 def _from_tokens(ch: Chapter, tokens: Sequence[Token], kind: str, where: str = "",
-                 fixed_line: int | None = None) -> Iterator[Para]:
+                 fixed_line: int | None = None, source_text: bool = False) -> Iterator[Para]:
     block = kind
     for t in tokens:
         if t.type == "heading_open":
@@ -63,7 +85,7 @@ def _from_tokens(ch: Chapter, tokens: Sequence[Token], kind: str, where: str = "
         if t.type != "inline" or not t.children:
             continue
         line = fixed_line if fixed_line is not None else ch.line_of(t.map)
-        yield Para(ch.location.file, line, plain_text(t.children), block, where)
+        yield Para(ch.location.file, line, plain_text(t.children), block, where, source_text)
 
 
 def chapter_paragraphs(ch: Chapter) -> Iterator[Para]:
@@ -73,9 +95,10 @@ def chapter_paragraphs(ch: Chapter) -> Iterator[Para]:
         tokens, _ = parse_markdown(headnote)
         # the headnote lives in the front matter: point at its first line
         yield from _from_tokens(ch, tokens, "headnote", "in the headnote: ", fixed_line=1)
-    yield from _from_tokens(ch, ch.tokens, "paragraph")
+    document = ch.meta.kind == "document"
+    yield from _from_tokens(ch, ch.tokens, "paragraph", source_text=document)
     for note in ch.notes:
-        yield from _from_tokens(ch, note.tokens, "note")
+        yield from _from_tokens(ch, note.tokens, "note", source_text=document and note.kind != "editor")
 
 
 def book_paragraphs(book: Book) -> Iterator[Para]:

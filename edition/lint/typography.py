@@ -1,7 +1,10 @@
 """Typography and OCR rules over plain paragraph text (see ``paragraphs.py``).
 
 Each rule is a function ``(paragraphs) -> findings``; a finding is
-``(para, position, message, code)``.  Rules are conservative: the real texts
+``(para, position, message, code)``.  The OCR rules (letter-spacing, figures in words, hyphenation) read only the
+words of the documents (``source_text``), not the editor's own text, which may
+quote such misreadings; anywhere, ``[RE1SS]{.sic}`` exempts a quoted form.
+Rules are conservative: the real texts
 contain "Sedoff's", "’17", "S.R.’s", "1905–1906", Roman numerals and spaced
 ellipses, and none of these may be reported.
 """
@@ -62,7 +65,8 @@ def _balance_double(p: Para, nxt: Para | None) -> Iterator[Finding]:
             yield p, m.start(), "closing quote ” without an opening “", "lint.quote-unmatched"
     if open_at:
         # a quotation running on into the next paragraph reopens it with “ (the convention)
-        if nxt is not None and nxt.file == p.file and nxt.text.lstrip().startswith(LDQ) \
+        # (an aside in parentheses may stand between two paragraphs of the quotation)
+        if nxt is not None and nxt.file == p.file and nxt.text.lstrip()[:1] in (LDQ, "(") \
                 and p.kind == nxt.kind:
             return
         yield p, open_at[-1], "opening quote “ is never closed by ”", "lint.quote-unmatched"
@@ -104,6 +108,8 @@ _SPACED = re.compile(rf"(?<![\w.’'&-]){LETTER}(?:[ \u00a0]{{1,3}}{LETTER}(?![\
 def letter_spacing(paras: list[Para]) -> Iterator[Finding]:
     """lint.letter-spaced: "t h i s", "a t" (OCR of letter-spaced type)."""
     for p in paras:
+        if not p.source_text:
+            continue
         for m in _SPACED.finditer(p.text):
             letters = m.group().split()
             if all(x in SINGLE_WORDS for x in letters):
@@ -120,6 +126,8 @@ _ACRONYM = re.compile(r"^[A-Z]{1,3}[2-9]\d*$")  # "MI6", "A5"; a 0 or 1 there is
 def digits_in_words(paras: list[Para]) -> Iterator[Finding]:
     """lint.digit-in-word: "RE1SS", "l.905", "wh0"."""
     for p in paras:
+        if not p.source_text:
+            continue
         for m in _WORD.finditer(p.text):
             w = m.group()
             has_digit = any(c.isdigit() for c in w)
@@ -138,6 +146,8 @@ _SUSPENDED = {"and", "or", "nor", "to", "und", "as", "not", "but"}
 def hyphenation(paras: list[Para]) -> Iterator[Finding]:
     """lint.hyphenation: "revolu- tion", "de- voted" (line-end hyphens left in)."""
     for p in paras:
+        if not p.source_text:
+            continue
         for m in _HYPHEN.finditer(p.text):
             if m.group(2) in _SUSPENDED:
                 continue  # "pre- and post-war": a suspended hyphen
