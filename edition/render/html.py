@@ -204,11 +204,23 @@ class Writer:
         env.update(extra)
         return env
 
-    def page(self, anchor: str) -> str:
-        """Printed page of an anchor: a number after the first pass, else a placeholder."""
+    def page(self, anchor: str, before: bool = False) -> str:
+        """Printed page of an anchor: a number after the first pass, else a placeholder.
+        ``before=True`` gives the page before it (the end of a range that stops there)."""
         if self.page_of is None:
             return "00"
-        return self.page_of.get(anchor, "?")
+        label = self.page_of.get(anchor, "?")
+        if before:
+            order = self.page_of.get("__order__")
+            if isinstance(order, list) and label in order and order.index(label) > 0:
+                return order[order.index(label) - 1]
+        return label
+
+    def page_refs(self, anchors: Sequence[str]) -> str:
+        """The pages of these anchors as merged ranges, "12–14, 17" (render/pagerefs.py)."""
+        from .pagerefs import page_refs
+
+        return page_refs(anchors, self.page_of)
 
     # -- notes ------------------------------------------------------------
     def note_body(self, note: Note) -> str:

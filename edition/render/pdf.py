@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -100,6 +101,53 @@ def anchor_pages(document) -> dict[str, int]:
     return where
 
 
+_FOOTNOTE = re.compile(r'<span class="footnote [a-z]+" id="([^"]+)"')
+
+
+_P_TAG = re.compile(r"<p(\s[^>]*)?>")
+
+
+def mark_calls(source: str, relax: set[str]) -> str:
+    """Mark where each note is called (an empty ``<span id="{note}-call">`` in the text)
+    and where each paragraph starts (``<p id="pp-N">``), so both pages can be read back;
+    relax widow/orphan control in the paragraphs listed in ``relax``."""
+    count = 0
+
+    def para(m: re.Match[str]) -> str:
+        nonlocal count
+        attrs = m.group(1) or ""
+        if " id=" in attrs:
+            return m.group(0)
+        count += 1
+        pid = f"pp-{count}"
+        extra = ' data-relax=""' if pid in relax else ""
+        return f'<p id="{pid}"{extra}{attrs}>'
+
+    source = _P_TAG.sub(para, source)
+    return _FOOTNOTE.sub(lambda m: f'<span class="call-site" id="{m.group(1)}-call"></span>'
+                         + m.group(0), source)
+
+
+def deferred_notes(notes: list[str], where: dict[str, int]) -> set[str]:
+    """Notes whose text is not on the page of their call."""
+    return {n for n in notes if f"{n}-call" in where and where.get(n) != where[f"{n}-call"]}
+
+
+def paragraphs_to_relax(deferred: set[str], where: dict[str, int]) -> set[str]:
+    """WeasyPrint pushes a note to the next page, away from its call, when the paragraph
+    at the page break cannot otherwise keep two lines together on either side.  That
+    paragraph (the last one starting on the call's page, or the first on the next)
+    gives up widow/orphan control, for the note's sake."""
+    starts = sorted((page, int(a[3:])) for a, page in where.items() if a.startswith("pp-"))
+    out = set()
+    for n in deferred:
+        page = where[f"{n}-call"]
+        before = [k for p, k in starts if p <= page]
+        if before:
+            out |= {f"pp-{max(before)}", f"pp-{max(before) + 1}"}
+    return out
+
+
 def first_body_anchor(docs: list[Doc]) -> str | None:
     for d in docs:
         if d.role == "body":
@@ -128,17 +176,18 @@ def render_pdf(book: Book, styles_dir: Path, css_text: str,
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
+    lost: list[str] = []
     try:
-        return _render(book, styles_dir, css_text, progress)
+        return _render(book, styles_dir, css_text, progress, lost)
     finally:
         logger.removeHandler(collect)
-        for msg in collect.messages:
+        for msg in collect.messages + lost:
             if warn:
                 warn(msg)
 
 
 def _render(book: Book, styles_dir: Path, css_text: str,
-            progress: Callable[[str], None] | None) -> bytes:
+            progress: Callable[[str], None] | None, lost: list[str]) -> bytes:
     from weasyprint import CSS, HTML  # imported here: `edition check` must not pay for it
 
     from .fetch import ProjectFetcher
@@ -148,34 +197,45 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     css = CSS(string=css_text, base_url=base, url_fetcher=fetcher)
     say = progress or (lambda s: None)
 
-    def layout(page_of: dict[str, str] | None):
+    def layout(page_of: dict[str, str] | None, relax: set[str]):
         writer = Writer(book, notes="inline", href=lambda a: f"#{a}", page_of=page_of,
                         print_edition=True)
         docs = writer.documents()
-        source = html_document(book, docs)
+        source = mark_calls(html_document(book, docs), relax)
         doc = HTML(string=source, base_url=base, url_fetcher=fetcher).render(
             stylesheets=[css], pdf_variant=None)
         return docs, doc
 
+    notes = [n.anchor for ch in book.chapters for n in ch.notes]
+    relax: set[str] = set()
     say("laying out (pass 1)")
-    docs, document = layout(None)
+    docs, document = layout(None, relax)
     page_of: dict[str, str] | None = None
-    for attempt in range(3):
+    for attempt in range(4):
         where = anchor_pages(document)
         body = first_body_anchor(docs)
         front = where.get(body, 0) if body else 0
         labels = folio_labels(document.pages, front)
         new = {a: labels[i] for a, i in where.items()}
         new["__order__"] = labels  # type: ignore[assignment]  # page order, for ranges
-        if page_of is not None and all(new.get(k) == v for k, v in page_of.items()):
+        deferred = deferred_notes(notes, where)
+        more = paragraphs_to_relax(deferred, where)
+        settled = page_of is not None and all(new.get(k) == v for k, v in page_of.items())
+        if settled and not more - relax:
             break
+        relax |= more
         page_of = new
         say(f"laying out (pass {attempt + 2})")
-        docs, document = layout(page_of)
+        docs, document = layout(page_of, relax)
     else:
-        raise PdfError("page numbers did not settle after three layouts")
+        raise PdfError("page numbers did not settle after five layouts")
+    for anchor in sorted(deferred):
+        lost.append(f"note {anchor} is printed on the page after its call")
     book.meta.__dict__["_page_of"] = page_of
     book.meta.__dict__["_page_count"] = len(document.pages)
+    from .pagemap import page_map  # where each printed page begins, for the EPUB's page list
+
+    book.meta.__dict__["_page_map"] = page_map(document, labels)
     out = io.BytesIO()
     meta = document.metadata
     meta.title = book.meta.title
