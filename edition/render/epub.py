@@ -45,6 +45,7 @@ from .epub_meta import book_identifier, set_metadata
 from .epub_nav import nav_body
 from .glossary import add_glossary_items
 from .html import Doc, Writer, esc
+from .index import add_index_items
 
 __all__ = ["book_identifier", "build_epub", "normalize_zip", "write_atomic"]
 
@@ -154,6 +155,7 @@ def build_epub(book: Book, css: str, fonts_dir: Path | None = None) -> bytes:
         eb.add_item(item)
         items[d.id] = item
     add_glossary_items(eb, book, docs, items)  # glossary property + search key map (render/glossary.py)
+    add_index_items(book, docs, items)  # index property, body epub:type index (render/index.py)
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
                         content=xhtml_document("Contents", nav_body(docs), lang).encode("utf-8"))
     nav.properties = ["nav"]

@@ -1,0 +1,242 @@
+"""The index of names, for both editions (and the hook that places the back matter).
+
+One entry per person found in the text, under ``sort_name`` ("Sedov, Leon"),
+sorted by surname with accents and case folded away (Ramón files as Ramon),
+grouped by initial letter.  Every other name a person goes by that would file
+elsewhere becomes a cross-reference: "Lyova, see Sedov, Leon"; a name shared by
+several persons refers to all of them ("Sedoff, see Sedov, Leon; Sedov, Sergei;
+Sedova, Natalia").
+
+EPUB: ``index.xhtml`` follows EPUB Indexes 1.0 (``epub:type`` ``index`` on the
+section, ``index-group`` per letter, ``index-entry-list``, ``index-entry``,
+``index-term``, ``index-locator-list`` / ``index-locator`` and
+``index-xref-preferred``): each locator links to one occurrence, grouped by
+document.  PDF: the printed pages of the occurrences, merged into ranges
+("12–14, 17"), from the two-pass ``page_of``; each range links to its first
+occurrence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from ..model import Book, Person
+
+if TYPE_CHECKING:
+    from .html import Doc, Writer
+
+INDEX_FILE = "index.xhtml"
+TITLES = ("Comrade", "General", "Father", "Professor", "Tsar", "Czar", "Sir", "Mr", "Mrs")
+_PATRONYMIC = re.compile(r"(ovich|evich|ich|ovna|evna|ichna|ilinishna)$")
+_ROMAN = re.compile(r"^[IVXL]+$")
+
+
+def fold(text: str) -> str:
+    """Collation form: accents removed, case folded, apostrophes dropped, punctuation to spaces."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"['’‘ʼ]", "", text)
+    return re.sub(r"[^0-9a-z,]+", " ", text).strip()
+
+
+def sort_key(heading: str) -> tuple[str, str, str]:
+    """Word-by-word on the surname, then the rest; ties broken by the heading itself."""
+    head, _, rest = fold(heading).partition(",")
+    return head.strip(), rest.strip(), heading
+
+
+def letter(heading: str) -> str:
+    key = sort_key(heading)[0]
+    return key[:1].upper() if key[:1].isalpha() else "#"
+
+
+def surname(heading: str) -> str:
+    return fold(heading.split(",", 1)[0])
+
+
+def heading_of(form: str) -> str | None:
+    """How a form files in the index: "Leon Sedoff" -> "Sedoff, Leon"; "Lyova" stays;
+    "the Old Man" -> "Old Man, the"; a title is dropped; all-capital forms are left out."""
+    form = " ".join(form.split())
+    letters = [c for c in form if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters) and "." not in form:
+        return None  # "CHRISTIAN", a signature in capitals: the same name as another form
+    words = form.split(" ")
+    while len(words) > 1 and words[0].rstrip(".") in TITLES:
+        words = words[1:]
+    if words[0] == "the":
+        words = words[1:]
+        return " ".join(words) + ", the"
+    if words[0] in ("Old", "Little"):  # "Old Man", "Little Son": a nickname, not first + last name
+        return " ".join(words) + ", the"
+    if len(words) == 1:
+        return words[0]
+    last = words[-1]
+    if _PATRONYMIC.search(last) or _ROMAN.match(last) or not last[:1].isupper():
+        return " ".join(words)  # "Lev Davidovich", "Nicholas II", "synok"
+    rest = words[:-1]
+    particles = []
+    while rest and rest[-1][:1].islower():  # "Ramon del Rio" -> "Rio, Ramon del"
+        particles.insert(0, rest.pop())
+    return f"{last}, {' '.join(rest + particles)}" if rest else last
+
+
+def cross_references(persons: list[Person]) -> dict[str, list[Person]]:
+    """Heading -> the persons it refers to, for every name that files away from the main entry."""
+    main = {fold(p.sort_name) for p in persons}
+    refs: dict[str, list[Person]] = defaultdict(list)
+    shown: dict[str, str] = {}
+    for p in persons:
+        own = surname(p.sort_name)
+        for form in [*p.forms, *p.ambiguous]:
+            h = heading_of(form)
+            if h is None or fold(h) in main or surname(h) == own:
+                continue
+            key = fold(h)
+            h = shown.setdefault(key, h)
+            if p not in refs[h]:
+                refs[h].append(p)
+    return refs
+
+
+def indexed(book: Book) -> list[Person]:
+    return [p for p in book.persons if p.occurrences]
+
+
+def person_anchor(p: Person) -> str:
+    return f"ix-{p.id}"
+
+
+def _pages(w: Writer, p: Person) -> str:
+    from .html import esc
+
+    anchors = [a for _, a, _ in p.occurrences]
+    try:
+        from .pagerefs import merge_pages
+    except ImportError:  # pragma: no cover - the shared helper is part of the print renderer
+        merge_pages = None
+    if w.page_of is None:
+        return esc(", ".join("00" for _ in anchors[:4]))
+    first_of: dict[str, str] = {}
+    for a in anchors:
+        first_of.setdefault(w.page(a), a)
+    if merge_pages is not None:
+        runs = merge_pages(first_of)
+    else:
+        runs = [(f, f) for f in first_of]
+    out = []
+    for a, b in runs:
+        label = a if a == b else f"{a}–{b}"
+        out.append(f'<a class="ix-page" href="{esc(w.href(first_of[a]))}">{esc(label)}</a>')
+    return ", ".join(out)
+
+
+def _locators(w: Writer, p: Person, titles: dict[str, str]) -> str:
+    from .html import esc
+
+    by_chapter: dict[str, list[str]] = defaultdict(list)
+    for slug, anchor, _ in p.occurrences:
+        by_chapter[slug].append(anchor)
+    items = []
+    for slug, anchors in by_chapter.items():
+        links = ", ".join(f'<a epub:type="index-locator" href="{esc(w.href(a))}">{n}</a>'
+                          for n, a in enumerate(anchors, 1))
+        items.append(f'<li><span class="ix-doc">{esc(titles.get(slug, slug))}</span> {links}</li>')
+    return '<ul class="ix-locators" epub:type="index-locator-list">' + "".join(items) + "</ul>"
+
+
+def _entry(w: Writer, p: Person, titles: dict[str, str]) -> str:
+    from .html import esc
+
+    dates = f' <span class="ix-dates">({esc(p.dates)})</span>' if p.dates else ""
+    head = (f'<li class="ix-entry" epub:type="index-entry" id="{person_anchor(p)}">'
+            f'<span class="ix-term" epub:type="index-term">{esc(p.sort_name)}</span>{dates}')
+    if w.print:
+        return head + f' <span class="ix-pages">{_pages(w, p)}</span></li>'
+    return head + _locators(w, p, titles) + "</li>"
+
+
+def _xref(w: Writer, heading: str, targets: list[Person]) -> str:
+    from .html import esc
+
+    links = "; ".join(f'<a epub:type="index-term" href="{esc(w.href(person_anchor(t)))}">'
+                      f"{esc(t.sort_name)}</a>" for t in sorted(targets, key=lambda t: sort_key(t.sort_name)))
+    return (f'<li class="ix-entry ix-xref" epub:type="index-entry">'
+            f'<span class="ix-term" epub:type="index-term">{esc(heading)}</span> '
+            f'<span class="ix-see" epub:type="index-xref-preferred"><i>see</i> {links}</span></li>')
+
+
+INTRO = ("<p>Persons named in the documents and in the editor’s text, under the name the register "
+         "of persons gives them; other names and spellings refer to it.</p>")
+INTRO_EPUB = "<p>The numbers link to each mention, document by document.</p>"
+INTRO_PRINT = "<p>Numbers are page numbers; names in notes are included.</p>"
+
+
+def index_doc(w: Writer) -> Doc | None:
+    from .html import Doc, esc
+
+    book: Book = w.book
+    persons = indexed(book)
+    if not persons:
+        return None
+    titles = {ch.slug: ch.meta.short_title or ch.meta.title for ch in book.chapters}
+    rows: list[tuple[tuple[str, str, str], str]] = []
+    for p in persons:
+        rows.append((sort_key(p.sort_name), _entry(w, p, titles)))
+    for heading, targets in cross_references(persons).items():
+        rows.append((sort_key(heading), _xref(w, heading, targets)))
+    rows.sort(key=lambda r: r[0])
+    groups: dict[str, list[str]] = {}
+    for key, html in rows:
+        groups.setdefault(letter(key[2]), []).append(html)
+    # epub:type "index" goes on the EPUB body (add_index_items): EPUB Indexes wants it there
+    body = ['<section id="index" class="index" role="doc-index" '
+            'aria-labelledby="index-title">',
+            '<h1 id="index-title" class="chapter-title">Index of Names</h1>',
+            '<div class="index-intro">' + INTRO + (INTRO_PRINT if w.print else INTRO_EPUB) + "</div>"]
+    for initial, items in groups.items():
+        gid = f"index-{initial.lower()}" if initial.isalpha() else "index-other"
+        body.append(f'<section class="ix-group" epub:type="index-group" id="{gid}" '
+                    f'aria-labelledby="{gid}-h"><h2 id="{gid}-h">{esc(initial)}</h2>'
+                    f'<ul class="ix-list" epub:type="index-entry-list">')
+        body += items
+        body.append("</ul></section>")
+    body.append("</section>")
+    return Doc("index", INDEX_FILE, "Index of Names", "\n".join(body), role="back",
+               landmark="index", epub_type="index")
+
+
+def names_back_matter(w: Writer, docs: list[Doc]) -> list[Doc]:
+    """Place the register of persons after the glossary (or the last body chapter) and the
+    index of names last."""
+    from .persons import register_doc
+
+    register, index = register_doc(w), index_doc(w)
+    docs = list(docs)
+    if register is not None:
+        at = next((i + 1 for i, d in enumerate(docs) if d.landmark == "glossary"), None)
+        if at is None:
+            at = max((i + 1 for i, d in enumerate(docs) if d.role in ("body", "front")), default=len(docs))
+        docs.insert(at, register)
+    if index is not None:
+        docs.append(index)
+    return docs
+
+
+def add_index_items(book: Book, docs: list[Doc], items: dict) -> None:
+    """EPUB: declare the index document (manifest property ``index``, EPUB Indexes 1.0).
+
+    EPUBCheck then validates it against the EPUB Indexes schema, which requires the
+    ``body`` of a document holding only index content to carry ``epub:type="index"``
+    (instead of ``backmatter``); the section inside keeps ``role="doc-index"``."""
+    from .epub import xhtml_document
+
+    doc = next((d for d in docs if d.landmark == "index"), None)
+    if doc is None:
+        return
+    item = items[doc.id]
+    item.content = xhtml_document(doc.title, doc.body, book.meta.language, "index").encode("utf-8")
+    item.properties = [*getattr(item, "properties", []), "index"]

@@ -1,0 +1,123 @@
+"""The register of persons, for both editions: its own back-matter document.
+
+For each person, in index order: the name as the index sorts it, the dates
+(only where the documents give them), the one- or two-line identification, the
+other names and spellings used in the documents (an ambiguous one with the
+documents in which it means this person), the documents the facts come from,
+and a document's own glossary entry about the person, verbatim (the 1938
+pamphlet's entries SERGEI, IGNACE REISS, "CAIN DJUGASHVILI").
+
+EPUB: each name links to the person's entry in the index of names, and "In the
+text" links to the first mention in each document.  PDF: the page numbers are
+in the index, to which the register refers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import Book, Person
+from .index import heading_of, indexed, person_anchor, sort_key
+
+if TYPE_CHECKING:
+    from .html import Doc, Writer
+
+REGISTER_FILE = "persons.xhtml"
+
+
+def register_anchor(p: Person) -> str:
+    return f"pn-{p.id}"
+
+
+def other_names(p: Person) -> list[tuple[str, list[str]]]:
+    """(name, chapter slugs or [] for everywhere) for every form but the register name."""
+    seen = {p.name.casefold()}
+    out: list[tuple[str, list[str]]] = []
+    for form in p.forms:
+        if form.casefold() not in seen and heading_of(form) is not None:
+            seen.add(form.casefold())
+            out.append((form, []))
+    for form, chapters in p.ambiguous.items():
+        if form.casefold() not in seen and heading_of(form) is not None:
+            seen.add(form.casefold())
+            out.append((form, list(chapters)))
+    return out
+
+
+def source_titles(book: Book) -> dict[str, str]:
+    """source id -> short title of the chapter made from it."""
+    out: dict[str, str] = {}
+    for ch in book.chapters:
+        if ch.meta.source:
+            out.setdefault(ch.meta.source, ch.meta.short_title or ch.meta.title)
+    return out
+
+
+def short_title(title: str) -> str:
+    """A document's title as a short label: the part before a colon ("Leon Sedoff")."""
+    return title.split(":", 1)[0].strip() or title
+
+
+def _entry(w: Writer, p: Person, titles: dict[str, str], sources: dict[str, str]) -> str:
+    from .html import esc
+
+    name = esc(p.sort_name)
+    if not w.print and p.occurrences:
+        name = f'<a href="{esc(w.href(person_anchor(p)))}">{name}</a>'
+    dates = f' <span class="pn-dates">({esc(p.dates)})</span>' if p.dates else ""
+    parts = [f'<dt id="{register_anchor(p)}" class="pn-name">{name}{dates}</dt>',
+             f'<dd class="pn-body"><p class="pn-id">{esc(p.identification)}</p>']
+    names = []
+    for form, chapters in other_names(p):
+        where = ""
+        if chapters:
+            where = " (in " + ", ".join(f"<i>{esc(short_title(titles.get(c, c)))}</i>"
+                                         for c in chapters) + ")"
+        names.append(f"{esc(form)}{where}")
+    if names:
+        parts.append(f'<p class="pn-names"><i>Also named:</i> {"; ".join(names)}.</p>')
+    if p.glossary_entry:
+        g = p.glossary_entry
+        src = f'<i>{esc(short_title(sources.get(g["source"], g["source"])))}</i>'
+        parts.append(f'<p class="pn-glossary"><i>In the glossary of {src}:</i> '
+                     f'<span class="pn-headword">{esc(g["headword"])}</span>—{esc(g["text"])}</p>')
+    if p.sources:
+        docs = "; ".join(f"<i>{esc(short_title(sources.get(s, s)))}</i>" for s in p.sources)
+        parts.append(f'<p class="pn-sources"><i>Sources:</i> {docs}.</p>')
+    if not w.print and p.occurrences:
+        firsts: dict[str, str] = {}
+        for slug, anchor, _ in p.occurrences:
+            firsts.setdefault(slug, anchor)
+        links = ", ".join(f'<a href="{esc(w.href(a))}">{esc(titles.get(s, s))}</a>' for s, a in firsts.items())
+        parts.append(f'<p class="pn-where"><i>In the text:</i> {links}.</p>')
+    parts.append("</dd>")
+    return "\n".join(parts)
+
+
+INTRO = ("<p>The persons named in the five documents: the name under which "
+         "the index files the person, dates where the documents give them, who they were, the "
+         "other names and spellings the documents use (a first name or a shared surname counts "
+         "only in the documents listed with it), and the documents these facts come from. "
+         "Nothing here goes beyond what the documents say.</p>")
+INTRO_EPUB = "<p>Each name links to the index of names, which links to every mention.</p>"
+INTRO_PRINT = "<p>The pages on which each person is named are given in the Index of Names.</p>"
+
+
+def register_doc(w: Writer) -> Doc | None:
+    from .html import Doc
+
+    book: Book = w.book
+    persons = indexed(book)
+    if not persons:
+        return None
+    titles = {ch.slug: ch.meta.short_title or ch.meta.title for ch in book.chapters}
+    sources = source_titles(book)
+    body = ['<section id="persons" class="register" epub:type="appendix" role="doc-appendix" '
+            'aria-labelledby="persons-title">',
+            '<h1 id="persons-title" class="chapter-title">Register of Persons</h1>',
+            '<div class="register-intro">' + INTRO + (INTRO_PRINT if w.print else INTRO_EPUB) + "</div>",
+            '<dl class="register-list">']
+    body += [_entry(w, p, titles, sources) for p in sorted(persons, key=lambda p: sort_key(p.sort_name))]
+    body += ["</dl>", "</section>"]
+    return Doc("persons", REGISTER_FILE, "Register of Persons", "\n".join(body), role="back",
+               epub_type="appendix")
