@@ -138,9 +138,12 @@ def run_audited(tmp: Path, *args: str) -> tuple[subprocess.CompletedProcess, lis
 
 
 def outside_files(events: list[list[str]], allowed: list[Path]) -> list[str]:
-    """Files opened that are neither in the project nor Python's own (stdlib, venv, our code)."""
+    """Files opened that are neither in the project nor the tool's own installation (Python's
+    stdlib and venv, the edition package and the fonts shipped beside it).  The real edition's
+    own book files in the checkout (chapters/, book.yaml ...) are *not* allowed."""
     roots = [str(p.resolve()) for p in allowed] + [sys.prefix, sys.base_prefix, sys.exec_prefix,
-                                                     str(ROOT / "edition"), str(ROOT / "edition.egg-info")]
+                                                     str(ROOT / "edition"), str(ROOT / "edition.egg-info"),
+                                                     str(ROOT / "styles" / "fonts")]
     tmp = tempfile.gettempdir()
     bad = []
     for kind, path in events:
