@@ -222,3 +222,11 @@ def test_no_glossary_file_no_glossary_document(small_book):
     assert proc.returncode == 0, proc.stderr
     with zipfile.ZipFile(Path(small_book.root / "build" / "small-book.epub")) as z:
         assert "EPUB/glossary.xhtml" not in z.namelist()
+
+
+def test_page_ranges_merge_and_keep_the_first_mention():
+    from edition.render.glossary import page_ranges
+
+    assert page_ranges(["12", "13", "14", "17", "12", "vii", "viii", "x", "?"]) == [
+        ("vii–viii", 5), ("x", 7), ("12–14", 0), ("17", 3)]
+    assert page_ranges([]) == []

@@ -40,27 +40,16 @@ def sort_key(e: GlossaryEntry) -> tuple[str, str]:
 def page_ranges(pages: list[str]) -> list[tuple[str, int]]:
     """Merge folios into ranges: ``["12","13","14","17"] -> [("12–14", 0), ("17", 3)]``.
 
-    Each item is (label, index in ``pages`` of its first page).  Arabic folios are
-    merged when consecutive; anything else (roman front-matter folios, "?") is kept
-    as it is.  Duplicates are dropped; the order of first appearance is kept for
-    non-numeric folios, numeric ones are sorted.
+    Each item is (label, index in ``pages`` of its first page), so the label can link to
+    the first mention on that page.  The merging is the print engineer's
+    (``pagerefs.merge_pages``: roman front-matter folios first, arabic runs merged, "?" dropped).
     """
-    seen: dict[str, int] = {}
+    from .pagerefs import EN_DASH, merge_pages
+
+    first: dict[str, int] = {}
     for i, p in enumerate(pages):
-        seen.setdefault(p, i)
-    other = [(p, i) for p, i in seen.items() if not p.isdigit()]
-    nums = sorted((int(p), i) for p, i in seen.items() if p.isdigit())
-    out: list[tuple[str, int]] = list(other)
-    k = 0
-    while k < len(nums):
-        j = k
-        while j + 1 < len(nums) and nums[j + 1][0] == nums[j][0] + 1:
-            j += 1
-        first, idx = nums[k]
-        label = str(first) if j == k else f"{first}–{nums[j][0]}"
-        out.append((label, idx))
-        k = j + 1
-    return out
+        first.setdefault(p, i)
+    return [(a if a == b else f"{a}{EN_DASH}{b}", first[a]) for a, b in merge_pages(pages)]
 
 
 def _definition_tokens(text: str):
