@@ -219,3 +219,16 @@ def test_an_aside_in_parentheses_may_interrupt_a_quotation(small_book):
     assert found(lint_book(small_book, body), "lint.quote-unmatched") == []
     body = "“The diary goes on.\n\nA new paragraph, no quotation.\n"
     assert found(lint_book(small_book, body), "lint.quote-unmatched")
+
+
+def test_real_edition_passes_check_strict():
+    """The Done-when of issue 9: the real edition has no lint warning and no error."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    proc = subprocess.run([sys.executable, "-m", "edition.cli", "-C", str(ROOT), "check", "--strict"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().endswith("0 error(s), 0 warning(s)"), proc.stderr
