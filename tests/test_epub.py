@@ -383,3 +383,13 @@ def test_small_book_rebuilds_to_identical_bytes(tmp_path):
 
 def test_real_edition_rebuilds_to_identical_bytes(real, tmp_path):
     assert real_epub(tmp_path / "again").read_bytes() == real.read_bytes()
+
+
+def test_headings_nest_without_skipping_whatever_the_markdown_levels():
+    from edition.render.html import render_markdown
+
+    out = render_markdown("#### Deep first\n\n## Top\n\n#### Under top\n\n### Also under top\n\n"
+                          "##### Below that\n\n# Back to the top\n",
+                          {"heading_shift": 1, "notes": "end", "href": lambda a: a})
+    assert re.findall(r"<(h\d)>", out) == ["h2", "h2", "h3", "h3", "h4", "h2"]
+    assert re.findall(r"</(h\d)>", out) == ["h2", "h2", "h3", "h3", "h4", "h2"]
