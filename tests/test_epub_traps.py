@@ -42,12 +42,19 @@ def test_ebooklib_epubhtml_would_drop_body_type():
 
 
 def test_no_bogus_page_list(golden):
-    """Trap: EpubNav turns every element with epub:type and id into a page."""
+    """Trap: EpubNav turns every element with epub:type and id into a page.  A
+    page-list, if there is one, points only at page breaks, and is declared."""
     nav = etree.fromstring(read(golden, "EPUB/nav.xhtml"))
-    types = [n.get(EPUB_TYPE) for n in nav.iter("{http://www.w3.org/1999/xhtml}nav")]
-    assert types == ["toc", "landmarks"]
-    assert b"page-list" not in read(golden, "EPUB/nav.xhtml")
-    assert "printPageNumbers" not in metas(opf(golden), "schema:accessibilityFeature")
+    navs = {n.get(EPUB_TYPE): n for n in nav.iter("{http://www.w3.org/1999/xhtml}nav")}
+    assert list(navs)[:2] == ["toc", "landmarks"] and set(navs) <= {"toc", "landmarks", "page-list"}
+    declared = "printPageNumbers" in metas(opf(golden), "schema:accessibilityFeature")
+    assert declared == ("page-list" in navs)
+    for a in navs["page-list"].iter("{http://www.w3.org/1999/xhtml}a") if "page-list" in navs else []:
+        name, _, frag = a.get("href").partition("#")
+        target = etree.fromstring(read(golden, "EPUB/" + name)).find(f".//*[@id='{frag}']")
+        assert target.get(EPUB_TYPE) == "pagebreak", a.get("href")
+    # the golden book is built without the PDF, so it has no print pages at all
+    assert "page-list" not in navs
 
 
 def test_spine_names_an_ncx_that_exists(golden):
