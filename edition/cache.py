@@ -79,7 +79,9 @@ def _hash_tree(h: hashlib._Hash, base: Path, label: str, suffixes: tuple[str, ..
 def _installed() -> list[str]:
     """Every installed distribution with its version, from the dist-info folder names."""
     names: set[str] = set()
-    for entry in sys.path:
+    for entry in sys.path:  # only installed packages: not the script's or current folder
+        if not entry.endswith(("site-packages", "dist-packages")):
+            continue
         try:
             with os.scandir(entry or ".") as it:
                 names.update(e.name for e in it if e.name.endswith((".dist-info", ".egg-info")))

@@ -1,0 +1,132 @@
+"""``make bench`` (``python -m edition.bench``): build speed, measured against the tools a
+user would reach for instead, side by side in one run; writes ``build/bench.md``.
+
+Every measured job runs in a fresh process (``measure.run``), on a copy of the project
+in a temporary folder (``books.py``), with ``SOURCE_DATE_EPOCH`` fixed.  Jobs compared
+are interleaved (A B A B …) and each ratio is the median of the per-pair ratios.
+
+Environment: ``BENCH_PAIRS`` (EPUB pairs, default 3), ``BENCH_PDF_PAIRS`` (default 2),
+``BENCH_NOOP`` (no-op runs, default 5), ``BENCH_SCALE`` (default 10; 0 skips scaling),
+``BENCH_SCALE_PDF`` (default 1; 0 skips the scaled PDF, the longest job),
+``BENCH_PDF_WHOLE`` (default 1: also time the PDF laid out whole on every pass, as before
+``render/pdf_fast.py``, to report what reusing units gained).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import books
+from .measure import BenchError, Sample, interleave, median, pair_ratio, run
+from .report import Report
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def pandoc_path() -> str:
+    try:
+        import pypandoc
+
+        return pypandoc.get_pandoc_path()
+    except (ImportError, OSError) as exc:
+        raise BenchError("pandoc not found: pip install -e '.[dev]' (pypandoc-binary)") from exc
+
+
+def main() -> int:
+    start = time.perf_counter()
+    project = Path.cwd() if (Path.cwd() / "book.yaml").is_file() else ROOT
+    out_md = project / "build" / "bench.md"
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", PYTHONHASHSEED="0")
+    py = sys.executable
+    cli = Path(py).parent / "edition"
+    edition = [str(cli)] if cli.exists() else [py, "-m", "edition.cli"]
+    report = Report(pairs=_int("BENCH_PAIRS", 3), pdf_pairs=_int("BENCH_PDF_PAIRS", 2),
+                    compare_whole=bool(_int("BENCH_PDF_WHOLE", 1)))
+    with tempfile.TemporaryDirectory(prefix="edition-bench-") as tmp:
+        t = Path(tmp)
+        book = books.copy_project(project, t / "book")
+        report.words = books.words(book)
+        built = book / "build"  # the last builds land here, for the no-op runs
+
+        def child(job: str, root: Path, out: Path, whole: bool = False) -> Sample:
+            e = dict(env, EDITION_PDF_UNITS="0") if whole else env
+            return run([py, "-m", "edition.bench.child", job, str(root), str(out)], cwd=ROOT, env=e)
+
+        log("start-up: edition --help vs python -c pass")
+        report.help = interleave(lambda: run([*edition, "--help"], env=env),
+                                 lambda: run([py, "-c", "pass"], env=env), 5, log)
+
+        log("EPUB: ours vs pandoc")
+        chapters = [str(book / "chapters" / c)
+                    for c in books.listed_chapters((book / "book.yaml").read_text(encoding="utf-8"))]
+        pandoc = [pandoc_path(), *chapters, "-f", "markdown", "-t", "epub3", "--quiet",
+                  "--css", str(book / "styles" / "epub.css"),
+                  "--epub-embed-font", str(book / "styles" / "fonts" / "*.otf"),
+                  "--metadata", "title=Bench", "-o", str(t / "pandoc.epub")]
+        report.epub = interleave(lambda: child("epub", book, built), lambda: run(pandoc, env=env),
+                                 report.pairs, log)
+
+        log("PDF: ours vs WeasyPrint alone (one pass over our final HTML and CSS)")
+        html = t / "html"
+        ours, whole, theirs = [], [], []
+        for i in range(max(1, report.pdf_pairs)):  # ours, ours laying out the whole book, theirs
+            ours.append(child("capture" if i == 0 else "pdf", book, built if i == 0 else t / "pdf"))
+            if i == 0:
+                (html / "book.html").parent.mkdir(exist_ok=True)
+                for name in ("book.html", "book.css", "base.txt"):
+                    (html / name).write_bytes((built / name).read_bytes())
+                    (built / name).unlink()
+            if report.compare_whole:
+                whole.append(child("pdf", book, t / "whole", whole=True))
+            theirs.append(child("weasy", book, html))
+            log(f"  run {i + 1}: {ours[-1].cpu:.1f} s (units), "
+                f"{whole[-1].cpu if whole else float('nan'):.1f} s (whole book) vs {theirs[-1].cpu:.1f} s CPU")
+        report.pdf = (ours, theirs)
+        report.pdf_whole = whole
+
+        log("no-op rebuild: edition build all, nothing changed")
+        report.noop = [run([*edition, "-C", str(book), "build", "all"], env=env)
+                       for _ in range(_int("BENCH_NOOP", 5))]
+        if not all(s.stdout.count("up to date: ") == 2 for s in report.noop):
+            raise BenchError("the no-op build rebuilt something:\n" + report.noop[0].stdout)
+
+        scale = _int("BENCH_SCALE", 10)
+        if scale > 1:
+            big = books.scaled_project(project, t / f"book{scale}", scale)
+            report.scale, report.big_words = scale, books.words(big)
+            log(f"scaling: a book {scale} times the size ({report.big_words} words): EPUB")
+            report.scaled["epub"] = child("epub", big, t / "big")
+            if _int("BENCH_SCALE_PDF", 1):
+                log("scaling: PDF")
+                report.scaled["pdf"] = child("pdf", big, t / "big")
+    report.seconds = time.perf_counter() - start
+    out_md.parent.mkdir(parents=True, exist_ok=True)
+    out_md.write_text(report.markdown(), encoding="utf-8")
+    print(report.markdown())
+    log(f"wrote {out_md} in {report.seconds:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as exc:
+        print(f"bench failed: {exc}", file=sys.stderr)
+        sys.exit(1)
+
+__all__ = ["main", "median", "pair_ratio"]

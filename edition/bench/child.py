@@ -1,0 +1,111 @@
+"""The measured side of ``make bench``: one job per fresh process, timed from inside.
+
+``python -m edition.bench.child JOB ROOT OUT`` prints one JSON line:
+
+* ``epub`` / ``pdf``: ``pipeline.build`` with ``force=True`` (the cache bypassed),
+  timed in-process after the imports (``build_s``); the progress messages of the
+  PDF renderer time each layout pass (``stages``).
+* ``capture``: a PDF build that also saves the HTML and CSS of its *last* layout
+  pass (``OUT/book.html``, ``OUT/book.css``), the input of ``weasy``.
+* ``weasy``: WeasyPrint alone, one pass: ``HTML(book.html).write_pdf(stylesheets=
+  [book.css])`` into ``OUT/weasy.pdf``.
+
+The parent (``edition.bench.run``) reads the process's CPU time and peak memory
+from ``os.wait4``; what is printed here is the in-process view.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def build(root: Path, out: Path, target: str, capture: bool = False) -> dict:
+    from ..diagnostics import Reporter
+    from ..pipeline import build as run_build
+
+    if target == "pdf":
+        import weasyprint  # noqa: F401  (imported before the clock starts, like ebooklib below)
+    from ..render import epub  # noqa: F401
+
+    stages: list[list] = []
+    t0, c0 = _clock()
+
+    def progress(msg: str) -> None:
+        stages.append([msg, time.perf_counter() - t0, time.process_time() - c0])
+
+    if capture:
+        _capture_html(out)
+    result = run_build(root, [target], Reporter(), out_dir=out, progress=progress, force=True)
+    t1, c1 = _clock()
+    res = {"build_s": t1 - t0, "build_cpu_s": c1 - c0, "stages": stages,
+           "outputs": [str(p) for p in result.outputs]}
+    fast = sys.modules.get("edition.render.pdf_fast")
+    if fast is not None and getattr(fast, "LAST", None) is not None:
+        st = fast.LAST
+        res["units"] = {"laid_out": st.laid_out, "reused": st.reused, "whole": st.fallbacks}
+    return res
+
+
+def _capture_html(out: Path) -> None:
+    """Keep the HTML and CSS that the PDF renderer hands WeasyPrint (the last pass wins)."""
+    import weasyprint
+
+    real_html, real_css = weasyprint.HTML, weasyprint.CSS
+
+    class HTML(real_html):  # type: ignore[misc,valid-type]
+        def __init__(self, *args, **kwargs):
+            if "string" in kwargs:
+                (out / "book.html").write_text(kwargs["string"], encoding="utf-8")
+                (out / "base.txt").write_text(str(kwargs.get("base_url", "")), encoding="utf-8")
+            super().__init__(*args, **kwargs)
+
+    class CSS(real_css):  # type: ignore[misc,valid-type]
+        def __init__(self, *args, **kwargs):
+            if "string" in kwargs:
+                (out / "book.css").write_text(kwargs["string"], encoding="utf-8")
+            super().__init__(*args, **kwargs)
+
+    weasyprint.HTML, weasyprint.CSS = HTML, CSS  # type: ignore[misc]
+
+
+def weasy(root: Path, out: Path) -> dict:
+    from weasyprint import CSS, HTML
+
+    from ..render.fetch import ProjectFetcher
+
+    t0, c0 = _clock()
+    base = (out / "base.txt").read_text(encoding="utf-8")
+    fetcher = ProjectFetcher(root)
+    css = CSS(string=(out / "book.css").read_text(encoding="utf-8"), base_url=base, url_fetcher=fetcher)
+    doc = HTML(string=(out / "book.html").read_text(encoding="utf-8"), base_url=base,
+               url_fetcher=fetcher).render(stylesheets=[css])
+    t1 = time.perf_counter()
+    doc.write_pdf(out / "weasy.pdf", pdf_variant="pdf/ua-1")
+    t2, c2 = _clock()
+    return {"build_s": t2 - t0, "build_cpu_s": c2 - c0, "layout_s": t1 - t0, "pages": len(doc.pages)}
+
+
+def main(argv: list[str]) -> int:
+    job, root, out = argv[0], Path(argv[1]), Path(argv[2])
+    out.mkdir(parents=True, exist_ok=True)
+    if job in ("epub", "pdf"):
+        res = build(root, out, job)
+    elif job == "capture":
+        res = build(root, out, "pdf", capture=True)
+    elif job == "weasy":
+        res = weasy(root, out)
+    else:
+        raise SystemExit(f"unknown job {job}")
+    print(json.dumps(res))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,141 @@
+"""``build/bench.md``: the table, and how each figure was measured."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass, field
+
+from .measure import Sample, median, pair_ratio
+
+
+def _s(x: float) -> str:
+    return f"{x:.2f} s" if x < 10 else f"{x:.1f} s"
+
+
+def _r(x: float) -> str:
+    return f"{x:.2f}×"
+
+
+@dataclass
+class Report:
+    pairs: int
+    pdf_pairs: int
+    compare_whole: bool = True
+    pdf_whole: list[Sample] = field(default_factory=list)
+    words: int = 0
+    help: tuple[list[Sample], list[Sample]] = ([], [])
+    epub: tuple[list[Sample], list[Sample]] = ([], [])
+    pdf: tuple[list[Sample], list[Sample]] = ([], [])
+    noop: list[Sample] = field(default_factory=list)
+    scale: int = 0
+    big_words: int = 0
+    scaled: dict[str, Sample] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def _pair_rows(self, label: str, xs: list[Sample], ys: list[Sample], other: str, goal: str,
+                   inproc: bool = False) -> list[str]:
+        rows = []
+        for attr, unit in (("cpu", "CPU"), ("wall", "wall")):
+            rows.append(f"| {label}, fresh process ({unit}) | {_s(median([getattr(x, attr) for x in xs]))} "
+                        f"| {other} {_s(median([getattr(y, attr) for y in ys]))} "
+                        f"| **{_r(pair_ratio(xs, ys, attr))}** | {goal} | {len(xs)} |")
+        if inproc and all("build_s" in x.out for x in xs):
+            ours = [x.out["build_s"] for x in xs]
+            ratios = sorted(x.out["build_s"] / y.wall for x, y in zip(xs, ys, strict=True))
+            rows.append(f"| {label}, in-process (after the imports; wall) | {_s(median(ours))} "
+                        f"| {other} {_s(median([y.wall for y in ys]))} | **{_r(median(ratios))}** "
+                        f"| {goal} | {len(xs)} |")
+        return rows
+
+    def markdown(self) -> str:
+        out = ["# Build speed", "",
+               f"`make bench` on {platform.machine()}, Python {platform.python_version()}, "
+               f"{self._cores()} cores, shared; a copy of the reader ({self.words:,} words of "
+               f"chapters). Bench time: {self.seconds:.0f} s.", "",
+               "| measurement | ours (median) | yardstick (median) | ratio, median of pairs | goal | runs |",
+               "|---|---|---|---|---|---|"]
+        hx, hy = self.help
+        if hx:
+            out.append(f"| `edition --help` (wall) | {_s(median([x.wall for x in hx]))} "
+                       f"| `python -c pass` {_s(median([y.wall for y in hy]))} "
+                       f"| {_r(pair_ratio(hx, hy, 'wall'))} | no WeasyPrint import | {len(hx)} |")
+        ex, ey = self.epub
+        if ex:
+            out += self._pair_rows("EPUB build", ex, ey, "pandoc", "≤ 0.5×", inproc=True)
+        px, py_ = self.pdf
+        if px:
+            out += self._pair_rows("PDF build", px, py_, "WeasyPrint, one pass", "report", inproc=False)
+        if self.pdf_whole:
+            out += self._pair_rows("PDF build laying out the whole book each pass (before)",
+                                   self.pdf_whole, py_, "WeasyPrint, one pass", "report")
+            out.append(f"| gain of reusing unchanged units (`render/pdf_fast.py`), CPU "
+                       f"| {_s(median([x.cpu for x in px]))} | whole book {_s(median([x.cpu for x in self.pdf_whole]))} "
+                       f"| **{_r(pair_ratio(px, self.pdf_whole, 'cpu'))}** | < 1× | {len(px)} |")
+        if self.noop:
+            out.append(f"| no-op `edition build all` (wall) | {_s(median([s.wall for s in self.noop]))} "
+                       f"| — | — | ≤ 0.5 s | {len(self.noop)} |")
+            out.append(f"| no-op `edition build all` (CPU) | {_s(median([s.cpu for s in self.noop]))} "
+                       f"| — | — | ≤ 0.5 s | {len(self.noop)} |")
+        for target, s in self.scaled.items():
+            base = self.epub[0] if target == "epub" else self.pdf[0]
+            one = median([x.cpu for x in base])
+            one_rss = median([x.rss_mb for x in base])
+            out.append(f"| {target.upper()} of a book {self.scale}× the size (CPU; peak memory) "
+                       f"| {_s(s.cpu)}; {s.rss_mb:.0f} MB | 1× book: {_s(one)}; {one_rss:.0f} MB "
+                       f"| **{_r(s.cpu / one)}** time, {_r(s.rss_mb / one_rss)} memory "
+                       f"| ≈ {self.scale}× (linear) | 1 |")
+        out += ["", *self._pdf_stages(), "", *self._notes()]
+        return "\n".join(out) + "\n"
+
+    @staticmethod
+    def _cores() -> int:
+        import os
+
+        return os.cpu_count() or 0
+
+    def _pdf_stages(self) -> list[str]:
+        px, py_ = self.pdf
+        if not px or not px[0].out.get("stages"):
+            return []
+        st = px[0].out["stages"]
+        rows = ["## Where the PDF build's time goes (first run, in-process, wall)", "",
+                "| stage | starts at | takes |", "|---|---|---|"]
+        end = px[0].out.get("build_s", 0.0)
+        rows.append(f"| load, parse, transform the book | 0.00 s | {_s(st[0][1])} |")
+        for i, (msg, at, _cpu) in enumerate(st):
+            nxt = st[i + 1][1] if i + 1 < len(st) else end
+            rows.append(f"| {msg} | {_s(at)} | {_s(nxt - at)} |")
+        units = px[0].out.get("units")
+        if units:
+            rows.append(f"| *units laid out / reused from an earlier pass* | — "
+                        f"| {units['laid_out']} / {units['reused']} (whole-book passes: {units['whole']}) |")
+        if py_ and "layout_s" in py_[0].out:
+            rows.append(f"| *WeasyPrint alone: one layout of the final HTML* | — | {_s(py_[0].out['layout_s'])} |")
+            rows.append(f"| *WeasyPrint alone: writing the PDF* | — "
+                        f"| {_s(py_[0].out['build_s'] - py_[0].out['layout_s'])} |")
+        return rows
+
+    def _notes(self) -> list[str]:
+        return [
+            "## How it was measured", "",
+            "* Every job is a fresh process on a copy of the project in a temporary folder "
+            "(`SOURCE_DATE_EPOCH` fixed, the build cache bypassed with `force`). *CPU* is user + "
+            "system time of that process from `os.wait4`; *wall* includes waiting for a core, "
+            "so on a shared machine CPU is the steadier figure. Peak memory is `ru_maxrss`.",
+            "* *Fresh process* = Python start-up, imports and the build, as `edition build epub "
+            "--force` pays them. *In-process* = `pipeline.build()` timed inside that process after "
+            "ebooklib/WeasyPrint are imported (pandoc's side is its whole process: it has no "
+            "start-up worth the name).",
+            "* Pairs run A B A B …; a ratio is the median of the per-pair ratios, not a ratio of "
+            "medians.",
+            "* pandoc (from `pypandoc-binary`) converts the same chapter files to EPUB 3 with the "
+            "same stylesheet and embedded fonts, and nothing else: no glossary, register, index, "
+            "notes renumbering, apparatus or back matter, which our build also makes.",
+            "* WeasyPrint alone lays out, once, the HTML and CSS our renderer handed WeasyPrint on "
+            "its last pass, and writes the PDF (PDF/UA-1, as ours). The PDF build lays the book out "
+            "until the page numbers it prints are the pages the anchors land on (see the stages).",
+            "* The no-op rebuild is `edition build all` after a build, with nothing changed: the "
+            "build cache (`edition/cache.py`) hashes the inputs and finds both outputs up to date.",
+            f"* The scaled book repeats every chapter {self.scale or 10} times under new names "
+            f"({self.big_words:,} words); one run each.",
+        ]

@@ -1,0 +1,195 @@
+"""Lay the print edition out unit by unit, and reuse the units a pass did not change.
+
+The PDF renderer (``pdf.py``) lays the book out several times, until the page numbers
+it prints (contents, page references, glossary and register ranges) are the pages the
+anchors land on, and until no note is pushed away from its call.  From one pass to the
+next only some of the book changes: the contents and back matter when a number
+changes, a chapter when one of its paragraphs gives up widow control.  Laying out the
+whole book again each time is what made the PDF slow.
+
+Every document of the book after the front matter opens on a recto (``break-before:
+right`` in print.css), so its pages depend only on its own HTML and on the folio it
+starts at.  ``UnitRenderer.render(source)`` cuts the book's HTML into units (the front
+matter as one unit, then each body or back document), lays each out as a document of
+its own — or takes its pages from an earlier pass when its HTML and starting folio are
+the same — inserts the blank versos the book's flow would have, and joins all pages
+into one WeasyPrint document (one font configuration, so the fonts are shared; links,
+anchors and bookmarks resolve across the joined pages when the PDF is written).
+
+Anything it does not recognise (another HTML shape, a unit that does not open on a
+recto) falls back to laying the whole book out at once, as before.  ``ENABLED = False``
+(or ``EDITION_PDF_UNITS=0`` in the environment) turns it off: the benchmark measures
+both ways.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+ENABLED = os.environ.get("EDITION_PDF_UNITS", "1") != "0"
+
+_BODY = re.compile(r"<body[^>]*>\n")
+_DOC = re.compile(r'^<div class="doc doc-(front|body|back)[^"]*" data-doc="([^"]*)">', re.M)
+
+
+@dataclass
+class Unit:
+    html: str
+    front: bool  # the front matter: folios from i, laid out from the book's first page
+    doc: str = ""  # the data-doc of its first document
+
+
+@dataclass
+class Stats:
+    laid_out: int = 0  # units laid out
+    reused: int = 0  # units whose pages came from an earlier pass
+    fallbacks: int = 0  # passes laid out whole
+    log: list[str] = field(default_factory=list)
+
+
+def split_units(source: str) -> tuple[str, list[Unit], str] | None:
+    """(head up to and with ``<body>``, units, tail) or None if the shape is not ours."""
+    m = _BODY.search(source)
+    end = source.rfind("\n</body>")
+    if not m or end < m.end():
+        return None
+    head, body, tail = source[:m.end()], source[m.end():end], source[end:]
+    starts = [(d.start(), d.group(1), d.group(2)) for d in _DOC.finditer(body)]
+    if not starts or starts[0][0] != 0:
+        return None
+    pieces = [(body[a:(starts[i + 1][0] if i + 1 < len(starts) else len(body))], role, doc)
+              for i, (a, role, doc) in enumerate(starts)]
+    units: list[Unit] = []
+    n = 0
+    while n < len(pieces) and pieces[n][1] == "front":
+        n += 1
+    if n:
+        units.append(Unit("".join(p for p, _, _ in pieces[:n]), True, pieces[0][2]))
+    if any(role == "front" for _, role, _ in pieces[n:]):
+        return None  # front matter after the body: not a shape we split
+    units += [Unit(p, False, doc) for p, _, doc in pieces[n:]]
+    return head, units, tail
+
+
+def opens_on_recto(page) -> bool:
+    """Does the first page's content begin with a forced break to a right-hand page?
+    (Then, in the book's flow, it starts a new recto whatever came before.)"""
+    box = page._page_box
+    for _ in range(12):
+        if box.style["break_before"] in ("right", "recto"):
+            return True
+        children = getattr(box, "children", None)
+        if not children:
+            return False
+        box = children[0]
+    return False
+
+
+def join(units: list[Unit], joins: set[str]) -> list[Unit]:
+    """Units that do not open on a recto run on from the unit before them."""
+    out: list[Unit] = []
+    for u in units:
+        if out and u.doc in joins:
+            out[-1] = Unit(out[-1].html + u.html, out[-1].front, out[-1].doc)
+        else:
+            out.append(u)
+    return out
+
+
+LAST: Stats | None = None  # the counts of the last renderer made (for the benchmark)
+
+
+class _RunsOn(Exception):
+    def __init__(self, doc: str):
+        self.doc = doc
+
+
+class UnitRenderer:
+    """``render(source)`` → a WeasyPrint Document, reusing units across calls."""
+
+    def __init__(self, base_url: str, url_fetcher, stylesheets: list):
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.base_url = base_url
+        self.fetcher = url_fetcher
+        self.stylesheets = stylesheets
+        self.fonts = FontConfiguration()
+        self.done: dict[tuple[str, int], list] = {}  # (unit html, first folio) -> pages
+        self.joins: set[str] = set()  # documents that run on from the one before
+        self.blanks: list = []  # empty versos; each page object is used once per document
+        self.stats = Stats()
+        global LAST
+        LAST = self.stats
+
+    def _layout(self, source: str):
+        from weasyprint import HTML
+
+        return HTML(string=source, base_url=self.base_url, url_fetcher=self.fetcher).render(
+            stylesheets=self.stylesheets, pdf_variant=None, font_config=self.fonts)
+
+    def whole(self, source: str):
+        self.stats.fallbacks += 1
+        return self._layout(source)
+
+    def render(self, source: str):
+        split = split_units(source) if ENABLED else None
+        if split is None:
+            return self.whole(source)
+        try:
+            return self._units(*split)
+        except ValueError:
+            return self.whole(source)
+
+    def _units(self, head: str, units: list[Unit], tail: str):
+        for _ in range(len(units)):
+            try:
+                return self._join_units(head, join(units, self.joins), tail)
+            except _RunsOn as exc:
+                self.joins.add(exc.doc)
+        raise ValueError("units could not be joined")
+
+    def _join_units(self, head: str, units: list[Unit], tail: str):
+        pages: list = []
+        first_doc = None
+        front_count: int | None = None  # pages before the first body page (roman folios)
+        blanks = 0
+        for unit in units:
+            if not unit.front and len(pages) % 2:  # the blank verso before a recto opener
+                pages.append(self._blank(head, tail, blanks))
+                blanks += 1
+            if not unit.front and front_count is None:
+                front_count = len(pages)
+            folio = 1 if unit.front else len(pages) - (front_count or 0) + 1
+            key = (unit.html, folio)
+            got = self.done.get(key)
+            if got is None:
+                reset = "" if unit.front else (
+                    f"<style>@page :first {{ counter-reset: page {folio}; }}</style>\n")
+                doc = self._layout(head.replace("</head>", reset + "</head>", 1) + unit.html + tail)
+                first_doc = first_doc or doc
+                got = doc.pages
+                if not unit.front and got and not opens_on_recto(got[0]):
+                    raise _RunsOn(unit.doc)
+                self.done[key] = got
+                self.stats.laid_out += 1
+            else:
+                self.stats.reused += 1
+            pages.extend(got)
+        if first_doc is None:
+            first_doc = self._layout(head + tail)
+        self.stats.log.append(f"{len(units)} units: {self.stats.laid_out} laid out, "
+                              f"{self.stats.reused} reused so far")
+        return first_doc.copy(pages)
+
+    def _blank(self, head: str, tail: str, i: int):
+        """The i-th empty left-hand page, as WeasyPrint makes before a recto opener."""
+        while len(self.blanks) <= i:
+            probe = ('<div class="doc doc-back" data-doc="x"><section class="chapter">'
+                     '<p>x</p></section><section class="chapter"><p>x</p></section></div>')
+            doc = self._layout(head + probe + tail)
+            if len(doc.pages) != 3:
+                raise ValueError("a blank verso could not be made")
+            self.blanks.append(doc.pages[1])
+        return self.blanks[i]
