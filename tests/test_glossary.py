@@ -216,7 +216,7 @@ def test_pdf_marks_linked_terms_and_lists_pages(small_book):
 
 
 def test_no_glossary_file_no_glossary_document(small_book):
-    make(small_book)
+    make(small_book, one="The GPU, with no glossary to link it to.\n")
     (small_book.root / "glossary.yaml").unlink()
     proc = small_book.run("build", "epub")
     assert proc.returncode == 0, proc.stderr
