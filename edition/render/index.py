@@ -61,8 +61,7 @@ def heading_of(form: str) -> str | None:
     """How a form files in the index: "Leon Sedoff" -> "Sedoff, Leon"; "Lyova" stays;
     "the Old Man" -> "Old Man, the"; a title is dropped; all-capital forms are left out."""
     form = " ".join(form.split())
-    letters = [c for c in form if c.isalpha()]
-    if len(letters) > 1 and all(c.isupper() for c in letters) and "." not in form:
+    if any(len(w) > 2 and w.isalpha() and w.isupper() for w in re.split(r"[\s.\-]+", form)):
         return None  # "CHRISTIAN", a signature in capitals: the same name as another form
     words = form.split(" ")
     while len(words) > 1 and words[0].rstrip(".") in TITLES:
@@ -74,6 +73,8 @@ def heading_of(form: str) -> str | None:
         return " ".join(words) + ", the"
     if len(words) == 1:
         return words[0]
+    if all(re.fullmatch(r"[A-Z]\.", w) for w in words):
+        return " ".join(words)  # "L. D.": initials stay as they are
     last = words[-1]
     if _PATRONYMIC.search(last) or _ROMAN.match(last) or not last[:1].isupper():
         return " ".join(words)  # "Lev Davidovich", "Nicholas II", "synok"
@@ -95,7 +96,7 @@ def cross_references(persons: list[Person]) -> dict[str, list[Person]]:
             h = heading_of(form)
             if h is None or fold(h) in main or surname(h) == own:
                 continue
-            key = fold(h)
+            key = re.sub(r"[^a-z0-9]", "", fold(h))  # "L. D." and "L.D." are one heading
             h = shown.setdefault(key, h)
             if p not in refs[h]:
                 refs[h].append(p)

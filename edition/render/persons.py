@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Book, Person
-from .index import heading_of, indexed, person_anchor, sort_key
+from .index import TITLES, heading_of, indexed, person_anchor, sort_key
 
 if TYPE_CHECKING:
     from .html import Doc, Writer
@@ -29,18 +29,26 @@ def register_anchor(p: Person) -> str:
     return f"pn-{p.id}"
 
 
+def _part_of_name(form: str, name: str) -> bool:
+    """"Axelrod" or "Comrade Trotsky" add nothing to "Pavel Axelrod" / "Leon Trotsky"."""
+    words = form.split()
+    while len(words) > 1 and words[0].rstrip(".") in TITLES:
+        words = words[1:]
+    return " ".join(words) in name.split() or " ".join(words) == name
+
+
 def other_names(p: Person) -> list[tuple[str, list[str]]]:
-    """(name, chapter slugs or [] for everywhere) for every form but the register name."""
+    """(name, chapter slugs or [] for everywhere) for every form that is not part of the
+    register name; an ambiguous form comes with the chapters in which it counts."""
     seen = {p.name.casefold()}
     out: list[tuple[str, list[str]]] = []
-    for form in p.forms:
-        if form.casefold() not in seen and heading_of(form) is not None:
-            seen.add(form.casefold())
-            out.append((form, []))
-    for form, chapters in p.ambiguous.items():
-        if form.casefold() not in seen and heading_of(form) is not None:
-            seen.add(form.casefold())
-            out.append((form, list(chapters)))
+    for form, chapters in [*((f, []) for f in p.forms), *p.ambiguous.items()]:
+        if form.casefold() in seen or heading_of(form) is None:
+            continue
+        if not chapters and _part_of_name(form, p.name):
+            continue
+        seen.add(form.casefold())
+        out.append((form, list(chapters)))
     return out
 
 
