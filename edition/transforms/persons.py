@@ -22,9 +22,9 @@ its page.
 
 Diagnostics: ``persons.unknown`` (markup naming no person: chapter file:line),
 ``persons.form-conflict`` (a form claimed by two persons in the same chapter
-with no rule to tell them apart), ``persons.unknown-chapter`` (an ``ambiguous``
-form listed for a chapter the book does not have), ``persons.duplicate`` (an id
-twice), ``persons.unused`` (warning: a person never found in the text).
+with no rule to tell them apart), ``persons.duplicate`` (an id twice); warnings:
+``persons.unknown-chapter`` (an ``ambiguous`` form listed for a chapter the book
+does not have) and ``persons.unused`` (a person never found in the text).
 """
 
 from __future__ import annotations
@@ -61,8 +61,8 @@ def validate_persons(book: Book, reporter: Reporter) -> list[Person]:
     for p in usable:
         for form, chapters in p.ambiguous.items():
             for slug in chapters:
-                if slug not in slugs:
-                    reporter.error(p.location.file, p.form_lines.get(form, p.location.line),
+                if slug not in slugs:  # a warning: renaming a chapter must not stop the build
+                    reporter.warning(p.location.file, p.form_lines.get(form, p.location.line),
                                    f"“{form}” of “{p.id}” is listed for chapter “{slug}”, which the book "
                                    f"does not have (chapters: {', '.join(sorted(slugs))})",
                                    "persons.unknown-chapter")
