@@ -1,0 +1,189 @@
+"""Page sizes (book.yaml and --page-size), the print-shop variant (bleed and crop marks),
+the URL fetcher that reads only project files, and the page-reference helper."""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+from test_pdf_read import MM, norm, read_pages
+from test_pdf import check_text_block, make_notes_book
+
+from edition.render.pagerefs import format_runs, merge_pages, page_refs, roman_value
+
+SIZES = {"A5": (148, 210), "A4": (210, 297), "Letter": (215.9, 279.4)}
+# the margins pdf.py gives A4 and Letter (mm): bigger page, bigger type, wider margins
+BIG_MARGINS = {"A4": {"top": 22, "outer": 42, "bottom": 26, "inner": 26},
+               "Letter": {"top": 20, "outer": 42, "bottom": 24, "inner": 26}}
+
+
+def _chars_per_line(pages) -> float:
+    lengths = []
+    for p in pages:
+        for line in p.lines(p.chars):
+            if len(line) > 40:
+                lengths.append(len(line))
+    return statistics.median(lengths)
+
+
+@pytest.mark.parametrize("how", ["book.yaml", "option"])
+@pytest.mark.parametrize("size", ["A4", "Letter"])
+def test_page_size_end_to_end(tmp_path, size, how):
+    book = make_notes_book(tmp_path / "book")
+    args = ["build", "pdf"]
+    if how == "book.yaml":
+        book.write("book.yaml", (book.root / "book.yaml").read_text() + f"page_size: {size}\n")
+    else:
+        book.write("book.yaml", (book.root / "book.yaml").read_text() + "page_size: A5\n")
+        args += ["--page-size", size]
+    proc = book.run(*args)
+    assert proc.returncode == 0, proc.stderr
+    assert "warning" not in proc.stderr, proc.stderr
+    pages = read_pages(book.root / "build" / "small-book.pdf")
+    w, h = SIZES[size]
+    for p in pages:
+        assert abs(p.width - w * MM) < 1 and abs(p.height - h * MM) < 1
+    check_text_block(pages, BIG_MARGINS[size])
+    body = [c["size"] for p in pages for c in p.chars]
+    assert abs(statistics.mode(round(s, 1) for s in body) - 13) < 0.2  # the type scales up
+    assert 60 <= _chars_per_line(pages) <= 85  # and the measure stays readable
+
+
+def test_a5_measure_is_readable(tmp_path):
+    book = make_notes_book(tmp_path / "book")
+    proc = book.run("build", "pdf")
+    assert proc.returncode == 0, proc.stderr
+    pages = read_pages(book.root / "build" / "small-book.pdf")
+    assert 55 <= _chars_per_line(pages) <= 75
+
+
+def test_print_shop_variant_has_bleed_and_crop_marks(tmp_path):
+    import pdfplumber
+    from pypdf import PdfReader
+
+    book = make_notes_book(tmp_path / "book")
+    proc = book.run("build", "pdf", "--print-shop")
+    assert proc.returncode == 0, proc.stderr
+    out = book.root / "build" / "small-book-print-shop.pdf"
+    assert out.is_file() and not (book.root / "build" / "small-book.pdf").exists()
+    reader = PdfReader(str(out))
+    bleed = 3 * MM
+    for page in reader.pages:
+        trim, bbox, media = page.trimbox, page.bleedbox, page.mediabox
+        assert abs(float(trim.width) - 148 * MM) < 0.5 and abs(float(trim.height) - 210 * MM) < 0.5
+        assert abs(float(bbox.width) - float(trim.width) - 2 * bleed) < 0.5
+        assert abs(float(bbox.left) - (float(trim.left) - bleed)) < 0.5
+        assert float(media.width) >= float(bbox.width) and float(media.height) >= float(bbox.height)
+    # crop marks: strokes outside the trim box
+    shop_pages = read_pages(out)
+    with pdfplumber.open(str(out)) as pdf:
+        for i in (0, 8, len(pdf.pages) - 1):
+            p = pdf.pages[i]
+            x0, top, x1, bottom = shop_pages[i].trim
+            strokes = [o for o in p.lines + p.rects + p.curves
+                       if o["x1"] < x0 - 0.5 or o["x0"] > x1 + 0.5
+                       or o["bottom"] < top - 0.5 or o["top"] > bottom + 0.5]
+            assert len(strokes) >= 8, (i, len(strokes))  # two strokes at each corner
+    # the text block sits inside the trim box just as in the plain edition
+    from test_pdf import A5_MARGINS
+
+    check_text_block(shop_pages, A5_MARGINS)
+
+
+def test_print_shop_text_equals_plain_text(tmp_path):
+    """Bleed changes nothing in the layout: the same words on the same pages."""
+    book = make_notes_book(tmp_path / "book")
+    assert book.run("build", "pdf").returncode == 0
+    assert book.run("build", "pdf", "--print-shop").returncode == 0
+    plain = read_pages(book.root / "build" / "small-book.pdf")
+    shop = read_pages(book.root / "build" / "small-book-print-shop.pdf")
+    assert len(plain) == len(shop)
+    for a, b in zip(plain, shop):
+        assert norm(a.text()) == norm(b.text()), a.number
+
+
+# -- the URL fetcher --------------------------------------------------------------------------
+def test_fetcher_refuses_files_outside_the_project_and_the_network(tmp_path):
+    from weasyprint.urls import URLFetchingError
+
+    from edition.render.fetch import ProjectFetcher
+
+    root = tmp_path / "book"
+    (root / "styles").mkdir(parents=True)
+    (root / "styles" / "x.css").write_text("p{}")
+    (tmp_path / "secret.css").write_text("p{}")
+    f = ProjectFetcher(root)
+    assert f.fetch((root / "styles" / "x.css").as_uri())  # inside: read
+    for url in [(tmp_path / "secret.css").as_uri(), (root / ".." / "secret.css").as_uri(),
+                "file:///etc/passwd", "http://example.com/x.css", "https://example.com/f.otf"]:
+        with pytest.raises(URLFetchingError):
+            f.fetch(url)
+    assert len(f.refused) == 5
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d4944415478da63f8cfc0f01f0005000201c9fa5f0c0000000049454e44ae426082")
+
+
+def _images(resources, depth: int = 0) -> int:
+    """Image XObjects drawn from these resources, looking inside form XObjects and patterns."""
+    count = 0
+    resources = resources.get_object() if resources is not None else {}
+    for kind in ("/XObject", "/Pattern"):
+        for x in (resources.get(kind) or {}).values():
+            x = x.get_object()
+            if x.get("/Subtype") == "/Image":
+                count += 1
+            elif depth < 5 and "/Resources" in x:
+                count += _images(x["/Resources"], depth + 1)
+    return count
+
+
+@pytest.mark.parametrize("inside", [True, False])
+def test_stylesheet_image_outside_the_project_is_not_read(tmp_path, inside):
+    from pypdf import PdfReader
+
+    book = make_notes_book(tmp_path / "book")
+    img = (book.root / "styles" / "dot.png") if inside else (tmp_path / "dot.png")
+    img.write_bytes(PNG)
+    css = book.root / "styles" / "print.css"
+    css.write_text(css.read_text() + f"\n.halftitle {{ background: url({img.as_uri()}) no-repeat; }}\n")
+    proc = book.run("build", "pdf")
+    assert proc.returncode == 0, proc.stderr
+    reader = PdfReader(str(book.root / "build" / "small-book.pdf"))
+    assert _images(reader.pages[0]["/Resources"]) == (1 if inside else 0)
+    if not inside:
+        assert "[pdf.layout]" in proc.stderr and "outside the project" in proc.stderr
+
+
+# -- page references ------------------------------------------------------------------------------
+def test_page_refs_merge_ranges():
+    page_of = {"a": "12", "b": "13", "c": "14", "d": "17", "e": "12", "f": "iii", "g": "iv",
+               "h": "ix", "i": "1", "j": "2", "k": "?"}
+    assert page_refs(["a", "b", "c", "d"], page_of) == "12\u201314, 17"
+    assert page_refs(["d", "c", "a", "e", "b"], page_of) == "12\u201314, 17"  # order, duplicates
+    assert page_refs(["g", "f", "h", "i", "j"], page_of) == "iii\u2013iv, ix, 1\u20132"
+    assert page_refs(["a"], page_of) == "12"
+    assert page_refs([], page_of) == ""
+    assert page_refs(["k", "missing", "a"], page_of) == "12"  # unknown anchors are left out
+    assert page_refs(["a", "b"], None) == "00, 00"  # before the first pass: a stand-in
+
+
+def test_page_ref_helpers():
+    assert roman_value("xiv") == 14 and roman_value("iv") == 4 and roman_value("12") is None
+    assert merge_pages(["5", "4", "3", "v"]) == [("v", "v"), ("3", "5")]
+    assert merge_pages(["iv", "1"]) == [("iv", "iv"), ("1", "1")]  # never across the matter
+    assert format_runs([("1", "1"), ("3", "9")]) == "1, 3\u20139"
+
+
+def test_writer_page_refs_uses_the_layout(tmp_path):
+    from edition.diagnostics import Reporter
+    from edition.pipeline import load_book
+    from edition.render.html import Writer
+
+    book = make_notes_book(tmp_path / "book")
+    model = load_book(book.root, Reporter())
+    w = Writer(model, notes="inline", href=lambda a: "#" + a, page_of={"x": "3", "y": "4"},
+               print_edition=True)
+    assert w.page_refs(["y", "x"]) == "3\u20134"
