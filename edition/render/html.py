@@ -372,7 +372,7 @@ class Writer:
         from .glossary import glossary_doc  # the glossary (back matter): render/glossary.py
 
         ordered += [g for g in [glossary_doc(self)] if g is not None]
-        from .index import names_back_matter  # register of persons, index of names: render/persons.py, index.py
+        from .index import names_back_matter  # register of persons, index of names
 
         ordered = names_back_matter(self, ordered)
         if self.print:

@@ -79,7 +79,7 @@ def heading_of(form: str) -> str | None:
     if _PATRONYMIC.search(last) or _ROMAN.match(last) or not last[:1].isupper():
         return " ".join(words)  # "Lev Davidovich", "Nicholas II", "synok"
     rest = words[:-1]
-    particles = []
+    particles: list[str] = []
     while rest and rest[-1][:1].islower():  # "Ramon del Rio" -> "Rio, Ramon del"
         particles.insert(0, rest.pop())
     return f"{last}, {' '.join(rest + particles)}" if rest else last
@@ -113,21 +113,15 @@ def person_anchor(p: Person) -> str:
 
 def _pages(w: Writer, p: Person) -> str:
     from .html import esc
+    from .pagerefs import merge_pages
 
     anchors = [a for _, a, _ in p.occurrences]
-    try:
-        from .pagerefs import merge_pages
-    except ImportError:  # pragma: no cover - the shared helper is part of the print renderer
-        merge_pages = None
-    if w.page_of is None:
+    if w.page_of is None:  # first layout pass: a stand-in of similar width
         return esc(", ".join("00" for _ in anchors[:4]))
     first_of: dict[str, str] = {}
     for a in anchors:
         first_of.setdefault(w.page(a), a)
-    if merge_pages is not None:
-        runs = merge_pages(first_of)
-    else:
-        runs = [(f, f) for f in first_of]
+    runs = merge_pages(first_of)
     out = []
     for a, b in runs:
         label = a if a == b else f"{a}–{b}"

@@ -63,24 +63,24 @@ def validate_persons(book: Book, reporter: Reporter) -> list[Person]:
             for slug in chapters:
                 if slug not in slugs:  # a warning: renaming a chapter must not stop the build
                     reporter.warning(p.location.file, p.form_lines.get(form, p.location.line),
-                                   f"“{form}” of “{p.id}” is listed for chapter “{slug}”, which the book "
-                                   f"does not have (chapters: {', '.join(sorted(slugs))})",
-                                   "persons.unknown-chapter")
+                                     f"“{form}” of “{p.id}” is listed for chapter “{slug}”, which the "
+                                     f"book does not have (chapters: {', '.join(sorted(slugs))})",
+                                     "persons.unknown-chapter")
     # a form claimed twice where both claims count: everywhere (forms) or in one chapter
     reported: set[tuple[str, tuple[str, ...]]] = set()
-    contexts = [None] + sorted(slugs)
-    for slug in contexts:
-        if slug is None:
+    contexts: list[str | None] = [None, *sorted(slugs)]
+    for ctx in contexts:
+        if ctx is None:
             pairs = [(p.id, f) for p in usable for f in p.forms]
         else:
-            pairs = chapter_forms(usable, slug)
+            pairs = chapter_forms(usable, ctx)
         for form, keys in Matcher(pairs).conflicts:
             sig = (form, tuple(sorted(keys)))
             if sig in reported:
                 continue
             reported.add(sig)
             owner = seen[keys[1]]
-            where = "in every chapter" if slug is None else f"in chapter “{slug}”"
+            where = "in every chapter" if ctx is None else f"in chapter “{ctx}”"
             reporter.error(owner.location.file, owner.form_lines.get(form, owner.location.line),
                            f"form “{form}” is claimed by {' and '.join(f'“{k}”' for k in keys)} {where}; "
                            f"list it under `ambiguous` with distinct chapters, or mark each place up "
