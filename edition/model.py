@@ -117,6 +117,7 @@ class Book:
     persons: list[Person] = field(default_factory=list)  # persons.yaml: the register of persons
     version: str = "unversioned"
     source_date_epoch: int = 0
+    records: list = field(default_factory=list)  # edition.records.SourceRecordView, for back matter
 
     def chapter(self, slug: str) -> Chapter:
         for ch in self.chapters:

@@ -18,6 +18,7 @@ from .transforms.glossary import link_glossary
 from .transforms.notes import number_notes
 from .transforms.persons import index_persons
 from .transforms.sanitize import sanitize
+from .transforms.xref import resolve_xrefs
 
 Transform = Callable[[Book, Reporter], Book]
 
@@ -26,6 +27,7 @@ TRANSFORMS: list[Transform] = [
     check_integrity,  # chapter slugs, glossary see-cycles: errors that stop a build
     sanitize,
     number_notes,
+    resolve_xrefs,  # quoted cross-references (#slug:phrase) get their anchors
     link_glossary,
     index_persons,  # after the glossary: names inside a glossary term are the term's
 ]
@@ -48,7 +50,21 @@ def parse_project(project: Project) -> Book:
         ch.number = n
         if raw.headnote:
             ch.meta.extra["headnote"] = raw.headnote
+        extra = (project.apparatus or {}).get(ch.slug)
+        if extra is not None:  # apparatus.yaml: the editor's headnote and questions
+            if extra.headnote:
+                ch.meta.extra["headnote"] = extra.headnote
+            if extra.questions:
+                ch.meta.extra["questions"] = list(extra.questions)
         chapters.append(ch)
+    unknown = sorted(set(project.apparatus or {}) - {c.slug for c in chapters})
+    if unknown:
+        from .diagnostics import Diagnostic, Severity
+
+        raise BookError([Diagnostic("apparatus.yaml",
+                                    getattr((project.apparatus or {})[u], "_line", None),
+                                    Severity.ERROR, f"no chapter with slug '{u}' in book.yaml",
+                                    "apparatus.unknown-chapter") for u in unknown])
     return Book(root=project.root, meta=project.meta, chapters=chapters, glossary=project.glossary,
                 version=project.version, source_date_epoch=project.source_date_epoch)
 
@@ -61,6 +77,10 @@ def load_book(root: Path, reporter: Reporter) -> Book:
     book.persons = read_persons(project.root)  # the register of persons (persons.yaml)
     for transform in TRANSFORMS:
         book = transform(book, reporter)
+    from .records import load_records
+
+    book.records = load_records(book.root, [(ch.path.name, ch.meta.title, ch.anchor)
+                                            for ch in book.chapters])
     return book
 
 

@@ -80,6 +80,17 @@ class GlossaryItem(_Strict):
         return v
 
 
+class ChapterApparatus(_Strict):
+    headnote: StrictStr | None = None
+    questions: list[StrictStr] = []
+
+
+class ApparatusFile(_Strict):
+    """apparatus.yaml: the editor's additions to each document, kept apart from its text."""
+
+    chapters: dict[str, ChapterApparatus] = {}
+
+
 class GlossaryFile(_Strict):
     entries: list[GlossaryItem] = []
 
@@ -135,6 +146,7 @@ class Project:
     glossary: list[GlossaryEntry]
     version: str
     source_date_epoch: int
+    apparatus: dict[str, ChapterApparatus] | None = None
 
 
 def _err(file: str, line: int | None, msg: str, code: str) -> Diagnostic:
@@ -238,6 +250,25 @@ def read_glossary(root: Path) -> list[GlossaryEntry]:
     return entries
 
 
+def read_apparatus(root: Path) -> dict[str, ChapterApparatus]:
+    rel = "apparatus.yaml"
+    path = root / rel
+    if not path.exists():
+        return {}
+    node = load_yaml(read_text(path, rel), rel)
+    if node is None:
+        return {}
+    app = validate(ApparatusFile, node, rel, "apparatus.yaml")
+    out = dict(app.chapters)
+    try:
+        lines = {k: node["chapters"].lc.key(k)[0] + 1 for k in node["chapters"]}
+    except (AttributeError, KeyError, TypeError):
+        lines = {}
+    for slug, item in out.items():
+        item.__dict__["_line"] = lines.get(slug)
+    return out
+
+
 def git_version(root: Path) -> tuple[str, int | None]:
     """Describe the checkout (tag/commit) and its last commit time, if git knows it."""
     try:
@@ -326,5 +357,7 @@ def load_project(root: Path) -> Project:
         glossary = []
     if diags:
         raise BookError(diags)
+    apparatus = read_apparatus(root)
     version, git_epoch = git_version(root)
-    return Project(root, meta, chapters, glossary, version, source_date_epoch(root, git_epoch))
+    return Project(root, meta, chapters, glossary, version, source_date_epoch(root, git_epoch),
+                   apparatus=apparatus)

@@ -132,15 +132,20 @@ class XhtmlRenderer(RendererHTML):
         return "</span>"
 
     def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
-        href = tokens[idx].attrGet("href")
+        t = tokens[idx]
+        href = t.attrGet("href")
         if not href:
             return '<span class="link-refused">'
-        return f'<a href="{esc(env["href"](str(href).lstrip("#")))}">'
+        cls = t.attrGet("class")
+        c = f' class="{esc(str(cls))}"' if cls else ""
+        return f'<a{c} href="{esc(env["href"](str(href).lstrip("#")))}">'
 
     def link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         for j in range(idx - 1, -1, -1):
             if tokens[j].type == "link_open":
-                return "</a>" if tokens[j].attrGet("href") else "</span>"
+                if not tokens[j].attrGet("href"):
+                    return "</span>"
+                return "</a>" + pageref_suffix(tokens[j], env)
         return "</a>"
 
     # -- notes ------------------------------------------------------------
@@ -159,6 +164,31 @@ class XhtmlRenderer(RendererHTML):
         return (f'<a class="noteref {note.kind}" id="{call_id}" href="#{note.anchor}" '
                 f'epub:type="noteref" role="doc-noteref" aria-label="{label} {note.number}">'
                 f"{note.number}</a>")
+
+
+def pageref_suffix(link: Token, env: dict) -> str:
+    """Cross-references for print: ``[Hansen](#anchor){.pageref}`` reads "Hansen (p. 42)";
+    ``{.at-page}`` reads "Hansen, p. 42";
+    ``[Session 1](#a){.pagerange until=b}`` reads "Session 1 (pp. 12–30)", the range ending on
+    the page before anchor ``b`` (or on the page of ``b`` with ``through=b``).  In the EPUB the
+    link itself is the reference, so nothing is added."""
+    page = env.get("page")
+    classes = str(link.attrGet("class") or "").split()
+    if page is None or not ({"pageref", "pagerange", "at-page"} & set(classes)):
+        return ""
+    anchor = str(link.attrGet("href") or "").lstrip("#")
+    first = page(anchor)
+    if "at-page" in classes:  # "Hansen, p. 49" (for lists of references)
+        return f'<span class="pageref">, p.\u00a0{esc(first)}</span>'
+    if "pagerange" in classes:
+        last = None
+        if link.attrGet("through"):
+            last = page(str(link.attrGet("through")))
+        elif link.attrGet("until"):
+            last = page(str(link.attrGet("until")), before=True)
+        if last and last != first:
+            return f' <span class="pageref">(pp.\u00a0{esc(first)}–{esc(last)})</span>'
+    return f' <span class="pageref">(p.\u00a0{esc(first)})</span>'
 
 
 _renderer: XhtmlRenderer | None = None
@@ -200,7 +230,7 @@ class Writer:
 
     def env(self, **extra: object) -> dict:
         env: dict = {"notes": self.notes, "href": self.href, "render_note": self.render_note_inline,
-                     "heading_shift": 1}
+                     "heading_shift": 1, "page": self.page if self.print else None}
         env.update(extra)
         return env
 
@@ -282,6 +312,12 @@ class Writer:
         parts.append('<div class="chapter-body">')
         parts.append(render_tokens(ch.tokens, self.env(chapter=ch)))
         parts.append("</div>")
+        questions = ch.meta.extra.get("questions")
+        if questions:
+            qid = f"{ch.anchor}-questions"
+            items = "".join(f"<li>{_strip_p(render_markdown(q, self.env()))}</li>" for q in questions)
+            parts.append(f'<section class="questions" id="{qid}" aria-labelledby="{qid}-h">'
+                         f'<h2 id="{qid}-h">For discussion</h2><ol>{items}</ol></section>')
         if self.notes == "end":
             parts.append(self.notes_section(ch))
         parts.append("</section>")
@@ -367,14 +403,17 @@ class Writer:
         front = [self.half_title(), self.title_page(), self.colophon()]
         chapters = [self.chapter(ch) for ch in self.book.chapters]
         ordered = (front + [c for c in chapters if c.role == "front"]
-                   + [c for c in chapters if c.role == "body"]
-                   + [c for c in chapters if c.role == "back"])
+                   + [c for c in chapters if c.role == "body"])
+        from .backmatter import sources_doc, textual_notes_doc
         from .glossary import glossary_doc  # the glossary (back matter): render/glossary.py
+        from .index import names_back_matter  # register of persons, index of names: render/persons.py, index.py
 
+        # back matter, in the order a reader expects: glossary, register of persons, index,
+        # the editorial back chapters (chronology), textual notes, sources
         ordered += [g for g in [glossary_doc(self)] if g is not None]
-        from .index import names_back_matter  # register of persons, index of names
-
         ordered = names_back_matter(self, ordered)
+        ordered += [c for c in chapters if c.role == "back"]
+        ordered += [g for g in [textual_notes_doc(self), sources_doc(self)] if g is not None]
         if self.print:
             idx = len(front)
             ordered.insert(idx, self.contents(ordered))
