@@ -357,7 +357,7 @@ def load_project(root: Path) -> Project:
         glossary = []
     if diags:
         raise BookError(diags)
-    apparatus = read_apparatus(root)
     version, git_epoch = git_version(root)
+    apparatus = read_apparatus(root)
     return Project(root, meta, chapters, glossary, version, source_date_epoch(root, git_epoch),
                    apparatus=apparatus)
