@@ -106,6 +106,8 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     from . import cache as build_cache  # skip outputs whose inputs are unchanged
 
     cache = build_cache.plan(root, out_dir, targets, page_size, print_shop, force)
+    if "pdf" in cache.stale:
+        cache.fresh.pop("epub", None)  # a new PDF, a new page list for the EPUB
     if not cache.stale:  # every output up to date: nothing is loaded, imported or rendered
         build_cache.replay(cache, reporter)
         return BuildResult(skipped=[f.path for f in cache.fresh.values()])
@@ -127,16 +129,15 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     # temporary file renamed into place) only when all have succeeded, so a failed or
     # interrupted PDF stage leaves the previous EPUB and PDF in build/ as they were.
     pending: list[tuple[Path, bytes]] = []
-    if "epub" in targets:
-        from .render.epub import LinkError
+    # The PDF first: its page map gives the EPUB the print edition's page list
+    # (render/pagemap.py, render/epub_pages.py); an EPUB already beside it is refreshed.
+    from .render import pagemap
 
-        say("writing EPUB")
-        try:
-            data = build_epub(book, read_style(root, "epub.css"))
-        except LinkError as exc:
-            raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"EPUB: {exc}", "build.epub")) from None
-        pending.append((out_dir / f"{book.meta.slug}.epub", data))
-        during["epub"], n = reporter.items[n:], len(reporter.items)
+    if "pdf" in targets and "epub" not in targets and (out_dir / f"{book.meta.slug}.epub").is_file():
+        cache = build_cache.plan(root, out_dir, [*targets, "epub"], page_size, print_shop, force=True)
+        targets = cache.stale
+    map_key = pagemap.inputs_key(root) if "epub" in targets or "pdf" in targets else ""
+    new_map: dict | None = None
     if "pdf" in targets:
         from .render.pdf import PdfError, geometry_css, render_pdf
 
@@ -149,6 +150,18 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         suffix = "-print-shop" if print_shop else ""
         pending.append((out_dir / f"{book.meta.slug}{suffix}.pdf", data))
         during["pdf"], n = reporter.items[n:], len(reporter.items)
+        new_map = pagemap.make(book, pending[-1][0].name, data, map_key, print_shop)
+    if "epub" in targets:
+        from .render.epub import LinkError
+
+        say("writing EPUB")
+        page_map = new_map or pagemap.cached(out_dir, map_key)  # the page list, if the PDF is current
+        try:
+            data = build_epub(book, read_style(root, "epub.css"), page_map=page_map)
+        except LinkError as exc:
+            raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"EPUB: {exc}", "build.epub")) from None
+        pending.append((out_dir / f"{book.meta.slug}.epub", data))
+        during["epub"], n = reporter.items[n:], len(reporter.items)
     for path, data in pending:
         try:
             write_atomic(path, data)
@@ -156,6 +169,11 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
             raise BookError(Diagnostic(str(path), None, Severity.ERROR, f"cannot write: {exc.strerror}",
                                        "build.write")) from None
         result.outputs.append(path)
+    if new_map is not None:  # beside the PDF: `edition build epub` reuses it while current
+        try:
+            write_atomic(out_dir / pagemap.FILENAME, pagemap.to_bytes(new_map))
+        except OSError:
+            pass  # without it a later EPUB-only build has no page list; nothing else is lost
     for target, (path, data) in zip(during, pending, strict=True):
         cache.record(target, path, data, before, during[target])
     cache.save()

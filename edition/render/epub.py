@@ -43,6 +43,7 @@ from ..model import Book
 from .cover import COVER_IMAGE, cover_doc, cover_png
 from .epub_meta import book_identifier, set_metadata
 from .epub_nav import nav_body
+from .epub_pages import insert_pagebreaks, page_list_nav, page_metadata
 from .glossary import add_glossary_items
 from .html import Doc, Writer, esc
 from .index import add_index_items
@@ -131,14 +132,18 @@ def spine_order(docs: list[Doc], nav: epub.EpubItem, items: dict[str, epub.EpubI
     return spine[:at] + [nav] + spine[at:]
 
 
-def build_epub(book: Book, css: str, fonts_dir: Path | None = None) -> bytes:
+def build_epub(book: Book, css: str, fonts_dir: Path | None = None, page_map: dict | None = None) -> bytes:
     writer = Writer(book, notes="end", href=lambda a: f"\x00{a}\x00")
     docs = [cover_doc(book)] + writer.documents()
     resolve_links(docs)
+    # the print edition's page breaks, from the PDF's page map (render/epub_pages.py)
+    pages = insert_pagebreaks(docs, page_map["pages"]) if page_map else []
     lang = book.meta.language
 
     eb = epub.EpubBook()
     set_metadata(eb, book, cover_id="cover-image")
+    if pages and page_map:
+        page_metadata(eb, page_map["source"])
 
     eb.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css",
                               content=css.encode("utf-8")))
@@ -157,7 +162,7 @@ def build_epub(book: Book, css: str, fonts_dir: Path | None = None) -> bytes:
     add_glossary_items(eb, book, docs, items)  # glossary property + search key map (render/glossary.py)
     add_index_items(book, docs, items)  # index property, body epub:type index (render/index.py)
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
-                        content=xhtml_document("Contents", nav_body(docs), lang).encode("utf-8"))
+                        content=xhtml_document("Contents", nav_body(docs) + page_list_nav(pages), lang).encode("utf-8"))
     nav.properties = ["nav"]
     eb.add_item(nav)
     eb.add_item(epub.EpubNcx())

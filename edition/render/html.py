@@ -77,7 +77,15 @@ class XhtmlRenderer(RendererHTML):
         stack.append(src)
         t.meta["level"] = level
         hid = t.meta.get("id")
-        return f'<h{level}' + (f' id="{esc(hid)}"' if hid else "") + ">"
+        return f'<h{level}' + (f' id="{esc(hid)}"' if hid else "") + _pid(t, env) + ">"
+
+    # every paragraph, heading and list item of a chapter's text gets data-pid="<chapter>-<n>",
+    # the same in both editions: where a printed page begins (render/pagemap.py)
+    def paragraph_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        return _with_pid(self.renderToken(tokens, idx, options, env), tokens[idx], env)
+
+    def list_item_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        return _with_pid(self.renderToken(tokens, idx, options, env), tokens[idx], env)
 
     def heading_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         opened = next((tokens[j] for j in range(idx - 1, -1, -1) if tokens[j].type == "heading_open"),
@@ -166,6 +174,21 @@ class XhtmlRenderer(RendererHTML):
                 f"{note.number}</a>")
 
 
+def _pid(t: Token, env: dict) -> str:
+    counter = env.get("pid")  # [prefix, n]: only in a chapter's text, not in notes
+    if counter is None or t.hidden:
+        return ""
+    counter[1] += 1
+    return f' data-pid="{esc(counter[0])}-{counter[1]}"'
+
+
+def _with_pid(html_: str, t: Token, env: dict) -> str:
+    pid = _pid(t, env)
+    if pid and html_.startswith(f"<{t.tag}"):
+        return f"<{t.tag}{pid}" + html_[len(t.tag) + 1:]
+    return html_
+
+
 def pageref_suffix(link: Token, env: dict) -> str:
     """Cross-references for print: ``[Hansen](#anchor){.pageref}`` reads "Hansen (p. 42)";
     ``{.at-page}`` reads "Hansen, p. 42";
@@ -180,6 +203,7 @@ def pageref_suffix(link: Token, env: dict) -> str:
     first = page(anchor)
     if "at-page" in classes:  # "Hansen, p. 49" (for lists of references)
         return f'<span class="pageref">, p.\u00a0{esc(first)}</span>'
+
     if "pagerange" in classes:
         last = None
         if link.attrGet("through"):
@@ -310,7 +334,7 @@ class Writer:
             parts.append('<div class="headnote" role="note" aria-label="Editor’s headnote">'
                          + render_markdown(headnote, self.env()) + "</div>")
         parts.append('<div class="chapter-body">')
-        parts.append(render_tokens(ch.tokens, self.env(chapter=ch)))
+        parts.append(render_tokens(ch.tokens, self.env(chapter=ch, pid=[ch.anchor, 0])))
         parts.append("</div>")
         questions = ch.meta.extra.get("questions")
         if questions:
