@@ -187,13 +187,15 @@ def render_pdf(book: Book, styles_dir: Path, css_text: str,
 
 def _render(book: Book, styles_dir: Path, css_text: str,
             progress: Callable[[str], None] | None, lost: list[str]) -> bytes:
-    from weasyprint import CSS, HTML  # imported here: `edition check` must not pay for it
+    from weasyprint import CSS  # imported here: `edition check` must not pay for it
 
     from .fetch import ProjectFetcher
+    from .pdf_fast import UnitRenderer  # lays out again only the parts a pass changed
 
     fetcher = ProjectFetcher(book.root)
     base = styles_dir.as_uri() + "/"
     css = CSS(string=css_text, base_url=base, url_fetcher=fetcher)
+    units = UnitRenderer(base, fetcher, [css])
     say = progress or (lambda s: None)
 
     def layout(page_of: dict[str, str] | None, relax: set[str]):
@@ -201,8 +203,7 @@ def _render(book: Book, styles_dir: Path, css_text: str,
                         print_edition=True)
         docs = writer.documents()
         source = mark_calls(html_document(book, docs), relax)
-        doc = HTML(string=source, base_url=base, url_fetcher=fetcher).render(
-            stylesheets=[css], pdf_variant=None)
+        doc = units.render(source)  # = HTML(string=source, …).render(stylesheets=[css])
         return docs, doc
 
     notes = [n.anchor for ch in book.chapters for n in ch.notes]

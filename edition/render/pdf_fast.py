@@ -139,7 +139,8 @@ class UnitRenderer:
             return self.whole(source)
         try:
             return self._units(*split)
-        except ValueError:
+        except Exception as exc:  # noqa: BLE001  anything unforeseen: lay the book out whole
+            self.stats.log.append(f"laid out whole: {type(exc).__name__}: {exc}")
             return self.whole(source)
 
     def _units(self, head: str, units: list[Unit], tail: str):

@@ -1,0 +1,82 @@
+"""render/pdf_fast.py: laying the print edition out unit by unit (and reusing units a pass
+did not change) gives the same pages as laying the whole book out at once.  Checked on
+the PDF itself: the text of every page read back with poppler's pdftotext."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from conftest import SmallBook
+
+from edition.render import pdf_fast
+from edition.render.pdf_fast import Unit, join, split_units
+
+LONG = "\n\n".join(
+    f"Paragraph {i} of the chapter, with enough words to fill a few lines of the page "
+    f"so that the chapter runs over more than one page in the print edition.[^n{i}]"
+    for i in range(1, 14)) + "\n\n" + "\n".join(f"[^n{i}]: Note {i}, on the Kadets." for i in range(1, 14))
+
+
+@pytest.fixture
+def book(tmp_path, monkeypatch) -> SmallBook:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    b = SmallBook(tmp_path / "book")
+    b.book(["01-one.md", "02-two.md", "03-three.md"])
+    b.chapter("01-one.md", "One", LONG)
+    b.chapter("02-two.md", "Two", "A short chapter of one page: see [One](#one){.pageref}.\n")
+    b.chapter("03-three.md", "Three", LONG.replace("Paragraph", "Passage"))
+    b.write("glossary.yaml", "entries:\n  - id: kadets\n    headword: Kadets\n"
+            "    category: organisation\n    forms: [Kadets]\n    definition: Constitutional Democrats.\n")
+    return b
+
+
+def pages_text(pdf) -> list[str]:
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return out.split("\f")
+
+
+def test_split_units_front_matter_is_one_unit_then_one_per_document():
+    source = ('<html><head></head>\n<body data-booktitle="T">\n'
+              '<div class="doc doc-front" data-doc="half">A</div>\n'
+              '<div class="doc doc-front" data-doc="toc">B</div>\n'
+              '<div class="doc doc-body doc-first-body" data-doc="one">C</div>\n'
+              '<div class="doc doc-back" data-doc="gl">D</div>\n</body>\n</html>\n')
+    head, units, tail = split_units(source)
+    assert head.endswith('<body data-booktitle="T">\n') and tail.startswith("\n</body>")
+    assert [(u.doc, u.front) for u in units] == [("half", True), ("one", False), ("gl", False)]
+    assert head + "".join(u.html for u in units) + tail == source  # nothing lost or added
+    assert [u.doc for u in join(units, {"gl"})] == ["half", "one"]
+    assert join(units, {"gl"})[1].html == units[1].html + units[2].html
+    assert split_units("<html><body>\nno documents\n</body></html>") is None
+    assert join([Unit("x", False, "a")], {"a"})[0].html == "x"
+
+
+def test_units_give_the_same_pages_as_the_whole_book(book, monkeypatch):
+    from edition.diagnostics import Reporter
+    from edition.pipeline import build
+
+    out = {}
+    stats = {}
+    for mode in ("units", "whole"):
+        monkeypatch.setattr(pdf_fast, "ENABLED", mode == "units")
+        result = build(book.root, ["pdf"], Reporter(), out_dir=book.root / mode, force=True)
+        out[mode] = result.outputs[0]
+        stats[mode] = pdf_fast.LAST
+    assert stats["units"].laid_out >= 3 and stats["units"].fallbacks == 0, stats["units"].log
+    assert stats["whole"].laid_out == 0 and stats["whole"].fallbacks >= 1
+    units, whole = pages_text(out["units"]), pages_text(out["whole"])
+    assert len(whole) > 6  # several chapters over several pages, with blank versos
+    assert units == whole
+    assert any("Passage 13" in p for p in units) and any("Kadets" in p for p in units)
+
+
+def test_unchanged_units_are_reused_across_passes(book):
+    """A second layout of the same HTML lays nothing out again."""
+    from edition.diagnostics import Reporter
+    from edition.pipeline import build
+
+    build(book.root, ["pdf"], Reporter(), out_dir=book.root / "a", force=True)
+    st = pdf_fast.LAST
+    assert st is not None and st.reused >= 1, st.log
