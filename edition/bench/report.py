@@ -28,6 +28,7 @@ class Report:
     pdf: tuple[list[Sample], list[Sample]] = ([], [])
     noop: list[Sample] = field(default_factory=list)
     scale: int = 0
+    pdf_scale: int = 0
     big_words: int = 0
     scaled: dict[str, Sample] = field(default_factory=dict)
     seconds: float = 0.0
@@ -80,10 +81,11 @@ class Report:
             base = self.epub[0] if target == "epub" else self.pdf[0]
             one = median([x.cpu for x in base])
             one_rss = median([x.rss_mb for x in base])
-            out.append(f"| {target.upper()} of a book {self.scale}× the size (CPU; peak memory) "
+            k = self.scale if target == "epub" else self.pdf_scale
+            out.append(f"| {target.upper()} of a book {k}× the size (CPU; peak memory) "
                        f"| {_s(s.cpu)}; {s.rss_mb:.0f} MB | 1× book: {_s(one)}; {one_rss:.0f} MB "
                        f"| **{_r(s.cpu / one)}** time, {_r(s.rss_mb / one_rss)} memory "
-                       f"| ≈ {self.scale}× (linear) | 1 |")
+                       f"| ≈ {k}× (linear) | 1 |")
         out += ["", *self._pdf_stages(), "", *self._notes()]
         return "\n".join(out) + "\n"
 
@@ -137,5 +139,7 @@ class Report:
             "* The no-op rebuild is `edition build all` after a build, with nothing changed: the "
             "build cache (`edition/cache.py`) hashes the inputs and finds both outputs up to date.",
             f"* The scaled book repeats every chapter {self.scale or 10} times under new names "
-            f"({self.big_words:,} words); one run each.",
+            f"({self.big_words:,} words) for the EPUB, {self.pdf_scale} times for the PDF "
+            "(`BENCH_SCALE_PDF=10` for ten; it takes about ten minutes of CPU by itself); one run "
+            "each. Memory is the peak resident size of the whole process.",
         ]
