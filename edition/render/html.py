@@ -84,7 +84,8 @@ class XhtmlRenderer(RendererHTML):
     def paragraph_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         return _with_pid(self.renderToken(tokens, idx, options, env), tokens[idx], env)
 
-    def list_item_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+    def list_item_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,  # type: ignore[override]
+                       env: dict) -> str:
         return _with_pid(self.renderToken(tokens, idx, options, env), tokens[idx], env)
 
     def heading_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
