@@ -141,9 +141,11 @@ def paragraphs_to_relax(deferred: set[str], where: dict[str, int]) -> set[str]:
     out = set()
     for n in deferred:
         page = where[f"{n}-call"]
-        before = [k for p, k in starts if p <= page]
-        if before:
-            out |= {f"pp-{max(before)}", f"pp-{max(before) + 1}"}
+        before = [k for p, k in starts if p < page]
+        on = [k for p, k in starts if p == page]
+        first = max(before) if before else min(on, default=0)
+        last = max(on) if on else first
+        out |= {f"pp-{k}" for k in range(first, last + 2) if k > 0}
     return out
 
 
@@ -211,8 +213,8 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     say("laying out (pass 1)")
     docs, document = layout(None, relax)
     page_of: dict[str, str] | None = None
-    relax_rounds = 0  # widow control is given up in at most two rounds, then numbers settle
-    for attempt in range(5):
+    relax_rounds = 0  # widow control is given up in at most three rounds, then numbers settle
+    for attempt in range(6):
         where = anchor_pages(document)
         body = first_body_anchor(docs)
         front = where.get(body, 0) if body else 0
@@ -220,7 +222,7 @@ def _render(book: Book, styles_dir: Path, css_text: str,
         new = {a: labels[i] for a, i in where.items()}
         new["__order__"] = labels  # type: ignore[assignment]  # page order, for ranges
         deferred = deferred_notes(notes, where)
-        more = paragraphs_to_relax(deferred, where) - relax if relax_rounds < 2 else set()
+        more = paragraphs_to_relax(deferred, where) - relax if relax_rounds < 3 else set()
         settled = page_of is not None and all(new.get(k) == v for k, v in page_of.items())
         if settled and not more:
             break
@@ -231,7 +233,7 @@ def _render(book: Book, styles_dir: Path, css_text: str,
         say(f"laying out (pass {attempt + 2})")
         docs, document = layout(page_of, relax)
     else:
-        raise PdfError("page numbers did not settle after six layouts")
+        raise PdfError("page numbers did not settle after seven layouts")
     for anchor in sorted(deferred):
         lost.append(f"note {anchor} is printed on the page after its call")
     book.meta.__dict__["_page_of"] = page_of
