@@ -108,6 +108,11 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     cache = build_cache.plan(root, out_dir, targets, page_size, print_shop, force)
     if "pdf" in cache.stale:
         cache.fresh.pop("epub", None)  # a new PDF, a new page list for the EPUB
+    elif "epub" in cache.stale and "pdf" in cache.fresh:  # the PDF is current: its page map?
+        from .render import pagemap
+
+        if pagemap.cached(cache.out_dir, pagemap.inputs_key(root)) is None:
+            cache.fresh.pop("pdf")  # gone: lay the PDF out again, for the EPUB's page list
     if not cache.stale:  # every output up to date: nothing is loaded, imported or rendered
         build_cache.replay(cache, reporter)
         return BuildResult(skipped=[f.path for f in cache.fresh.values()])

@@ -240,3 +240,7 @@ def test_page_map_follows_the_inputs(small_book: SmallBook):
     made = epub.read_bytes()
     assert b.run("build", "epub", "--force").returncode == 0  # from the cached page map
     assert epub.read_bytes() == made
+    (b.root / "build" / ".pagemap.json").unlink()  # the PDF is current but its map is gone:
+    epub.unlink()  # `build all` lays the PDF out again rather than lose the page list
+    r = b.run("build", "all")
+    assert r.returncode == 0 and "small-book.pdf" in r.stdout and epub.read_bytes() == made
