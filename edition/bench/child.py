@@ -54,17 +54,20 @@ def build(root: Path, out: Path, target: str, capture: bool = False) -> dict:
 
 
 def _capture_html(out: Path) -> None:
-    """Keep the HTML and CSS that the PDF renderer hands WeasyPrint (the last pass wins)."""
+    """Keep the whole book's HTML and the CSS that the PDF renderer lays out (the last pass
+    wins): the source handed to ``pdf_fast.UnitRenderer.render``, before it is cut into units."""
     import weasyprint
 
-    real_html, real_css = weasyprint.HTML, weasyprint.CSS
+    from ..render import pdf_fast
 
-    class HTML(real_html):  # type: ignore[misc,valid-type]
-        def __init__(self, *args, **kwargs):
-            if "string" in kwargs:
-                (out / "book.html").write_text(kwargs["string"], encoding="utf-8")
-                (out / "base.txt").write_text(str(kwargs.get("base_url", "")), encoding="utf-8")
-            super().__init__(*args, **kwargs)
+    real_render, real_css = pdf_fast.UnitRenderer.render, weasyprint.CSS
+
+    def render(self, source: str):
+        (out / "book.html").write_text(source, encoding="utf-8")
+        (out / "base.txt").write_text(str(self.base_url), encoding="utf-8")
+        return real_render(self, source)
+
+    pdf_fast.UnitRenderer.render = render  # type: ignore[method-assign]
 
     class CSS(real_css):  # type: ignore[misc,valid-type]
         def __init__(self, *args, **kwargs):
@@ -72,7 +75,7 @@ def _capture_html(out: Path) -> None:
                 (out / "book.css").write_text(kwargs["string"], encoding="utf-8")
             super().__init__(*args, **kwargs)
 
-    weasyprint.HTML, weasyprint.CSS = HTML, CSS  # type: ignore[misc]
+    weasyprint.CSS = CSS  # type: ignore[misc]
 
 
 def weasy(root: Path, out: Path) -> dict:
@@ -89,6 +92,8 @@ def weasy(root: Path, out: Path) -> dict:
     t1 = time.perf_counter()
     doc.write_pdf(out / "weasy.pdf", pdf_variant="pdf/ua-1")
     t2, c2 = _clock()
+    if len(doc.pages) < 2:
+        raise SystemExit("weasy: the captured HTML is not the whole book")
     return {"build_s": t2 - t0, "build_cpu_s": c2 - c0, "layout_s": t1 - t0, "pages": len(doc.pages)}
 
 
