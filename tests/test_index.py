@@ -33,6 +33,11 @@ EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
     ("the Old Man", "Old Man, the"),
     ("Lyova", "Lyova"),
     ("L. D.", "L. D."),
+    ("L D.", "L D."),
+    ("Vera Zasulich", "Zasulich, Vera"),  # "-ich" of a surname is not a patronymic
+    ("Lev Deich", "Deich, Lev"),
+    ("Vladimir Ilyich", "Vladimir Ilyich"),
+    ("Christian Georgiyevich", "Christian Georgiyevich"),
     ("Tsar Nicholas II", "Nicholas II"),
     ("Father Georgi Gapon", "Gapon, Georgi"),
     ("Ramon del Rio", "Rio, Ramon del"),
@@ -78,8 +83,10 @@ def test_cross_references():
     assert refs["Old Man, the"] == ["trotsky-leon"]
     assert refs["Leon"] == ["sedov-leon"]
     assert [h for h in refs if fold(h).replace(" ", "") == "ld"] == ["L. D."]  # one heading for both
-    # forms that file where the entry itself files are not cross-referenced
+    # forms that file where the entry itself files are not cross-referenced, nor plurals
     assert "Sedov" not in refs and "Trotsky" not in refs and "Sedov, Sergei" not in refs
+    zin = person("zinoviev", "Zinoviev, Gregory", "Gregory Zinoviev", ["Zinoviev", "Zinovievs"])
+    assert "Zinovievs" not in cross_references([zin])
 
 
 def small_book_with(persons: list[Person], occurrences: dict[str, list[str]]) -> Book:

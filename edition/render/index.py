@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 INDEX_FILE = "index.xhtml"
 TITLES = ("Comrade", "General", "Father", "Professor", "Tsar", "Czar", "Sir", "Mr", "Mrs")
-_PATRONYMIC = re.compile(r"(ovich|evich|ich|ovna|evna|ichna|ilinishna)$")
+_PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|ilyich|inishna)$", re.IGNORECASE)  # not "Deich", "Zasulich"
 _ROMAN = re.compile(r"^[IVXL]+$")
 
 
@@ -73,7 +73,7 @@ def heading_of(form: str) -> str | None:
         return " ".join(words) + ", the"
     if len(words) == 1:
         return words[0]
-    if all(re.fullmatch(r"[A-Z]\.", w) for w in words):
+    if all(re.fullmatch(r"[A-Z]\.?", w) for w in words):
         return " ".join(words)  # "L. D.": initials stay as they are
     last = words[-1]
     if _PATRONYMIC.search(last) or _ROMAN.match(last) or not last[:1].isupper():
@@ -94,8 +94,8 @@ def cross_references(persons: list[Person]) -> dict[str, list[Person]]:
         own = surname(p.sort_name)
         for form in [*p.forms, *p.ambiguous]:
             h = heading_of(form)
-            if h is None or fold(h) in main or surname(h) == own:
-                continue
+            if h is None or fold(h) in main or surname(h) in (own, own + "s"):
+                continue  # files where the entry does ("Trotsky"), or a plural ("the Kamenevs")
             key = re.sub(r"[^a-z0-9]", "", fold(h))  # "L. D." and "L.D." are one heading
             h = shown.setdefault(key, h)
             if p not in refs[h]:
