@@ -206,7 +206,7 @@ def index_doc(w: Writer) -> Doc | None:
 
 def names_back_matter(w: Writer, docs: list[Doc]) -> list[Doc]:
     """Place the register of persons after the glossary (or the last body chapter) and the
-    index of names last."""
+    index of names after the documents given (the writer adds any later back matter)."""
     from .persons import register_doc
 
     register, index = register_doc(w), index_doc(w)
