@@ -16,6 +16,7 @@ ten minutes of CPU by itself; 10 for the full test, 0 skips it),
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -61,15 +62,20 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="edition-bench-") as tmp:
         t = Path(tmp)
         book = books.copy_project(project, t / "book")
+        # One frozen copy of the code for every job: the checkout may change meanwhile (and the
+        # code is an input of the build cache, so the no-op runs would see a changed input).
+        code = t / "code"
+        shutil.copytree(ROOT / "edition", code / "edition", ignore=shutil.ignore_patterns("__pycache__"))
+        env["PYTHONPATH"] = str(code)
         report.words = books.words(book)
         built = book / "build"  # the last builds land here, for the no-op runs
 
         def child(job: str, root: Path, out: Path, whole: bool = False) -> Sample:
             e = dict(env, EDITION_PDF_UNITS="0") if whole else env
-            return run([py, "-m", "edition.bench.child", job, str(root), str(out)], cwd=ROOT, env=e)
+            return run([py, "-m", "edition.bench.child", job, str(root), str(out)], cwd=code, env=e)
 
         log("start-up: edition --help vs python -c pass")
-        report.help = interleave(lambda: run([*edition, "--help"], env=env),
+        report.help = interleave(lambda: run([*edition, "--help"], cwd=code, env=env),
                                  lambda: run([py, "-c", "pass"], env=env), 5, log)
 
         log("EPUB: ours vs pandoc")
@@ -101,7 +107,7 @@ def main() -> int:
         report.pdf_whole = whole
 
         log("no-op rebuild: edition build all, nothing changed")
-        report.noop = [run([*edition, "-C", str(book), "build", "all"], env=env)
+        report.noop = [run([*edition, "-C", str(book), "build", "all"], cwd=code, env=env)
                        for _ in range(_int("BENCH_NOOP", 5))]
         if not all(s.stdout.count("up to date: ") == 2 for s in report.noop):
             raise BenchError("the no-op build rebuilt something:\n" + report.noop[0].stdout)
