@@ -187,8 +187,9 @@ def index_doc(w: Writer) -> Doc | None:
     groups: dict[str, list[str]] = {}
     for key, html in rows:
         groups.setdefault(letter(key[2]), []).append(html)
-    # epub:type "index" goes on the EPUB body (add_index_items): EPUB Indexes wants it there
-    body = ['<section id="index" class="index" role="doc-index" '
+    # epub:type "index" with its ARIA role on the section (DAISY Ace's epub-type-has-matching-role);
+    # not on <body>, which can take no role (see add_index_items)
+    body = ['<section id="index" class="index" epub:type="index" role="doc-index" '
             'aria-labelledby="index-title">',
             '<h1 id="index-title" class="chapter-title">Index of Names</h1>',
             '<div class="index-intro">' + INTRO + (INTRO_PRINT if w.print else INTRO_EPUB) + "</div>"]
@@ -222,16 +223,14 @@ def names_back_matter(w: Writer, docs: list[Doc]) -> list[Doc]:
 
 
 def add_index_items(book: Book, docs: list[Doc], items: dict) -> None:
-    """EPUB: declare the index document (manifest property ``index``, EPUB Indexes 1.0).
+    """EPUB: how the index document is declared — deliberately *not* with the manifest
+    property ``index`` of EPUB Indexes 1.0.
 
-    EPUBCheck then validates it against the EPUB Indexes schema, which requires the
-    ``body`` of a document holding only index content to carry ``epub:type="index"``
-    (instead of ``backmatter``); the section inside keeps ``role="doc-index"``."""
-    from .epub import xhtml_document
-
-    doc = next((d for d in docs if d.landmark == "index"), None)
-    if doc is None:
-        return
-    item = items[doc.id]
-    item.content = xhtml_document(doc.title, doc.body, book.meta.language, "index").encode("utf-8")
-    item.properties = [*getattr(item, "properties", []), "index"]
+    With that property EPUBCheck validates the document against the Indexes schema, which
+    requires ``epub:type="index"`` on ``<body>``; but ``<body>`` can take no ARIA role, so
+    DAISY Ace then reports ``epub-type-has-matching-role``.  Without the property the index
+    keeps the Indexes vocabulary (index, index-group, index-entry-list, index-entry,
+    index-term, index-locator, index-xref-preferred) on its own elements, the section has
+    ``epub:type="index" role="doc-index"``, the body stays ``backmatter``, and both
+    EPUBCheck (with -u) and Ace report nothing.  The landmarks nav still points at it."""
+    return None
