@@ -134,9 +134,9 @@ def deferred_notes(notes: list[str], where: dict[str, int]) -> set[str]:
 
 def paragraphs_to_relax(deferred: set[str], where: dict[str, int]) -> set[str]:
     """WeasyPrint pushes a note to the next page, away from its call, when the paragraph
-    at the page break cannot otherwise keep two lines together on either side.  That
-    paragraph (the last one starting on the call's page, or the first on the next)
-    gives up widow/orphan control, for the note's sake."""
+    at the page break cannot otherwise keep two lines together on either side.  The
+    paragraphs of the call's page (from the one the page begins in) and the first of the
+    next page give up widow/orphan control, for the note's sake."""
     starts = sorted((page, int(a[3:])) for a, page in where.items() if a.startswith("pp-"))
     out = set()
     for n in deferred:
