@@ -54,6 +54,8 @@ def parse_project(project: Project) -> Book:
         if extra is not None:  # apparatus.yaml: the editor's headnote and questions
             if extra.headnote:
                 ch.meta.extra["headnote"] = extra.headnote
+            if extra.short_title:
+                ch.meta.short_title = extra.short_title
             if extra.questions:
                 ch.meta.extra["questions"] = list(extra.questions)
         chapters.append(ch)

@@ -82,6 +82,7 @@ class GlossaryItem(_Strict):
 
 class ChapterApparatus(_Strict):
     headnote: StrictStr | None = None
+    short_title: StrictStr | None = None  # for running heads, when the title is long
     questions: list[StrictStr] = []
 
 
