@@ -211,7 +211,11 @@ def pdf_index_text(edition_build):
     reader = pypdf.PdfReader(str(edition_build["pdf"]))
     texts = [p.extract_text() or "" for p in reader.pages]
     start, end = index_pages(reader, texts)
-    raw = "\n".join(texts[start:end])
+    # running heads ("160 The Persecution of …", "Index of Names 163") are not index text: a
+    # cross-reference ending a page ("see Sedov, Leon") must not run on into the next folio
+    title = re.escape(real_book().meta.title)
+    head = re.compile(rf"^\s*(?:[0-9ivxlc]+\s+{title}|(?:{title}|Index of Names)\s+[0-9ivxlc]+)\s*$", re.M)
+    raw = "\n".join(head.sub("", t) for t in texts[start:end])
     joined = re.sub(r"([–-])\s*\n\s*", r"\1", raw)  # a range or a name broken at a line end
     return norm(joined.replace("\n", " ")), start, end
 
