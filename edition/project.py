@@ -244,7 +244,7 @@ def read_glossary(root: Path) -> list[GlossaryEntry]:
     seq = node.get("entries") or []
     for i, item in enumerate(gl.entries):
         try:
-            line = seq.lc.item(i)[0] + 1
+            line = seq.lc.item(i)[0] + 1  # type: ignore[union-attr]
         except (AttributeError, TypeError):
             line = None
         entries.append(GlossaryEntry(**item.model_dump(), location=Location(rel, line)))
@@ -299,7 +299,7 @@ def read_persons(root: Path) -> list[Person]:
     for i, item in enumerate(data.persons):
         try:
             raw = seq[i]
-            line = seq.lc.item(i)[0] + 1
+            line = seq.lc.item(i)[0] + 1  # type: ignore[union-attr]
         except (AttributeError, TypeError, IndexError, KeyError):
             raw, line = {}, None
         form_lines: dict[str, int] = {}

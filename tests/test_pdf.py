@@ -16,7 +16,16 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SmallBook
 from test_pdf_read import (
-    MM, Page, contents_entries, folio, named_dest_pages, norm, read_pages, roman, running_head)
+    MM,
+    Page,
+    contents_entries,
+    folio,
+    named_dest_pages,
+    norm,
+    read_pages,
+    roman,
+    running_head,
+)
 
 from edition.diagnostics import Reporter
 from edition.pipeline import load_book
@@ -317,7 +326,7 @@ def test_pdf_structure_metadata_outline_tags_fonts(edition_pdf):
     titles = [norm(o.title) for o in top]
     docs = [d for d in print_docs(edition_pdf) if d.in_toc]
     assert titles == ["contents"] + [norm(d.title) for d in docs], titles
-    for o, d in zip(top[1:], docs):
+    for o, d in zip(top[1:], docs, strict=False):
         assert reader.get_destination_page_number(o) == edition_pdf["dests"][d.id], d.title
     # every font embedded
     for page in reader.pages:

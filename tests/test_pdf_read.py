@@ -76,7 +76,7 @@ def read_pages(path: Path) -> list[Page]:
             # box's top, shifted by its bbox when the media box does not start at 0
             # (the print-shop variant's bleed): put the trim box in the same terms
             media, trim = boxes[i]
-            y = lambda v: float(p.bbox[1]) + float(media.top) - float(v)  # noqa: E731
+            y = lambda v, p=p, media=media: float(p.bbox[1]) + float(media.top) - float(v)  # noqa: E731
             box = (float(trim.left), y(trim.top), float(trim.right), y(trim.bottom))
             chars = [{"text": c["text"], "x0": c["x0"], "x1": c["x1"], "top": c["top"],
                       "bottom": c["bottom"], "size": c["size"], "font": c["fontname"]}

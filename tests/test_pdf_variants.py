@@ -6,8 +6,8 @@ from __future__ import annotations
 import statistics
 
 import pytest
-from test_pdf_read import MM, norm, read_pages
 from test_pdf import check_text_block, make_notes_book
+from test_pdf_read import MM, norm, read_pages
 
 from edition.render.pagerefs import format_runs, merge_pages, page_refs, roman_value
 
@@ -103,7 +103,7 @@ def test_print_shop_text_equals_plain_text(tmp_path):
     plain = read_pages(book.root / "build" / "small-book.pdf")
     shop = read_pages(book.root / "build" / "small-book-print-shop.pdf")
     assert len(plain) == len(shop)
-    for a, b in zip(plain, shop):
+    for a, b in zip(plain, shop, strict=True):
         assert norm(a.text()) == norm(b.text()), a.number
 
 

@@ -318,7 +318,7 @@ class Writer:
         role = "doc-chapter" if m.role == "body" else ("doc-preface" if m.role == "front" else "doc-appendix")
         classes = f"chapter {m.kind} {m.role}"
         running = m.short_title or m.title
-        head = [f'<header class="chapter-head">']
+        head = ['<header class="chapter-head">']
         if m.author and not editorial:
             head.append(f'<p class="chapter-author">{esc(m.author)}</p>')
         head.append(f'<h1 id="{title_id}" class="chapter-title">{esc(m.title)}</h1>')
@@ -365,8 +365,8 @@ class Writer:
 
     def title_page(self) -> Doc:
         b = self.book.meta
-        lines = [f'<section id="titlepage" class="titlepage" epub:type="titlepage" '
-                 f'aria-labelledby="titlepage-title">',
+        lines = ['<section id="titlepage" class="titlepage" epub:type="titlepage" '
+                 'aria-labelledby="titlepage-title">',
                  f'<h1 id="titlepage-title" class="book-title">{esc(b.title)}</h1>']
         if b.subtitle:
             lines.append(f'<p class="book-subtitle">{esc(b.subtitle)}</p>')
@@ -431,7 +431,9 @@ class Writer:
                    + [c for c in chapters if c.role == "body"])
         from .backmatter import sources_doc, textual_notes_doc
         from .glossary import glossary_doc  # the glossary (back matter): render/glossary.py
-        from .index import names_back_matter  # register of persons, index of names: render/persons.py, index.py
+        from .index import (
+            names_back_matter,  # register of persons, index of names: render/persons.py, index.py
+        )
 
         # back matter, in the order a reader expects: glossary, register of persons, index,
         # the editorial back chapters (chronology), textual notes, sources

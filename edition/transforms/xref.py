@@ -36,9 +36,12 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).translate(_APOS))
 
 
+_SPACE = re.compile(r"\s")
+
+
 def _one_to_one(text: str) -> str:
     """Normalise apostrophes, quotes and spaces character for character (same length)."""
-    return "".join(" " if c.isspace() else c for c in text.translate(_APOS))
+    return _SPACE.sub(" ", text.translate(_APOS))
 
 
 def _phrase_regex(phrase: str) -> re.Pattern[str]:
@@ -46,23 +49,35 @@ def _phrase_regex(phrase: str) -> re.Pattern[str]:
     return re.compile(r"\s+".join(re.escape(w) for w in words))
 
 
-def _runs(ch: Chapter) -> list[tuple[Token, str, list[tuple[int, int]]]]:
-    """For each inline token of the body: its text (text children and soft breaks joined)
-    and, for each text child, (child index, offset of the child in that text)."""
-    out = []
-    for t in ch.tokens:
-        if t.type != "inline" or not t.children:
-            continue
-        text = ""
-        spans: list[tuple[int, int]] = []
-        for j, c in enumerate(t.children):
-            if c.type == "text":
-                spans.append((j, len(text)))
-                text += c.content
-            elif c.type in ("softbreak", "hardbreak"):
-                text += " "
-        out.append((t, _one_to_one(text), spans))
-    return out
+Run = tuple[Token, str, list[tuple[int, int]]]
+
+
+def _run(t: Token) -> Run:
+    """An inline token's text (text children and soft breaks joined), and for each text
+    child (child index, offset of the child in that text)."""
+    parts: list[str] = []
+    length = 0
+    spans: list[tuple[int, int]] = []
+    for j, c in enumerate(t.children or []):
+        if c.type == "text":
+            spans.append((j, length))
+            parts.append(c.content)
+            length += len(c.content)
+        elif c.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+            length += 1
+    return (t, _one_to_one("".join(parts)), spans)
+
+
+_RUNS: dict[int, list[Run]] = {}  # per chapter, for one resolve_xrefs call
+
+
+def _runs(ch: Chapter) -> list[Run]:
+    """The runs of every inline token of the chapter body (cached while resolving)."""
+    key = id(ch)
+    if key not in _RUNS:
+        _RUNS[key] = [_run(t) for t in ch.tokens if t.type == "inline" and t.children]
+    return _RUNS[key]
 
 
 def _place_anchor(ch: Chapter, phrases: list[str], anchor: str) -> bool:
@@ -100,6 +115,7 @@ def _place_anchor(ch: Chapter, phrases: list[str], anchor: str) -> bool:
             new.append(Token("span_close", "span", -1))
             new.append(Token("text", "", 0, content=after))
             parent.children = kids[:j] + new + kids[j + 1:]
+            runs[r] = _run(parent)  # offsets inside this token changed
             return True
         else:
             return False
@@ -136,6 +152,14 @@ def resolve_one(target: str, ch: Chapter, t: Token, by_slug: dict[str, Chapter],
 
 
 def resolve_xrefs(book: Book, reporter: Reporter) -> Book:
+    _RUNS.clear()
+    try:
+        return _resolve(book, reporter)
+    finally:
+        _RUNS.clear()
+
+
+def _resolve(book: Book, reporter: Reporter) -> Book:
     by_slug = {ch.slug: ch for ch in book.chapters}
     made: dict[tuple[str, str], str] = {}
     for ch in book.chapters:
