@@ -109,3 +109,18 @@ class ImportResult:
     removed: list[Removal]
     suspicious: list[Suspicious]
     unused: list[Correction] = field(default_factory=list)  # recorded but never matched
+
+
+def blocks(lines: list[Line]) -> list[list[int]]:
+    """Indices of the lines of each block (a run of non-blank lines)."""
+    out: list[list[int]] = []
+    cur: list[int] = []
+    for i, ln in enumerate(lines):
+        if ln.text.strip():
+            cur.append(i)
+        elif cur:
+            out.append(cur)
+            cur = []
+    if cur:
+        out.append(cur)
+    return out

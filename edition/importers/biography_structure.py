@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 
 from .base import Draft, Line, Removal, Suspicious
+from .base import blocks as base_blocks
 
 SHORT = 80
 CAPTION = "orphaned image caption"
@@ -45,19 +46,7 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def blocks(lines: list[Line]) -> list[list[int]]:
-    """Indices of the lines of each block (a run of non-blank lines)."""
-    out: list[list[int]] = []
-    cur: list[int] = []
-    for i, ln in enumerate(lines):
-        if ln.text.strip():
-            cur.append(i)
-        elif cur:
-            out.append(cur)
-            cur = []
-    if cur:
-        out.append(cur)
-    return out
+blocks = base_blocks  # runs of non-blank lines (importers/base.py)
 
 
 def is_bare(texts: list[str]) -> bool:

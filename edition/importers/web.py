@@ -32,6 +32,7 @@ from .base import (
     Removal,
     SourceRecord,
     Suspicious,
+    blocks,
     run_steps,
 )
 from .run import front_matter_for
@@ -64,17 +65,7 @@ def _remove(draft: Draft, idx: list[int], reason: str) -> None:
 
 def paragraphs(draft: Draft) -> list[list[int]]:
     """Indices of the lines of each paragraph (runs of non-blank lines)."""
-    out: list[list[int]] = []
-    cur: list[int] = []
-    for i, ln in enumerate(draft.lines):
-        if ln.text.strip():
-            cur.append(i)
-        elif cur:
-            out.append(cur)
-            cur = []
-    if cur:
-        out.append(cur)
-    return out
+    return blocks(draft.lines)
 
 
 # ---------------------------------------------------------------------------- steps
