@@ -15,4 +15,5 @@ def check(root: Path, reporter: Reporter) -> None:
     lint(book, reporter)
     from .importers.fidelity import check_fidelity
 
-    check_fidelity(root, reporter)
+    check_fidelity(root, reporter, {v.record.id: (v.result, v.diagnostics)
+                                    for v in book.records if v.result is not None})

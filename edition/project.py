@@ -12,13 +12,13 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 from .diagnostics import BookError, Diagnostic, Severity
 from .model import BookMeta, ChapterMeta, GlossaryEntry, Location, Person
-from .yamlio import load_yaml, validate
+from .yamlio import line_of, load_yaml, validate
 
 MAX_CHAPTER_BYTES = 8 * 1024 * 1024  # refuse a chapter larger than this, clearly
 PAGE_SIZES = ("A5", "A4", "Letter")
@@ -230,44 +230,39 @@ def read_chapter(root: Path, rel: str, listed_at: int | None) -> RawChapter:
     return RawChapter(path, shown, meta, headnote, body, body_line, listed_at)
 
 
-def read_glossary(root: Path) -> list[GlossaryEntry]:
-    rel = "glossary.yaml"
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_model(root: Path, rel: str, model: type[M], what: str) -> tuple[M, Any] | None:
+    """An optional YAML file of the project, validated against ``model``: the model and the
+    YAML tree (for line numbers), or None when the file is absent or empty."""
     path = root / rel
     if not path.exists():
-        return []
-    text = read_text(path, rel)
-    node = load_yaml(text, rel)
+        return None
+    node = load_yaml(read_text(path, rel), rel)
     if node is None:
+        return None
+    return validate(model, node, rel, what), node
+
+
+def read_glossary(root: Path) -> list[GlossaryEntry]:
+    rel = "glossary.yaml"
+    read = read_model(root, rel, GlossaryFile, "glossary.yaml")
+    if read is None:
         return []
-    gl = validate(GlossaryFile, node, rel, "glossary.yaml")
-    entries = []
-    seq = node.get("entries") or []
-    for i, item in enumerate(gl.entries):
-        try:
-            line = seq.lc.item(i)[0] + 1  # type: ignore[union-attr]
-        except (AttributeError, TypeError):
-            line = None
-        entries.append(GlossaryEntry(**item.model_dump(), location=Location(rel, line)))
-    return entries
+    gl, node = read
+    return [GlossaryEntry(**item.model_dump(), location=Location(rel, line_of(node, ("entries", i))))
+            for i, item in enumerate(gl.entries)]
 
 
 def read_apparatus(root: Path) -> dict[str, ChapterApparatus]:
-    rel = "apparatus.yaml"
-    path = root / rel
-    if not path.exists():
+    read = read_model(root, "apparatus.yaml", ApparatusFile, "apparatus.yaml")
+    if read is None:
         return {}
-    node = load_yaml(read_text(path, rel), rel)
-    if node is None:
-        return {}
-    app = validate(ApparatusFile, node, rel, "apparatus.yaml")
-    out = dict(app.chapters)
-    try:
-        lines = {k: node["chapters"].lc.key(k)[0] + 1 for k in node["chapters"]}
-    except (AttributeError, KeyError, TypeError):
-        lines = {}
-    for slug, item in out.items():
-        item.__dict__["_line"] = lines.get(slug)
-    return out
+    app, node = read
+    for slug, item in app.chapters.items():
+        item.__dict__["_line"] = line_of(node, ("chapters", slug))
+    return dict(app.chapters)
 
 
 def git_version(root: Path) -> tuple[str, int | None]:
@@ -287,35 +282,19 @@ def git_version(root: Path) -> tuple[str, int | None]:
 def read_persons(root: Path) -> list[Person]:
     """persons.yaml (a sibling of glossary.yaml): the register of persons, with line numbers."""
     rel = "persons.yaml"
-    path = root / rel
-    if not path.exists():
+    read = read_model(root, rel, PersonsFile, "persons.yaml")
+    if read is None:
         return []
-    node = load_yaml(read_text(path, rel), rel)
-    if node is None:
-        return []
-    data = validate(PersonsFile, node, rel, "persons.yaml")
-    seq = node.get("persons") or []
+    data, node = read
     out = []
     for i, item in enumerate(data.persons):
-        try:
-            raw = seq[i]
-            line = seq.lc.item(i)[0] + 1  # type: ignore[union-attr]
-        except (AttributeError, TypeError, IndexError, KeyError):
-            raw, line = {}, None
-        form_lines: dict[str, int] = {}
-        for key in ("forms", "ambiguous"):
-            try:
-                sub = raw[key]
-                if key == "forms":
-                    form_lines.update({f: sub.lc.item(j)[0] + 1 for j, f in enumerate(sub)})
-                else:
-                    form_lines.update({f: sub.lc.key(f)[0] + 1 for f in sub})
-            except (AttributeError, TypeError, KeyError, IndexError):
-                pass
+        form_lines = {f: line_of(node, ("persons", i, "forms", j)) for j, f in enumerate(item.forms)}
+        form_lines.update({f: line_of(node, ("persons", i, "ambiguous", f)) for f in item.ambiguous})
         fields = item.model_dump()
         entry = fields.pop("glossary_entry")
-        out.append(Person(**fields, glossary_entry=entry, location=Location(rel, line),
-                          form_lines=form_lines))
+        out.append(Person(**fields, glossary_entry=entry,
+                          location=Location(rel, line_of(node, ("persons", i))),
+                          form_lines={f: ln for f, ln in form_lines.items() if ln is not None}))
     return out
 
 

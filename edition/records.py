@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .importers.base import Correction, Removal, SourceRecord
+from .diagnostics import Diagnostic
+from .importers.base import Correction, ImportResult, Removal, SourceRecord
 
 
 @dataclass
@@ -21,6 +22,8 @@ class SourceRecordView:
     removed: list[Removal] = field(default_factory=list)
     chapter_title: str | None = None
     chapter_anchor: str | None = None
+    result: ImportResult | None = None  # the whole import, reused by the fidelity check
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 def load_records(root: Path, chapter_order: list[tuple[str, str, str]]) -> list[SourceRecordView]:
@@ -37,8 +40,8 @@ def load_records(root: Path, chapter_order: list[tuple[str, str, str]]) -> list[
         rec = by_chapter.get(fname)
         if rec is None:
             continue
-        result, _ = import_one(root, rec)
+        result, diags = import_one(root, rec)
         applied = sorted(result.applied, key=lambda c: (c.line, c.read))
         removed = sorted(result.removed, key=lambda r: (r.line, r.end))
-        out.append(SourceRecordView(rec, applied, removed, title, anchor))
+        out.append(SourceRecordView(rec, applied, removed, title, anchor, result, diags))
     return out

@@ -20,8 +20,12 @@ from .base import ImportResult, Line, SourceRecord
 from .run import import_one
 from .sources import SOURCES_YAML, apply_correction, load_sources, sha256_of
 
+Imported = dict[str, tuple[ImportResult, list[Diagnostic]]]
 
-def check_fidelity(root: Path, reporter: Reporter) -> None:
+
+def check_fidelity(root: Path, reporter: Reporter, imported: Imported | None = None) -> None:
+    """``imported``: source id -> an import already made in this process (the book's record),
+    so that ``edition check`` runs each importer once."""
     if not (root / SOURCES_YAML).is_file():
         return
     try:
@@ -36,7 +40,7 @@ def check_fidelity(root: Path, reporter: Reporter) -> None:
                            f"source file changed: its SHA-256 is {digest[:12]}…, "
                            f"{SOURCES_YAML}:{line} records {record.sha256[:12]}… "
                            "(sources are kept byte for byte as received)", "source.changed")
-    check_imports(root, sources, reporter)
+    check_imports(root, sources, reporter, imported or {})
 
 
 # ---------------------------------------------------------------------------- words
@@ -213,10 +217,10 @@ def account(text: str, record: SourceRecord, result: ImportResult) -> list[Diffe
 
 
 def check_imports(root: Path, sources: dict[str, tuple[SourceRecord, int | None]],
-                  reporter: Reporter) -> None:
+                  reporter: Reporter, imported: Imported | None = None) -> None:
     for record, line in sources.values():
         try:
-            result, diags = import_one(root, record)
+            result, diags = (imported or {}).get(record.id) or import_one(root, record)
         except BookError as exc:
             if any(d.code == "import.importer" for d in exc.diagnostics):
                 reporter.warning(SOURCES_YAML, line, f"no importer '{record.importer}' yet: "

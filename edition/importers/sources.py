@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from ..diagnostics import BookError, Diagnostic, Severity
-from ..project import read_text
+from ..project import read_model, read_text
 from ..yamlio import line_of, load_yaml, validate
 from .base import Correction, Draft, Line, SourceRecord
 
@@ -111,18 +111,12 @@ def load_corrections(root: Path, source_id: str) -> list[tuple[Correction, int |
     A missing file means no corrections.  The file is a mapping with one key,
     ``corrections``: a list of {line, read, edition, reason, note?}.
     """
-    rel = corrections_path(source_id)
-    path = root / rel
-    if not path.exists():
+    read = read_model(root, corrections_path(source_id), CorrectionsFile, "corrections file")
+    if read is None:
         return []
-    node = load_yaml(read_text(path, rel), rel)
-    if node is None:
-        return []
-    data = validate(CorrectionsFile, node, rel, "corrections file")
-    out = []
-    for i, item in enumerate(data.corrections):
-        out.append((Correction(**item.model_dump()), line_of(node, ("corrections", i))))
-    return out
+    data, node = read
+    return [(Correction(**item.model_dump()), line_of(node, ("corrections", i)))
+            for i, item in enumerate(data.corrections)]
 
 
 def _pattern(read: str) -> re.Pattern[str]:
