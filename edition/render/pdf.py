@@ -37,24 +37,22 @@ class PdfError(Exception):
     pass
 
 
-# Page geometry beyond the A5 default in print.css: bigger pages get bigger type
-# and wider margins, so the measure stays near 65-75 characters.
+def _large_page(size: str, top: int, bottom: int, colophon: int) -> str:
+    """A4 and Letter: bigger type and wider margins, so the measure stays near 65-75 characters."""
+    return f"""
+@page {{ size: {size}; margin: {top}mm 42mm {bottom}mm 26mm;
+  @top-center {{ font-size: 10.5pt; }} @top-left {{ font-size: 11pt; }} @top-right {{ font-size: 11pt; }} }}
+@page :left {{ margin-left: 42mm; margin-right: 26mm; }}
+@page :right {{ margin-left: 26mm; margin-right: 42mm; }}
+html {{ font-size: 13pt; }} .footnote {{ font-size: 9.8pt; }} .colophon {{ font-size: 9pt; min-height: {colophon}mm; }}
+"""
+
+
+# Page geometry beyond the A5 default in print.css.
 GEOMETRY = {
     "A5": "",
-    "A4": """
-@page { size: A4; margin: 22mm 42mm 26mm 26mm;
-  @top-center { font-size: 10.5pt; } @top-left { font-size: 11pt; } @top-right { font-size: 11pt; } }
-@page :left { margin-left: 42mm; margin-right: 26mm; }
-@page :right { margin-left: 26mm; margin-right: 42mm; }
-html { font-size: 13pt; } .footnote { font-size: 9.8pt; } .colophon { font-size: 9pt; min-height: 248mm; }
-""",
-    "Letter": """
-@page { size: letter; margin: 20mm 42mm 24mm 26mm;
-  @top-center { font-size: 10.5pt; } @top-left { font-size: 11pt; } @top-right { font-size: 11pt; } }
-@page :left { margin-left: 42mm; margin-right: 26mm; }
-@page :right { margin-left: 26mm; margin-right: 42mm; }
-html { font-size: 13pt; } .footnote { font-size: 9.8pt; } .colophon { font-size: 9pt; min-height: 234mm; }
-""",
+    "A4": _large_page("A4", 22, 26, 248),
+    "Letter": _large_page("letter", 20, 24, 234),
 }
 # The print-shop variant: 3 mm of bleed round the trim box and crop marks.
 PRINT_SHOP = "\n@page { bleed: 3mm; marks: crop; }\n"
