@@ -31,7 +31,7 @@ import re
 
 from ..diagnostics import Reporter
 from ..model import Book, GlossaryEntry
-from .matching import Matcher, normalize, scan
+from .matching import Matcher, normalize, scan, unique_ids
 
 ENTRY_ANCHOR = "gl-{id}"
 _DEF_LINK = re.compile(r"\{[^}]*\bgl=([^\s}]+)[^}]*\}")
@@ -47,16 +47,8 @@ def glossary_matcher(entries: list[GlossaryEntry]) -> Matcher:
 
 def validate_entries(entries: list[GlossaryEntry], reporter: Reporter) -> list[GlossaryEntry]:
     """Report duplicate ids, form conflicts and unknown references; return the usable entries."""
-    seen: dict[str, GlossaryEntry] = {}
-    usable: list[GlossaryEntry] = []
-    for e in entries:
-        if e.id in seen:
-            reporter.error(e.location.file, e.location.line,
-                           f"glossary id “{e.id}” is used twice (first at line {seen[e.id].location.line})",
-                           "glossary.duplicate")
-            continue
-        seen[e.id] = e
-        usable.append(e)
+    usable = unique_ids(entries, reporter, "glossary", "glossary.duplicate")
+    seen = {e.id: e for e in usable}
     owner: dict[str, GlossaryEntry] = {}
     for e in usable:
         for form in e.forms:

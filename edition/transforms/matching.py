@@ -65,8 +65,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from markdown_it.token import Token
+
+from ..diagnostics import Reporter
+from ..model import Location
 
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'",
                        "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " "})
@@ -292,3 +296,25 @@ def scan(tokens: list[Token], matcher: Matcher, attr: str = "gl", stop_class: st
         elif t.type == "inline" and skip == 0 and t.children:
             found.extend(_scan_inline(t, matcher, attr, stop_class, kind, bi))
     return found
+
+
+class _Identified(Protocol):
+    id: str
+    location: Location
+
+
+T = TypeVar("T", bound=_Identified)
+
+
+def unique_ids(items: list[T], reporter: Reporter, what: str, code: str) -> list[T]:
+    """The items (glossary entries, persons) whose id was not seen before; a repeated id is
+    an error at its line."""
+    seen: dict[str, T] = {}
+    for item in items:
+        first = seen.get(item.id)
+        if first is not None:
+            reporter.error(item.location.file, item.location.line, f"{what} id “{item.id}” is used "
+                           f"twice (first at line {first.location.line})", code)
+            continue
+        seen[item.id] = item
+    return list(seen.values())

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from ..diagnostics import Reporter
 from ..model import Book, Chapter, Person
-from .matching import Matcher, normalize, scan
+from .matching import Matcher, normalize, scan, unique_ids
 
 ATTR = "person"
 STOP_CLASS = "noperson"
@@ -47,16 +47,8 @@ def chapter_forms(persons: list[Person], slug: str) -> list[tuple[str, str]]:
 
 def validate_persons(book: Book, reporter: Reporter) -> list[Person]:
     """Report duplicate ids, unknown chapters and form conflicts; return the usable persons."""
-    seen: dict[str, Person] = {}
-    usable: list[Person] = []
-    for p in book.persons:
-        if p.id in seen:
-            reporter.error(p.location.file, p.location.line,
-                           f"person id “{p.id}” is used twice (first at line {seen[p.id].location.line})",
-                           "persons.duplicate")
-            continue
-        seen[p.id] = p
-        usable.append(p)
+    usable = unique_ids(book.persons, reporter, "person", "persons.duplicate")
+    seen = {p.id: p for p in usable}
     slugs = {ch.slug for ch in book.chapters}
     for p in usable:
         for form, chapters in p.ambiguous.items():
