@@ -9,7 +9,7 @@ from .pipeline import load_book
 
 
 def check(root: Path, reporter: Reporter) -> None:
-    book = load_book(root, reporter)
+    book = load_book(root, reporter, full_records=True)
     from .lint import lint
 
     lint(book, reporter)

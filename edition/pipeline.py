@@ -71,8 +71,10 @@ def parse_project(project: Project) -> Book:
                 version=project.version, source_date_epoch=project.source_date_epoch)
 
 
-def load_book(root: Path, reporter: Reporter) -> Book:
-    """Read, parse and transform.  Raises BookError on a problem that stops everything."""
+def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Book:
+    """Read, parse and transform.  Raises BookError on a problem that stops everything.
+    ``full_records``: run every importer for the whole import (``edition check``), not
+    only what the back matter prints (which a build reads from the memo)."""
     project = load_project(root)
     reporter.silenced |= set(project.meta.silence)
     book = parse_project(project)
@@ -82,7 +84,7 @@ def load_book(root: Path, reporter: Reporter) -> Book:
     from .records import load_records
 
     book.records = load_records(book.root, [(ch.path.name, ch.meta.title, ch.anchor)
-                                            for ch in book.chapters])
+                                            for ch in book.chapters], full=full_records)
     return book
 
 

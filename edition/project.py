@@ -176,12 +176,8 @@ def read_book_config(root: Path) -> BookMeta:
     text = read_text(root / rel, rel)
     node = load_yaml(text, rel)
     cfg = validate(BookConfig, node, rel, "book.yaml")
-    lines = {}
-    try:
-        seq = node["chapters"]
-        lines = {i: seq.lc.item(i)[0] + 1 for i in range(len(seq))}
-    except (AttributeError, KeyError, TypeError):
-        pass
+    seq = node.get("chapters")
+    lines = {i: line_of(node, ("chapters", i)) for i in range(len(seq))} if isinstance(seq, list) else {}
     meta = BookMeta(**cfg.model_dump(), location=Location(rel))
     meta._chapter_lines = lines  # type: ignore[attr-defined]
     return meta

@@ -1,61 +1,166 @@
 """YAML with line numbers, validated by pydantic models.
 
-ruamel.yaml keeps the position of every key and item; pydantic validates
-types and unknown keys.  A validation error is mapped back to the line of the
-offending key, so the user reads ``glossary.yaml:41: error: ...``.
+The text is parsed by libyaml (PyYAML's C parser, ``CSafeLoader``) into nodes that
+carry their positions; :func:`load_yaml` builds plain dicts and lists from them
+(:class:`LineMap` and :class:`LineSeq`, which remember the line of every key and
+item) under the YAML 1.2 core schema, so ``yes`` and ``on`` stay strings and
+``1:20`` is not a number.  A key given twice is an error, not a silent overwrite.
+pydantic validates types and unknown keys; a validation error is mapped back to
+the line of the offending key, so the user reads ``glossary.yaml:41: error: ...``.
+
+(Until 2026-11 this used ruamel.yaml's pure-Python round-trip loader, about 25x
+slower on persons.yaml; see docs/decisions.md.)
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any, TypeVar
 
+import yaml
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import BookError, Diagnostic, Severity
 
 M = TypeVar("M", bound=BaseModel)
 
+try:  # libyaml ships in PyYAML's wheels; the pure-Python parser is the same, slower
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """libyaml's parser with the YAML 1.2 core schema's implicit types."""
+
+
+# The YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution) plus
+# timestamps and merge keys, as ruamel.yaml resolved them; not YAML 1.1's yes/no/on/off, 0777 or 1:20.
+_Loader.yaml_implicit_resolvers = {}
+for _tag, _regexp, _first in (
+    ("tag:yaml.org,2002:merge", r"^<<$", ["<"]),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$",
+     list("-+0123456789")),
+    ("tag:yaml.org,2002:float",
+     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", list("-+.0123456789")),
+    ("tag:yaml.org,2002:timestamp",
+     r"^(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+     r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?)$", list("0123456789")),
+):
+    _Loader.add_implicit_resolver(_tag, re.compile(_regexp), _first)
+
+
+def _construct_int(loader: Any, node: ScalarNode) -> int:
+    text = node.value
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    return int(text, 0) if text.startswith("0x") else int(text)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+class LineMap(dict):  # type: ignore[type-arg]
+    """A YAML mapping: a dict that knows its own line and the line of each key (1-based)."""
+
+    line: int
+    key_lines: dict[Any, int]
+
+
+class LineSeq(list):  # type: ignore[type-arg]
+    """A YAML sequence: a list that knows its own line and the line of each item (1-based)."""
+
+    line: int
+    item_lines: list[int]
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, line: int, first: int) -> None:
+        super().__init__(key)
+        self.key, self.line, self.first = key, line, first
+
+
+def _build(loader: Any, node: Node, memo: dict[int, Any]) -> Any:
+    if id(node) in memo:  # an alias: the anchored value, shared
+        return memo[id(node)]
+    if isinstance(node, MappingNode):
+        out = LineMap()
+        out.line, out.key_lines = node.start_mark.line + 1, {}
+        memo[id(node)] = out
+        loader.flatten_mapping(node)  # merge keys (<<)
+        for key_node, value_node in node.value:
+            key = _build(loader, key_node, memo)
+            if not isinstance(key, str | int | float | bool | datetime.date) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a plain value, not a list or mapping",
+                    key_node.start_mark)
+            line = key_node.start_mark.line + 1
+            if key in out:
+                raise _DuplicateKey(key, line, out.key_lines[key])
+            out.key_lines[key] = line
+            out[key] = _build(loader, value_node, memo)
+        return out
+    if isinstance(node, SequenceNode):
+        seq = LineSeq()
+        seq.line, seq.item_lines = node.start_mark.line + 1, []
+        memo[id(node)] = seq
+        for item in node.value:
+            seq.item_lines.append(item.start_mark.line + 1)
+            seq.append(_build(loader, item, memo))
+        return seq
+    value = loader.construct_object(node, deep=True)
+    memo[id(node)] = value
+    return value
+
 
 def load_yaml(text: str, file: str, line_offset: int = 0) -> Any:
     """Parse YAML text; a syntax error becomes a BookError with file and line."""
-    yaml = YAML(typ="rt", pure=True)
+    loader = _Loader(text)
     try:
-        return yaml.load(text)
-    except MarkedYAMLError as exc:
+        root = loader.get_single_node()
+        return None if root is None else _build(loader, root, {})
+    except _DuplicateKey as exc:
+        raise BookError(
+            Diagnostic(file, exc.line + line_offset, Severity.ERROR,
+                       f"malformed YAML: key '{exc.key}' is given twice "
+                       f"(first on line {exc.first + line_offset})", "yaml.syntax")
+        ) from None
+    except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise BookError(
             Diagnostic(file, line, Severity.ERROR, f"malformed YAML: {problem}", "yaml.syntax")
         ) from None
-    except YAMLError as exc:
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
         raise BookError(
             Diagnostic(file, None, Severity.ERROR, f"malformed YAML: {exc}", "yaml.syntax")
         ) from None
+    finally:
+        loader.dispose()
 
 
 def line_of(node: Any, path: tuple[Any, ...], line_offset: int = 0) -> int | None:
-    """Best line for a pydantic error location inside a ruamel tree."""
+    """Best line for a pydantic error location inside a loaded YAML tree."""
     line: int | None = None
     cur = node
     for key in path:
-        try:
-            if isinstance(cur, CommentedMap) and key in cur:
-                line = cur.lc.key(key)[0] + 1
-                cur = cur[key]
-            elif isinstance(cur, CommentedSeq) and isinstance(key, int) and key < len(cur):
-                line = cur.lc.item(key)[0] + 1
-                cur = cur[key]
-            else:
-                break
-        except (AttributeError, KeyError, TypeError, IndexError):
+        if isinstance(cur, LineMap) and key in cur:
+            line = cur.key_lines[key]
+            cur = cur[key]
+        elif isinstance(cur, LineSeq) and isinstance(key, int) and 0 <= key < len(cur):
+            line = cur.item_lines[key]
+            cur = cur[key]
+        else:
             break
-    if line is None and isinstance(node, CommentedMap | CommentedSeq):
-        line = node.lc.line + 1
+    if line is None and isinstance(node, LineMap | LineSeq):
+        line = node.line
     return None if line is None else line + line_offset
 
 

@@ -111,7 +111,13 @@ def test_malformed_yaml_in_book_yaml(book):
 
 def test_malformed_yaml_in_book_yaml_line(book):
     book.write("book.yaml", GOOD_BOOK.replace("editor: Test Editor", "editor: Test: Editor"))
-    assert_fails_cleanly(book, r"^book\.yaml:4: error: malformed YAML: mapping values are not allowed here")
+    assert_fails_cleanly(book, r"^book\.yaml:4: error: malformed YAML: mapping values are not allowed")
+
+
+def test_duplicate_key_is_an_error_not_an_overwrite(book):
+    book.write("book.yaml", GOOD_BOOK.replace("editor: Test Editor", "editor: Test Editor\neditor: Other"))
+    assert_fails_cleanly(book, r"^book\.yaml:5: error: malformed YAML: key 'editor' is given twice "
+                               r"\(first on line 4\) \[yaml\.syntax\]$")
 
 
 def test_malformed_front_matter(book):

@@ -57,6 +57,9 @@ def _word_at(text: str, i: int) -> str:
     return text[start:end]
 
 
+_QUOTE = re.compile("[\"']")
+
+
 def _double(text: str, i: int, out: list[str], state: dict[str, int]) -> tuple[str, str | None]:
     before = out[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
@@ -107,18 +110,13 @@ def _single(text: str, i: int, out: list[str], state: dict[str, int]) -> tuple[s
 
 def curl(text: str) -> tuple[str, list[Doubt]]:
     """Return ``text`` with straight quotes curled, and the doubtful cases."""
-    out: list[str] = []
+    out = list(text)  # out[i - 1] is the previous character as already curled
     doubts: list[Doubt] = []
     state = {"d": 0, "s": 0}
-    for i, ch in enumerate(text):
-        if ch == '"':
-            glyph, why = _double(text, i, out, state)
-        elif ch == "'":
-            glyph, why = _single(text, i, out, state)
-        else:
-            out.append(ch)
-            continue
-        out.append(glyph)
+    for m in _QUOTE.finditer(text):  # only the quotes change
+        i = m.start()
+        glyph, why = (_double if text[i] == '"' else _single)(text, i, out, state)
+        out[i] = glyph
         if why:
             doubts.append(Doubt(i, _word_at(text, i), why))
     result = "".join(out)

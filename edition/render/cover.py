@@ -4,17 +4,25 @@ The image (PNG, 1600 × 2560, the 1:1.6 ratio Kindle and Kobo recommend) sets
 the title, the subtitle and the editor in EB Garamond from ``styles/fonts/``
 with Pillow.  Nothing in it depends on the time or the machine beyond Pillow
 and FreeType themselves, so the same book gives the same bytes.
+
+Drawing and compressing the image costs more than a tenth of a second, so the PNG
+is kept in the memo (``edition/memo.py``) under a key over the text it sets, the
+font files, Pillow's version and the code: Pillow is not even imported on a rebuild.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
-
+from .. import memo
 from ..model import Book
 from .html import Doc, esc
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1600, 2560
 MARGIN = 170
@@ -26,12 +34,19 @@ PACKAGE_FONTS = Path(__file__).resolve().parents[2] / "styles" / "fonts"
 COVER_IMAGE = "images/cover.png"
 
 
-def _font(fonts_dir: Path, style: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def _font_file(fonts_dir: Path, style: str) -> Path | None:
     for d in (fonts_dir, PACKAGE_FONTS):
         p = d / FONT_FILES[style]
         if p.is_file():
-            return ImageFont.truetype(str(p), size)
-    return ImageFont.load_default(size)
+            return p
+    return None
+
+
+def _font(fonts_dir: Path, style: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    from PIL import ImageFont
+
+    p = _font_file(fonts_dir, style)
+    return ImageFont.truetype(str(p), size) if p is not None else ImageFont.load_default(size)
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
@@ -71,7 +86,34 @@ def _centred(draw: ImageDraw.ImageDraw, lines: list[str], font: ImageFont.FreeTy
     return y
 
 
+def _pillow_version() -> bytes:
+    """PIL/_version.py, read without importing Pillow."""
+    spec = importlib.util.find_spec("PIL")
+    for d in (spec.submodule_search_locations or []) if spec else []:
+        try:
+            return (Path(d) / "_version.py").read_bytes()
+        except OSError:
+            continue
+    return b"<unknown Pillow>"
+
+
 def cover_png(book: Book, fonts_dir: Path) -> bytes:
+    b = book.meta
+    parts: list[bytes | str] = ["cover", b.title, b.subtitle or "", b.editor or "", _pillow_version()]
+    for style in sorted(FONT_FILES):
+        p = _font_file(fonts_dir, style)
+        parts.append(p.read_bytes() if p is not None else b"<default font>")
+    k = memo.key(*parts)
+    png = memo.get(book.root, "cover", k)
+    if png is None or not png.startswith(b"\x89PNG\r\n\x1a\n"):
+        png = _draw(book, fonts_dir)
+        memo.put(book.root, "cover", k, png)
+    return png
+
+
+def _draw(book: Book, fonts_dir: Path) -> bytes:
+    from PIL import Image, ImageDraw
+
     b = book.meta
     img = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(img)
@@ -93,7 +135,7 @@ def cover_png(book: Book, fonts_dir: Path) -> bytes:
         _centred(draw, lines, font, HEIGHT - 420, 95, INK)
     out = io.BytesIO()
     # no metadata chunks (no time stamp); fixed compression settings
-    img.save(out, format="PNG", optimize=False, compress_level=9)
+    img.save(out, format="PNG", optimize=False, compress_level=6)  # 9: 2% smaller, 3x slower
     return out.getvalue()
 
 

@@ -169,9 +169,10 @@ def build_epub(book: Book, css: str, fonts_dir: Path | None = None, page_map: di
     eb.toc = [epub.Link(d.filename, d.title, d.id) for d in docs if d.in_toc]
     eb.spine = spine_order(docs, nav, items)
 
-    buf = io.BytesIO()
+    buf = io.BytesIO()  # ebooklib's zip is only read back by normalize_zip: not compressed
     mtime = datetime.datetime.fromtimestamp(book.source_date_epoch, datetime.UTC).replace(tzinfo=None)
-    epub.write_epub(buf, eb, {"mtime": mtime, "raise_exceptions": True, "epub3_pages": False})
+    epub.write_epub(buf, eb, {"mtime": mtime, "raise_exceptions": True, "epub3_pages": False,
+                                  "compresslevel": 0})
     return normalize_zip(buf.getvalue(), lang)
 
 

@@ -62,6 +62,7 @@ glossary linker does not (see docs/glossary.md).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -98,6 +99,16 @@ def _pattern(form: str) -> str:
     return pre + body + post
 
 
+@functools.lru_cache(maxsize=4096)
+def _alternation(forms: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled alternation of forms that share their first character, longest first.
+
+    Cached by the forms themselves: the matchers of different chapters (whose ambiguous
+    forms differ) share the patterns of every first character they agree on, and a
+    matcher built only for its ``conflicts`` compiles nothing."""
+    return re.compile("|".join(f"(?P<f{j}>{_pattern(f)})" for j, f in enumerate(forms)))
+
+
 class Matcher:
     """Case-sensitive, whole-word, longest-first matcher of many forms."""
 
@@ -113,32 +124,42 @@ class Matcher:
                 keys.append(key)
             self.key_of.setdefault(f, key)
         self.conflicts: list[tuple[str, list[str]]] = [(f, ks) for f, ks in claimed.items() if len(ks) > 1]
-        forms = sorted(self.key_of, key=lambda f: (-len(f), f))
-        self._index = forms
         # One alternation per first character (forms keep their longest-first order), and
         # a character class to jump to the next place where any form could begin: the
         # same matches as one big alternation tried at every position, ~50x faster.
-        by_first: dict[str, list[int]] = {}
-        for i, f in enumerate(forms):
-            by_first.setdefault(f[0], []).append(i)
-        self._by_first = {c: re.compile("|".join(f"(?P<f{i}>{_pattern(forms[i])})" for i in idx))
-                          for c, idx in by_first.items()}
-        self._re: re.Pattern[str] | None = (
-            re.compile("[" + "".join(re.escape(c) for c in sorted(by_first)) + "]") if forms else None)
+        # Each alternation is compiled on first use.
+        by_first: dict[str, list[str]] = {}
+        for f in sorted(self.key_of, key=lambda f: (-len(f), f)):
+            by_first.setdefault(f[0], []).append(f)
+        self._by_first: dict[str, tuple[str, ...]] = {c: tuple(fs) for c, fs in by_first.items()}
+        self._compiled: dict[str, re.Pattern[str]] = {}
+        # where a form may begin: a word character not inside a word (nor after "word-"),
+        # the same condition as _pattern's, or any other first character anywhere
+        word = "".join(re.escape(c) for c in sorted(by_first) if re.match(r"\w", c))
+        other = "".join(re.escape(c) for c in sorted(by_first) if not re.match(r"\w", c))
+        starts = ([rf"(?<!\w)(?<!\w-)[{word}]"] if word else []) + ([f"[{other}]"] if other else [])
+        self._start = "|".join(starts) or None
+        self._re: re.Pattern[str] | None = None
 
     def find(self, text: str) -> list[Hit]:
-        if self._re is None:
+        if self._start is None:
             return []
+        if self._re is None:
+            self._re = re.compile(self._start)
         folded = normalize(text)
         hits, pos = [], 0
+        compiled = self._compiled
         while (start := self._re.search(folded, pos)) is not None:
             p = start.start()
-            m = self._by_first[folded[p]].match(folded, p)  # lookbehinds still see before p
+            c = folded[p]
+            pattern = compiled.get(c)
+            if pattern is None:
+                pattern = compiled[c] = _alternation(self._by_first[c])
+            m = pattern.match(folded, p)  # lookbehinds still see before p
             if m is None:
                 pos = p + 1
                 continue
-            i = int(m.lastgroup[1:])  # type: ignore[index]
-            form = self._index[i]
+            form = self._by_first[c][int(m.lastgroup[1:])]  # type: ignore[index]
             hits.append(Hit(m.start(), m.end(), self.key_of[form], form))
             pos = m.end()
         return hits

@@ -1,0 +1,98 @@
+"""A memo of expensive, deterministic steps whose inputs rarely change.
+
+An editor rebuilds after every change to a chapter, but the five source documents,
+their corrections and the book's title (the cover) stay the same for weeks.  Two
+steps depend only on those: re-running each importer for the Textual Notes
+(``records.py``) and drawing the cover (``render/cover.py``).  Their results are
+kept in ``<project>/.cache/memo/`` under a key that is a SHA-256 over
+
+* every byte they read (the source text, its corrections file, its entry in
+  ``sources.yaml``; the cover's title, subtitle, editor and font files), and
+* the code of the whole ``edition`` package and the Python version,
+
+so a changed input, a changed importer or a new release gives a new key: a stale
+entry can never be read, only left behind (each kind keeps its newest few entries).
+A memo that cannot be read, decoded or written is the same as none: the step runs.
+``edition check`` never uses the memo for the imports (the fidelity check needs the
+full import, and runs it).  ``EDITION_NO_MEMO=1`` turns the memo off (the benchmark's
+first-build figures).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+FORMAT = 1
+DIR = Path(".cache") / "memo"
+KEEP = 8  # entries kept per kind
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """SHA-256 of the package's code (every ``*.py`` under ``edition/``) and Python's version."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256(f"edition-memo {FORMAT}\0{sys.version}\0".encode())
+    for path in sorted(package.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def key(*parts: bytes | str) -> str:
+    """A key over the parts (each length-prefixed, so no two lists of parts collide)."""
+    h = hashlib.sha256(code_digest().encode())
+    for p in parts:
+        data = p.encode("utf-8", "surrogateescape") if isinstance(p, str) else p
+        h.update(len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
+def enabled() -> bool:
+    return os.environ.get("EDITION_NO_MEMO", "") in ("", "0")
+
+
+def _path(root: Path, kind: str, k: str) -> Path:
+    return root / DIR / f"{kind}.{k[:32]}"
+
+
+def get(root: Path, kind: str, k: str) -> bytes | None:
+    if not enabled():
+        return None
+    try:
+        return _path(root, kind, k).read_bytes()
+    except OSError:
+        return None
+
+
+def put(root: Path, kind: str, k: str, data: bytes) -> None:
+    """Store atomically; keep the newest KEEP entries of the kind.  Never fails the build."""
+    if not enabled():
+        return
+    path = _path(root, kind, k)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        old = sorted((p for p in path.parent.glob(f"{kind}.*") if not p.name.endswith(".tmp")),
+                     key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+        for p in old[KEEP:]:
+            if p != path:
+                p.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only project, a full disk: the next build computes again

@@ -1,0 +1,82 @@
+"""The memo (edition/memo.py): a rebuild reads the import records and the cover from
+``.cache/memo`` and gives the same bytes as a build without it; a changed correction,
+a damaged entry or ``edition check`` never see a stale or broken record."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from edition.bench.books import copy_project
+from edition.cli import main
+from edition.diagnostics import Reporter
+from edition.pipeline import load_book
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return copy_project(ROOT, tmp_path_factory.mktemp("memo") / "book")
+
+
+def build_epub(root: Path, out: Path) -> bytes:
+    assert main(["-C", str(root), "build", "epub", "--force", "-o", str(out)]) == 0
+    (epub,) = out.glob("*.epub")
+    return epub.read_bytes()
+
+
+def memo_files(root: Path) -> list[Path]:
+    return sorted((root / ".cache" / "memo").glob("*.*"))
+
+
+def textual_notes(epub: bytes, tmp: Path) -> str:
+    (tmp / "x.epub").write_bytes(epub)
+    with zipfile.ZipFile(tmp / "x.epub") as z:
+        return z.read("EPUB/textual-notes.xhtml").decode("utf-8")
+
+
+def test_rebuild_from_the_memo_gives_the_same_bytes(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("EDITION_NO_MEMO", "1")
+    plain = build_epub(project, tmp_path / "plain")
+    assert memo_files(project) == []  # turned off: nothing written
+    monkeypatch.delenv("EDITION_NO_MEMO")
+    first = build_epub(project, tmp_path / "first")  # computes and stores
+    kinds = sorted({p.name.split(".")[0] for p in memo_files(project)})
+    assert kinds == ["cover", "import-biography-leon-trotsky", "import-hansen-1941-persecution",
+                     "import-shachtman-1941-sedoff", "import-trotsky-1930-my-life-exile",
+                     "import-trotsky-1938-sedoff-pamphlet"]
+    second = build_epub(project, tmp_path / "second")  # reads
+    assert plain == first == second
+
+    # a damaged entry is the same as none
+    for p in memo_files(project):
+        p.write_bytes(b"\x00not json, not a PNG")
+    assert build_epub(project, tmp_path / "damaged") == plain
+
+
+def test_a_changed_correction_is_not_read_from_the_memo(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build_epub(project, tmp_path / "warm")
+    corr = project / "sources" / "corrections" / "shachtman-1941-sedoff.yaml"
+    text = corr.read_text(encoding="utf-8")
+    assert 'note: "stray hyphen"' in text
+    corr.write_text(text.replace('note: "stray hyphen"', 'note: "a hyphen, recorded anew"'), encoding="utf-8")
+    try:
+        notes = textual_notes(build_epub(project, tmp_path / "changed"), tmp_path)
+        assert "(a hyphen, recorded anew)" in notes and "(stray hyphen)" not in notes
+    finally:
+        corr.write_text(text, encoding="utf-8")
+
+
+def test_check_runs_the_whole_import_whatever_the_memo_says(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build_epub(project, tmp_path / "warm")
+    built = load_book(project, Reporter())
+    assert built.records and all(v.result is None for v in built.records)  # from the memo
+    checked = load_book(project, Reporter(), full_records=True)
+    assert all(v.result is not None and v.result.body for v in checked.records)
+    assert [(v.applied, v.removed) for v in checked.records] == [(v.applied, v.removed)
+                                                                 for v in built.records]
