@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from edition.parse import parse_markdown
-from edition.transforms.matching import Matcher, normalize, scan
+from edition.transforms.matching import Hit, Matcher, _pattern, normalize, scan
 
 GPU = [("gpu", "GPU"), ("gpu", "G.P.U."), ("gpu", "G. P. U."), ("gpu", "O.G.P.U."),
        ("sr", "S.R.'s"), ("sr", "S. R.'s"), ("sr", "S.R."), ("sr", "Left S. R.'s"),
@@ -90,3 +95,54 @@ def test_hyphen_joins_words():
     assert keys("Bolshevik-baiting, anti-Bolshevik, a Bolshevik, Alma-Ata, Kerensky-Tseretelli",
                 pairs) == [("b", "Bolshevik"), ("a", "Alma-Ata"), ("k", "Kerensky-Tseretelli")]
     assert keys("the Bolshevik—a dash is not a hyphen", pairs) == [("b", "Bolshevik")]
+
+
+# -- the fast matcher against its definition ---------------------------------------
+
+def reference_find(pairs: list[tuple[str, str]], text: str) -> list[Hit]:
+    """The definition: one alternation of every form's ``_pattern``, longest first, tried
+    at every position (what Matcher did before it was made fast)."""
+    key_of: dict[str, str] = {}
+    for key, form in pairs:
+        f = normalize(form.strip())
+        if f:
+            key_of.setdefault(f, key)
+    forms = sorted(key_of, key=lambda f: (-len(f), f))
+    if not forms:
+        return []
+    big = re.compile("|".join(f"(?P<f{i}>{_pattern(f)})" for i, f in enumerate(forms)))
+    folded, hits, pos = normalize(text), [], 0
+    while pos <= len(folded):
+        m = big.match(folded, pos)
+        if m is None:
+            pos += 1
+            continue
+        form = forms[int(m.lastgroup[1:])]
+        hits.append(Hit(m.start(), m.end(), key_of[form], form))
+        pos = m.end()
+    return hits
+
+
+ALPHABET = "abAB-.' \u2019\u00a0s1"
+FORM = st.text(alphabet=ALPHABET, min_size=1, max_size=6)
+
+
+@st.composite
+def forms_and_text(draw):
+    """Forms, and a text made mostly of those forms and pieces of them, so that matches,
+    near misses, overlaps and word boundaries are all common."""
+    pairs = draw(st.lists(st.tuples(st.sampled_from("xyz"), FORM), min_size=1, max_size=8))
+    spaced = [f for _, f in pairs if " " in f.strip()]
+    if spaced and draw(st.booleans()):  # a twin whose runs of spaces are longer: the same pattern
+        pairs.append(("w", draw(st.sampled_from(spaced)).replace(" ", "  ", 1)))
+    forms = [f for _, f in pairs]
+    piece = st.one_of(st.sampled_from(forms), st.sampled_from(forms).map(lambda f: f[: len(f) // 2 + 1]),
+                      st.text(alphabet=ALPHABET, max_size=3))
+    return pairs, "".join(draw(st.lists(piece, max_size=12)))
+
+
+@settings(max_examples=500, deadline=None)
+@given(case=forms_and_text())
+def test_matcher_finds_what_its_definition_finds(case):
+    pairs, text = case
+    assert Matcher(pairs).find(text) == reference_find(pairs, text)

@@ -120,7 +120,7 @@ def normalize_zip(data: bytes, lang: str | None = None) -> bytes:
                 dst.writestr(info, content)
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-                dst.writestr(info, content, compresslevel=9)
+                dst.writestr(info, content, compresslevel=6)  # 9: 0.7% smaller, 40% slower
     return out.getvalue()
 
 

@@ -99,14 +99,31 @@ def _pattern(form: str) -> str:
     return pre + body + post
 
 
+_SPACES = re.compile(" +")
+
+
 @functools.lru_cache(maxsize=4096)
 def _alternation(forms: tuple[str, ...]) -> re.Pattern[str]:
     """One compiled alternation of forms that share their first character, longest first.
 
+    The same matches as ``|``-joining ``_pattern(form)`` for each form, written smaller
+    (the shared lookbehinds once, the lookaheads once per run of forms that need them)
+    and without a group per form: a match's text names its form (``Matcher._canon``).
     Cached by the forms themselves: the matchers of different chapters (whose ambiguous
     forms differ) share the patterns of every first character they agree on, and a
     matcher built only for its ``conflicts`` compiles nothing."""
-    return re.compile("|".join(f"(?P<f{j}>{_pattern(f)})" for j, f in enumerate(forms)))
+    pre = r"(?<!\w)(?<!\w-)" if re.match(r"\w", forms[0]) else ""
+    runs: list[tuple[bool, list[str]]] = []  # (needs the end boundary, bodies), in order
+    for f in forms:
+        body = _SPACES.sub(" +", re.escape(f).replace(r"\ ", " "))
+        bounded = bool(re.search(r"\w$", f))
+        if runs and runs[-1][0] == bounded:
+            runs[-1][1].append(body)
+        else:
+            runs.append((bounded, [body]))
+    alts = ["(?:" + "|".join(bodies) + ")" + (r"(?!\w)(?!-\w)" if bounded else "")
+            for bounded, bodies in runs]
+    return re.compile(pre + "(?:" + "|".join(alts) + ")")
 
 
 class Matcher:
@@ -132,6 +149,11 @@ class Matcher:
         for f in sorted(self.key_of, key=lambda f: (-len(f), f)):
             by_first.setdefault(f[0], []).append(f)
         self._by_first: dict[str, tuple[str, ...]] = {c: tuple(fs) for c, fs in by_first.items()}
+        # the text of a match, its runs of spaces as one, names the first form it could be
+        self._canon: dict[str, str] = {}
+        for fs in by_first.values():
+            for f in fs:
+                self._canon.setdefault(_SPACES.sub(" ", f), f)
         self._compiled: dict[str, re.Pattern[str]] = {}
         # where a form may begin: a word character not inside a word (nor after "word-"),
         # the same condition as _pattern's, or any other first character anywhere
@@ -159,7 +181,7 @@ class Matcher:
             if m is None:
                 pos = p + 1
                 continue
-            form = self._by_first[c][int(m.lastgroup[1:])]  # type: ignore[index]
+            form = self._canon[_SPACES.sub(" ", m.group())]
             hits.append(Hit(m.start(), m.end(), self.key_of[form], form))
             pos = m.end()
         return hits
