@@ -63,6 +63,9 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from . import tune_gc
+
+    tune_gc()
     parser = _parser()
     try:
         args = parser.parse_args(argv)

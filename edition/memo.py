@@ -10,6 +10,11 @@ kept in ``<project>/.cache/memo/`` under a key that is a SHA-256 over
   ``sources.yaml``; the cover's title, subtitle, editor and font files), and
 * the code of the whole ``edition`` package and the Python version,
 
+and the same for the validated contents of the configuration (``book.yaml``, each
+chapter's front matter, ``glossary.yaml``, ``persons.yaml``, ``apparatus.yaml``,
+``sources/sources.yaml``): a rebuild after a change to a chapter's text neither parses
+YAML nor imports pydantic (``project.py``, :func:`json_value`),
+
 so a changed input, a changed importer or a new release gives a new key: a stale
 entry can never be read, only left behind (each kind keeps its newest few entries).
 A memo that cannot be read, decoded or written is the same as none: the step runs.
@@ -22,10 +27,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
+import re
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 FORMAT = 1
 DIR = Path(".cache") / "memo"
@@ -96,3 +105,31 @@ def put(root: Path, kind: str, k: str, data: bytes) -> None:
                 p.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only project, a full disk: the next build computes again
+
+
+def json_value(root: Path, kind: str, parts: list[bytes | str], compute: Callable[[], Any]) -> Any:
+    """``compute()`` (JSON-able), or what it returned for the same parts before.
+
+    The value goes through JSON either way, so a build that computes and a build that
+    reads the memo get the very same data (lists, never tuples; string keys; mappings
+    in the order they were written, which the editor's YAML order can carry)."""
+    k = key(kind, *parts)
+    data = get(root, kind, k)
+    if data is not None:
+        try:
+            return json.loads(data)
+        except ValueError:
+            pass  # damaged: compute again
+    encoded = json.dumps(compute(), ensure_ascii=False).encode("utf-8")
+    put(root, kind, k, encoded)
+    return json.loads(encoded)
+
+
+def json_value_uncached(compute: Callable[[], Any]) -> Any:
+    """``compute()`` through JSON, as :func:`json_value` returns it, with no memo."""
+    return json.loads(json.dumps(compute(), ensure_ascii=False))
+
+
+def kind_for(rel: str) -> str:
+    """A file name's worth of ``rel`` (``chapters/01-exile.md`` -> ``yaml-chapters-01-exile.md``)."""
+    return "yaml-" + re.sub(r"[^A-Za-z0-9._-]+", "-", rel)

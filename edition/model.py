@@ -127,6 +127,16 @@ class Book:
 
 
 @dataclass
+class Apparatus:
+    """apparatus.yaml's additions to one chapter: the editor's headnote and questions."""
+
+    headnote: str | None = None
+    short_title: str | None = None  # for running heads, when the title is long
+    questions: list[str] = field(default_factory=list)
+    line: int | None = None  # of the chapter's key in apparatus.yaml
+
+
+@dataclass
 class Person:
     """An entry of the register of persons (persons.yaml, docs/persons.md)."""
 

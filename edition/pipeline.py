@@ -64,7 +64,7 @@ def parse_project(project: Project) -> Book:
         from .diagnostics import Diagnostic, Severity
 
         raise BookError([Diagnostic("apparatus.yaml",
-                                    getattr((project.apparatus or {})[u], "_line", None),
+                                    (project.apparatus or {})[u].line,
                                     Severity.ERROR, f"no chapter with slug '{u}' in book.yaml",
                                     "apparatus.unknown-chapter") for u in unknown])
     return Book(root=project.root, meta=project.meta, chapters=chapters, glossary=project.glossary,

@@ -3,6 +3,11 @@
 This module (with the importers) is the only place that reads the user's
 files.  Everything it returns is plain data with locations; every problem is
 a Diagnostic with file and line.
+
+Each YAML text is parsed (``yamlio``) and validated against its schema
+(``schema.py``, pydantic) by :func:`checked`, which keeps the plain result in the
+memo under a key over the text and the code: a rebuild with an unchanged
+configuration reads it back, without parsing YAML or importing pydantic.
 """
 
 from __future__ import annotations
@@ -10,122 +15,17 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
-
+from . import memo
 from .diagnostics import BookError, Diagnostic, Severity
-from .model import BookMeta, ChapterMeta, GlossaryEntry, Location, Person
-from .yamlio import line_of, load_yaml, validate
+from .model import Apparatus, BookMeta, ChapterMeta, GlossaryEntry, Location, Person
 
 MAX_CHAPTER_BYTES = 8 * 1024 * 1024  # refuse a chapter larger than this, clearly
 PAGE_SIZES = ("A5", "A4", "Letter")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class BookConfig(_Strict):
-    title: StrictStr
-    slug: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    language: StrictStr = "en"
-    subtitle: StrictStr | None = None
-    short_title: StrictStr | None = None
-    editor: StrictStr | None = None
-    publisher: StrictStr | None = None
-    description: StrictStr | None = None
-    subjects: list[StrictStr] = []
-    rights: StrictStr | None = None
-    identifier: StrictStr | None = None
-    page_size: Literal["A5", "A4", "Letter"] = "A5"
-    chapters: list[StrictStr] = Field(min_length=1)
-    silence: list[StrictStr] = []
-
-
-class ChapterConfig(_Strict):
-    title: StrictStr
-    subtitle: StrictStr | None = None
-    short_title: StrictStr | None = None
-    author: StrictStr | None = None
-    date: StrictStr | None = None
-    original_publication: StrictStr | None = None
-    source: StrictStr | None = None
-    translator: StrictStr | None = None
-    rights: StrictStr | None = None
-    role: Literal["front", "body", "back"] = "body"
-    kind: Literal["document", "editorial"] = "document"
-    headnote: StrictStr | None = None
-
-
-class GlossaryItem(_Strict):
-    id: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    headword: StrictStr
-    category: Literal["term", "organisation", "event", "periodical", "place"]
-    forms: list[StrictStr] = []
-    definition: StrictStr
-    see: list[StrictStr] = []
-    source: Literal["pamphlet", "editor"] = "editor"
-    note: StrictStr | None = None
-    explicit_only: list[StrictStr] = []
-
-    @field_validator("forms")
-    @classmethod
-    def _nonblank(cls, v: list[str]) -> list[str]:
-        for f in v:
-            if not f.strip():
-                raise ValueError("a form may not be blank")
-        return v
-
-
-class ChapterApparatus(_Strict):
-    headnote: StrictStr | None = None
-    short_title: StrictStr | None = None  # for running heads, when the title is long
-    questions: list[StrictStr] = []
-
-
-class ApparatusFile(_Strict):
-    """apparatus.yaml: the editor's additions to each document, kept apart from its text."""
-
-    chapters: dict[str, ChapterApparatus] = {}
-
-
-class GlossaryFile(_Strict):
-    entries: list[GlossaryItem] = []
-
-
-class GlossaryEntryText(_Strict):
-    source: StrictStr
-    headword: StrictStr
-    text: StrictStr
-
-
-class PersonItem(_Strict):
-    id: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    sort_name: StrictStr = Field(min_length=1)
-    name: StrictStr = Field(min_length=1)
-    dates: StrictStr | None = None
-    identification: StrictStr = Field(min_length=1)
-    forms: list[StrictStr] = []
-    ambiguous: dict[StrictStr, list[StrictStr]] = {}
-    sources: list[StrictStr] = []
-    glossary_entry: GlossaryEntryText | None = None
-
-    @field_validator("forms")
-    @classmethod
-    def _nonblank_forms(cls, v: list[str]) -> list[str]:
-        for f in v:
-            if not f.strip():
-                raise ValueError("a form may not be blank")
-        return v
-
-
-class PersonsFile(_Strict):
-    """persons.yaml: the register of persons (docs/persons.md)."""
-
-    persons: list[PersonItem] = []
 
 
 @dataclass
@@ -147,7 +47,7 @@ class Project:
     glossary: list[GlossaryEntry]
     version: str
     source_date_epoch: int
-    apparatus: dict[str, ChapterApparatus] | None = None
+    apparatus: dict[str, Apparatus] | None = None
 
 
 def _err(file: str, line: int | None, msg: str, code: str) -> Diagnostic:
@@ -171,32 +71,56 @@ def read_text(path: Path, rel: str) -> str:
         ) from None
 
 
+def checked(root: Path | None, rel: str, text: str, compute: Callable[[], Any], part: str = "") -> Any:
+    """The plain, validated data ``compute()`` makes of a YAML text, through the memo
+    (``memo.json_value``); ``root`` None: no memo.  ``part`` names what of the file
+    (front matter) the text is."""
+    if root is None:
+        return memo.json_value_uncached(compute)
+    return memo.json_value(root, memo.kind_for(rel + part), [rel, part, text], compute)
+
+
 def read_book_config(root: Path) -> BookMeta:
     rel = "book.yaml"
     text = read_text(root / rel, rel)
-    node = load_yaml(text, rel)
-    cfg = validate(BookConfig, node, rel, "book.yaml")
-    seq = node.get("chapters")
-    lines = {i: line_of(node, ("chapters", i)) for i in range(len(seq))} if isinstance(seq, list) else {}
-    meta = BookMeta(**cfg.model_dump(), location=Location(rel))
-    meta._chapter_lines = lines  # type: ignore[attr-defined]
+
+    def compute() -> dict:
+        from .schema import BookConfig
+        from .yamlio import line_of, load_yaml, validate
+
+        node = load_yaml(text, rel)
+        cfg = validate(BookConfig, node, rel, "book.yaml")
+        return {"fields": cfg.model_dump(),
+                "chapter_lines": [line_of(node, ("chapters", i)) for i in range(len(cfg.chapters))]}
+
+    data = checked(root, rel, text, compute)
+    meta = BookMeta(**data["fields"], location=Location(rel))
+    meta._chapter_lines = dict(enumerate(data["chapter_lines"]))  # type: ignore[attr-defined]
     return meta
 
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 
 
-def split_front_matter(text: str, rel: str) -> tuple[ChapterConfig, str, int]:
+def split_front_matter(text: str, rel: str, root: Path | None = None) -> tuple[dict[str, Any], str, int]:
+    """The validated front matter (ChapterConfig's fields), the body, the body's first line."""
     m = FRONT_MATTER.match(text)
     if not m:
         raise BookError(
             _err(rel, 1, "a chapter must begin with YAML front matter between '---' lines "
                  "(at least a title)", "chapter.front-matter")
         )
-    node = load_yaml(m.group(1) or "", rel, line_offset=1)
-    if node is None:
-        node = {}
-    cfg = validate(ChapterConfig, node, rel, "front matter", line_offset=1)
+    yaml_text = m.group(1) or ""
+
+    def compute() -> dict:
+        from .schema import ChapterConfig
+        from .yamlio import load_yaml, validate
+
+        node = load_yaml(yaml_text, rel, line_offset=1)
+        return validate(ChapterConfig, {} if node is None else node, rel, "front matter",
+                        line_offset=1).model_dump()
+
+    cfg = checked(root, rel, yaml_text, compute, part="#front-matter")
     body_line = text[: m.end()].count("\n") + 1
     return cfg, text[m.end():], body_line
 
@@ -216,49 +140,53 @@ def read_chapter(root: Path, rel: str, listed_at: int | None) -> RawChapter:
         raise BookError(_err(shown, None, f"chapter is larger than {MAX_CHAPTER_BYTES // (1024 * 1024)} MiB; "
                              "split it into several chapters", "chapter.too-large"))
     text = read_text(path, shown)
-    cfg, body, body_line = split_front_matter(text, shown)
+    data, body, body_line = split_front_matter(text, shown, root)
     if not body.strip():
         raise BookError(_err(shown, body_line, "chapter has no text after its front matter",
                              "chapter.empty"))
-    data = cfg.model_dump()
     headnote = data.pop("headnote")
     meta = ChapterMeta(**data)
     return RawChapter(path, shown, meta, headnote, body, body_line, listed_at)
 
 
-M = TypeVar("M", bound=BaseModel)
-
-
-def read_model(root: Path, rel: str, model: type[M], what: str) -> tuple[M, Any] | None:
-    """An optional YAML file of the project, validated against ``model``: the model and the
-    YAML tree (for line numbers), or None when the file is absent or empty."""
+def read_model(root: Path, rel: str, schema: str, what: str,
+               extract: Callable[[Any, Any], Any]) -> Any:
+    """An optional YAML file of the project, validated against the model ``schema`` (a
+    class name in ``schema.py``): ``extract(model, tree)`` makes the plain data kept (the
+    tree gives line numbers, ``yamlio.line_of``).  None when the file is absent or empty."""
     path = root / rel
     if not path.exists():
         return None
-    node = load_yaml(read_text(path, rel), rel)
-    if node is None:
-        return None
-    return validate(model, node, rel, what), node
+    text = read_text(path, rel)
+
+    def compute() -> Any:
+        from . import schema as schemas
+        from .yamlio import load_yaml, validate
+
+        node = load_yaml(text, rel)
+        if node is None:
+            return None
+        return extract(validate(getattr(schemas, schema), node, rel, what), node)
+
+    return checked(root, rel, text, compute)
 
 
 def read_glossary(root: Path) -> list[GlossaryEntry]:
+    from .yamlio import line_of
+
     rel = "glossary.yaml"
-    read = read_model(root, rel, GlossaryFile, "glossary.yaml")
-    if read is None:
-        return []
-    gl, node = read
-    return [GlossaryEntry(**item.model_dump(), location=Location(rel, line_of(node, ("entries", i))))
-            for i, item in enumerate(gl.entries)]
+    items = read_model(root, rel, "GlossaryFile", "glossary.yaml", lambda gl, node: [
+        (item.model_dump(), line_of(node, ("entries", i))) for i, item in enumerate(gl.entries)])
+    return [GlossaryEntry(**fields, location=Location(rel, line)) for fields, line in items or []]
 
 
-def read_apparatus(root: Path) -> dict[str, ChapterApparatus]:
-    read = read_model(root, "apparatus.yaml", ApparatusFile, "apparatus.yaml")
-    if read is None:
-        return {}
-    app, node = read
-    for slug, item in app.chapters.items():
-        item.__dict__["_line"] = line_of(node, ("chapters", slug))
-    return dict(app.chapters)
+def read_apparatus(root: Path) -> dict[str, Apparatus]:
+    from .yamlio import line_of
+
+    items = read_model(root, "apparatus.yaml", "ApparatusFile", "apparatus.yaml", lambda app, node: [
+        (slug, item.model_dump(), line_of(node, ("chapters", slug)))
+        for slug, item in app.chapters.items()])
+    return {slug: Apparatus(**fields, line=line) for slug, fields, line in items or []}
 
 
 def git_version(root: Path) -> tuple[str, int | None]:
@@ -277,20 +205,25 @@ def git_version(root: Path) -> tuple[str, int | None]:
 
 def read_persons(root: Path) -> list[Person]:
     """persons.yaml (a sibling of glossary.yaml): the register of persons, with line numbers."""
+    from .yamlio import line_of
+
     rel = "persons.yaml"
-    read = read_model(root, rel, PersonsFile, "persons.yaml")
-    if read is None:
-        return []
-    data, node = read
+
+    def extract(data: Any, node: Any) -> list:
+        out = []
+        for i, item in enumerate(data.persons):
+            form_lines = {f: line_of(node, ("persons", i, "forms", j)) for j, f in enumerate(item.forms)}
+            form_lines.update({f: line_of(node, ("persons", i, "ambiguous", f)) for f in item.ambiguous})
+            out.append((item.model_dump(), line_of(node, ("persons", i)),
+                        {f: ln for f, ln in form_lines.items() if ln is not None}))
+        return out
+
+    items = read_model(root, rel, "PersonsFile", "persons.yaml", extract)
     out = []
-    for i, item in enumerate(data.persons):
-        form_lines = {f: line_of(node, ("persons", i, "forms", j)) for j, f in enumerate(item.forms)}
-        form_lines.update({f: line_of(node, ("persons", i, "ambiguous", f)) for f in item.ambiguous})
-        fields = item.model_dump()
+    for fields, line, form_lines in items or []:
         entry = fields.pop("glossary_entry")
-        out.append(Person(**fields, glossary_entry=entry,
-                          location=Location(rel, line_of(node, ("persons", i))),
-                          form_lines={f: ln for f, ln in form_lines.items() if ln is not None}))
+        out.append(Person(**fields, glossary_entry=entry, location=Location(rel, line),
+                          form_lines=form_lines))
     return out
 
 

@@ -15,31 +15,21 @@ slower on persons.yaml; see docs/decisions.md.)
 from __future__ import annotations
 
 import datetime
+import functools
 import re
-from typing import Any, TypeVar
-
-import yaml
-from pydantic import BaseModel, ValidationError
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .diagnostics import BookError, Diagnostic, Severity
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
-try:  # libyaml ships in PyYAML's wheels; the pure-Python parser is the same, slower
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
-
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """libyaml's parser with the YAML 1.2 core schema's implicit types."""
-
+M = TypeVar("M", bound="BaseModel")
 
 # The YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution) plus
-# timestamps and merge keys, as ruamel.yaml resolved them; not YAML 1.1's yes/no/on/off, 0777 or 1:20.
-_Loader.yaml_implicit_resolvers = {}
-for _tag, _regexp, _first in (
+# timestamps and merge keys, as ruamel.yaml resolved them; not YAML 1.1's yes/no/on/off,
+# 0777 or 1:20.
+_IMPLICIT = (
     ("tag:yaml.org,2002:merge", r"^<<$", ["<"]),
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
@@ -52,18 +42,34 @@ for _tag, _regexp, _first in (
      r"^(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
      r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
      r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?)$", list("0123456789")),
-):
-    _Loader.add_implicit_resolver(_tag, re.compile(_regexp), _first)
+)
 
 
-def _construct_int(loader: Any, node: ScalarNode) -> int:
+def _construct_int(loader: Any, node: Any) -> int:
     text = node.value
     if text.startswith("0o"):
         return int(text[2:], 8)
     return int(text, 0) if text.startswith("0x") else int(text)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+@functools.lru_cache(maxsize=1)
+def _loader() -> type:
+    """libyaml's parser with the YAML 1.2 core schema's implicit types (PyYAML is imported
+    here, on the first YAML text parsed: a rebuild reads its configuration from the memo)."""
+    import yaml
+
+    try:  # libyaml ships in PyYAML's wheels; the pure-Python parser is the same, slower
+        base: type = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover
+        base = yaml.SafeLoader
+
+    class Loader(base):  # type: ignore[valid-type, misc]
+        yaml_implicit_resolvers: dict = {}
+
+    for tag, regexp, first in _IMPLICIT:
+        Loader.add_implicit_resolver(tag, re.compile(regexp), first)
+    Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    return Loader
 
 
 class LineMap(dict):  # type: ignore[type-arg]
@@ -86,33 +92,41 @@ class _DuplicateKey(Exception):
         self.key, self.line, self.first = key, line, first
 
 
-def _build(loader: Any, node: Node, memo: dict[int, Any]) -> Any:
+def _build(loader: Any, node: Any, memo: dict[int, Any]) -> Any:
+    from yaml.constructor import ConstructorError
+    from yaml.nodes import MappingNode, SequenceNode
+
+    return _build_node(loader, node, memo, MappingNode, SequenceNode, ConstructorError)
+
+
+def _build_node(loader: Any, node: Any, memo: dict[int, Any], mapping: Any, sequence: Any,
+                error: Any) -> Any:
     if id(node) in memo:  # an alias: the anchored value, shared
         return memo[id(node)]
-    if isinstance(node, MappingNode):
+    if isinstance(node, mapping):
         out = LineMap()
         out.line, out.key_lines = node.start_mark.line + 1, {}
         memo[id(node)] = out
         loader.flatten_mapping(node)  # merge keys (<<)
         for key_node, value_node in node.value:
-            key = _build(loader, key_node, memo)
+            key = _build_node(loader, key_node, memo, mapping, sequence, error)
             if not isinstance(key, str | int | float | bool | datetime.date) and key is not None:
-                raise yaml.constructor.ConstructorError(
+                raise error(
                     None, None, "a key must be a plain value, not a list or mapping",
                     key_node.start_mark)
             line = key_node.start_mark.line + 1
             if key in out:
                 raise _DuplicateKey(key, line, out.key_lines[key])
             out.key_lines[key] = line
-            out[key] = _build(loader, value_node, memo)
+            out[key] = _build_node(loader, value_node, memo, mapping, sequence, error)
         return out
-    if isinstance(node, SequenceNode):
+    if isinstance(node, sequence):
         seq = LineSeq()
         seq.line, seq.item_lines = node.start_mark.line + 1, []
         memo[id(node)] = seq
         for item in node.value:
             seq.item_lines.append(item.start_mark.line + 1)
-            seq.append(_build(loader, item, memo))
+            seq.append(_build_node(loader, item, memo, mapping, sequence, error))
         return seq
     value = loader.construct_object(node, deep=True)
     memo[id(node)] = value
@@ -121,7 +135,9 @@ def _build(loader: Any, node: Node, memo: dict[int, Any]) -> Any:
 
 def load_yaml(text: str, file: str, line_offset: int = 0) -> Any:
     """Parse YAML text; a syntax error becomes a BookError with file and line."""
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader()(text)
     try:
         root = loader.get_single_node()
         return None if root is None else _build(loader, root, {})
@@ -176,6 +192,8 @@ def to_plain(node: Any) -> Any:
 
 def validate(model: type[M], node: Any, file: str, what: str, line_offset: int = 0) -> M:
     """Validate a YAML tree against a model; all problems reported at once."""
+    from pydantic import ValidationError
+
     if not isinstance(node, dict):
         raise BookError(
             Diagnostic(

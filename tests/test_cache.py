@@ -167,7 +167,8 @@ def test_failed_build_records_nothing(book, capsys):
     book.write("chapters/01-one.md", "no front matter\n")
     status, _, err = build(book, capsys, "epub")
     assert status == 1 and "chapter.front-matter" in err
-    assert not (book.root / ".cache").exists() and not (book.root / "build").exists()
+    # no manifest entry and no output (the memo may keep book.yaml's validated contents)
+    assert not (book.root / cache.MANIFEST).exists() and not (book.root / "build").exists()
 
 
 def test_noop_build_imports_neither_the_pipeline_nor_weasyprint(book):

@@ -89,7 +89,7 @@ def test_linewise_step_fixtures(step):
 def test_corrections_step_fixture_and_unused_reported():
     case = FIX / "corrections" / "sample.in"
     from edition.importers.base import Correction
-    from edition.importers.sources import CorrectionsFile
+    from edition.schema import CorrectionsFile
     from edition.yamlio import load_yaml, validate
 
     node = load_yaml(case.with_suffix(".yaml").read_text(encoding="utf-8"), "sample.yaml")

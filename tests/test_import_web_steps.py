@@ -17,7 +17,7 @@ import pytest
 
 from edition.importers import web
 from edition.importers.base import Correction, SourceRecord
-from edition.importers.sources import CorrectionsFile
+from edition.schema import CorrectionsFile
 from edition.yamlio import load_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

@@ -4,6 +4,9 @@ a damaged entry or ``edition check`` never see a stale or broken record."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -44,10 +47,12 @@ def test_rebuild_from_the_memo_gives_the_same_bytes(project, tmp_path, monkeypat
     assert memo_files(project) == []  # turned off: nothing written
     monkeypatch.delenv("EDITION_NO_MEMO")
     first = build_epub(project, tmp_path / "first")  # computes and stores
-    kinds = sorted({p.name.split(".")[0] for p in memo_files(project)})
-    assert kinds == ["cover", "import-biography-leon-trotsky", "import-hansen-1941-persecution",
-                     "import-shachtman-1941-sedoff", "import-trotsky-1930-my-life-exile",
-                     "import-trotsky-1938-sedoff-pamphlet"]
+    kinds = {p.name.rsplit(".", 1)[0] for p in memo_files(project)}
+    assert {"cover", "import-biography-leon-trotsky", "import-hansen-1941-persecution",
+            "import-shachtman-1941-sedoff", "import-trotsky-1930-my-life-exile",
+            "import-trotsky-1938-sedoff-pamphlet", "yaml-book.yaml", "yaml-glossary.yaml",
+            "yaml-persons.yaml", "yaml-apparatus.yaml", "yaml-sources-sources.yaml",
+            "yaml-chapters-01-exile.md-front-matter"} <= kinds
     second = build_epub(project, tmp_path / "second")  # reads
     assert plain == first == second
 
@@ -80,3 +85,34 @@ def test_check_runs_the_whole_import_whatever_the_memo_says(project, tmp_path, m
     assert all(v.result is not None and v.result.body for v in checked.records)
     assert [(v.applied, v.removed) for v in checked.records] == [(v.applied, v.removed)
                                                                  for v in built.records]
+
+
+def test_a_rebuild_from_the_memo_imports_neither_pydantic_nor_yaml(project, tmp_path):
+    code = ("import sys; from edition.cli import main; "
+            f"main(['-C', {str(project)!r}, 'build', 'epub', '--force', '-o', {str(tmp_path)!r}]); "
+            "print(sorted(m for m in ('pydantic', 'yaml', 'PIL') if m in sys.modules))")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    env.pop("EDITION_NO_MEMO", None)
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)  # warm
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True,
+                         text=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_a_mistake_in_the_yaml_is_reported_though_the_memo_is_warm(project, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build_epub(project, tmp_path / "warm")
+    glossary = project / "glossary.yaml"
+    text = glossary.read_text(encoding="utf-8")
+    broken = text.replace("category: term", "category: terms", 1)
+    assert broken != text
+    glossary.write_text(broken, encoding="utf-8")
+    try:
+        capsys.readouterr()
+        assert main(["-C", str(project), "build", "epub", "--force", "-o", str(tmp_path / "bad")]) == 1
+        err = capsys.readouterr().err
+        line = broken[: broken.index("category: terms")].count("\n") + 1
+        assert f"glossary.yaml:{line}: error: " in err and "[yaml.type]" in err
+        assert not (tmp_path / "bad").exists() or not list((tmp_path / "bad").glob("*.epub"))
+    finally:
+        glossary.write_text(text, encoding="utf-8")

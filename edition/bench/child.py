@@ -99,6 +99,10 @@ def weasy(root: Path, out: Path) -> dict:
 
 def main(argv: list[str]) -> int:
     job, root, out = argv[0], Path(argv[1]), Path(argv[2])
+    if job != "weasy":  # our jobs run as `edition build` does; WeasyPrint alone as it comes
+        from .. import tune_gc
+
+        tune_gc()
     out.mkdir(parents=True, exist_ok=True)
     if job in ("epub", "pdf"):
         res = build(root, out, job)

@@ -133,9 +133,9 @@ def check_chapter(root: Path, rel: str, record: SourceRecord, result: ImportResu
     text = read_text(root / rel, rel)
     cfg, body, body_line = split_front_matter(text, rel)
     diags = []
-    if cfg.source != record.id:
+    if cfg.get("source") != record.id:
         diags.append(Diagnostic(rel, 1, Severity.WARNING, f"front matter names source "
-                                f"'{cfg.source}', sources.yaml imports '{record.id}' into it",
+                                f"'{cfg.get('source')}', sources.yaml imports '{record.id}' into it",
                                 "fidelity.source"))
     ours = markdown_words(strip_editorial(body), body_line)
     theirs = markdown_words(result.body)

@@ -13,58 +13,14 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from typing import Any
 
 from ..diagnostics import BookError, Diagnostic, Severity
-from ..project import read_model, read_text
-from ..yamlio import line_of, load_yaml, validate
+from ..project import checked, read_model, read_text
 from .base import Correction, Draft, Line, SourceRecord
 
 SOURCES_YAML = "sources/sources.yaml"
 IMPORTERS = ("web", "ocr", "biography")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class SourceItem(_Strict):
-    id: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    file: StrictStr
-    sha256: StrictStr = Field(pattern=r"^[0-9a-f]{64}$")
-    author: StrictStr
-    title: StrictStr
-    date: StrictStr
-    kind: Literal["web transcription", "OCR scan"]
-    importer: Literal["web", "ocr", "biography"]
-    rights: StrictStr
-    subtitle: StrictStr | None = None
-    periodical: StrictStr | None = None
-    volume: StrictStr | None = None
-    number: StrictStr | None = None
-    page: StrictStr | None = None
-    publication: StrictStr | None = None
-    credit: StrictStr | None = None
-    translator: StrictStr | None = None
-    chapter: StrictStr | None = Field(default=None, pattern=r"^[0-9]{2}-[a-z0-9-]+\.md$")
-
-
-class SourcesFile(_Strict):
-    sources: list[SourceItem] = Field(min_length=1)
-
-
-class CorrectionItem(_Strict):
-    line: StrictInt = Field(ge=1)
-    read: StrictStr = Field(min_length=1)
-    edition: StrictStr
-    reason: Literal["ocr", "typo", "punctuation", "spacing", "quote", "hyphenation"]
-    note: StrictStr | None = None
-
-
-class CorrectionsFile(_Strict):
-    corrections: list[CorrectionItem] = []
 
 
 def _err(file: str, line: int | None, msg: str, code: str) -> Diagnostic:
@@ -78,12 +34,19 @@ def sha256_of(path: Path) -> str:
 def load_sources(root: Path) -> dict[str, tuple[SourceRecord, int | None]]:
     """id -> (record, line in sources.yaml).  Duplicate ids and missing files are errors."""
     text = read_text(root / SOURCES_YAML, SOURCES_YAML)
-    node = load_yaml(text, SOURCES_YAML)
-    data = validate(SourcesFile, node, SOURCES_YAML, "sources.yaml")
+
+    def compute() -> list:
+        from ..schema import SourcesFile
+        from ..yamlio import line_of, load_yaml, validate
+
+        node = load_yaml(text, SOURCES_YAML)
+        data = validate(SourcesFile, node, SOURCES_YAML, "sources.yaml")
+        return [(item.model_dump(), line_of(node, ("sources", i))) for i, item in enumerate(data.sources)]
+
     out: dict[str, tuple[SourceRecord, int | None]] = {}
     diags: list[Diagnostic] = []
-    for i, item in enumerate(data.sources):
-        line = line_of(node, ("sources", i))
+    for fields, line in checked(root, SOURCES_YAML, text, compute):
+        item = SourceRecord(**fields)
         if item.id in out:
             diags.append(_err(SOURCES_YAML, line, f"source id '{item.id}' is listed twice "
                               f"(first on line {out[item.id][1]})", "source.duplicate"))
@@ -95,7 +58,7 @@ def load_sources(root: Path) -> dict[str, tuple[SourceRecord, int | None]]:
         if not (root / "sources" / item.file).is_file():
             diags.append(_err(SOURCES_YAML, line, f"sources/{item.file} does not exist",
                               "source.missing"))
-        out[item.id] = (SourceRecord(**item.model_dump()), line)
+        out[item.id] = (item, line)
     if diags:
         raise BookError(diags)
     return out
@@ -111,12 +74,14 @@ def load_corrections(root: Path, source_id: str) -> list[tuple[Correction, int |
     A missing file means no corrections.  The file is a mapping with one key,
     ``corrections``: a list of {line, read, edition, reason, note?}.
     """
-    read = read_model(root, corrections_path(source_id), CorrectionsFile, "corrections file")
-    if read is None:
-        return []
-    data, node = read
-    return [(Correction(**item.model_dump()), line_of(node, ("corrections", i)))
-            for i, item in enumerate(data.corrections)]
+    from ..yamlio import line_of
+
+    def extract(data: Any, node: Any) -> list:
+        return [(item.model_dump(), line_of(node, ("corrections", i)))
+                for i, item in enumerate(data.corrections)]
+
+    items = read_model(root, corrections_path(source_id), "CorrectionsFile", "corrections file", extract)
+    return [(Correction(**fields), line) for fields, line in items or []]
 
 
 def _pattern(read: str) -> re.Pattern[str]:

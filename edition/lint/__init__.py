@@ -10,14 +10,19 @@ or by family in book.yaml (``silence: [lint.quote-straight]``, ``silence: [lint]
 
 from __future__ import annotations
 
-from ..diagnostics import Reporter
-from ..model import Book
-from .book import duplicate_ids, glossary_entries, glossary_references, missing_metadata
-from .paragraphs import book_paragraphs
-from .typography import RULES
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..diagnostics import Reporter
+    from ..model import Book
 
 
 def lint(book: Book, reporter: Reporter) -> None:
+    # imported here: a build imports lint.integrity (a transform), not the rules
+    from .book import duplicate_ids, glossary_entries, glossary_references, missing_metadata
+    from .paragraphs import book_paragraphs
+    from .typography import RULES
+
     missing_metadata(book, reporter)
     paras = list(book_paragraphs(book))
     for rule in RULES:

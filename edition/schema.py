@@ -1,0 +1,155 @@
+"""The schemas of the project's YAML files (pydantic), in one module.
+
+Imported only when a YAML text is validated: a rebuild whose configuration has not
+changed reads the validated data from the memo (``memo.py``) and never imports
+pydantic.  ``yamlio.validate`` maps a validation error to the file and line.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class BookConfig(_Strict):
+    title: StrictStr
+    slug: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    language: StrictStr = "en"
+    subtitle: StrictStr | None = None
+    short_title: StrictStr | None = None
+    editor: StrictStr | None = None
+    publisher: StrictStr | None = None
+    description: StrictStr | None = None
+    subjects: list[StrictStr] = []
+    rights: StrictStr | None = None
+    identifier: StrictStr | None = None
+    page_size: Literal["A5", "A4", "Letter"] = "A5"
+    chapters: list[StrictStr] = Field(min_length=1)
+    silence: list[StrictStr] = []
+
+
+class ChapterConfig(_Strict):
+    title: StrictStr
+    subtitle: StrictStr | None = None
+    short_title: StrictStr | None = None
+    author: StrictStr | None = None
+    date: StrictStr | None = None
+    original_publication: StrictStr | None = None
+    source: StrictStr | None = None
+    translator: StrictStr | None = None
+    rights: StrictStr | None = None
+    role: Literal["front", "body", "back"] = "body"
+    kind: Literal["document", "editorial"] = "document"
+    headnote: StrictStr | None = None
+
+
+class GlossaryItem(_Strict):
+    id: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    headword: StrictStr
+    category: Literal["term", "organisation", "event", "periodical", "place"]
+    forms: list[StrictStr] = []
+    definition: StrictStr
+    see: list[StrictStr] = []
+    source: Literal["pamphlet", "editor"] = "editor"
+    note: StrictStr | None = None
+    explicit_only: list[StrictStr] = []
+
+    @field_validator("forms")
+    @classmethod
+    def _nonblank(cls, v: list[str]) -> list[str]:
+        for f in v:
+            if not f.strip():
+                raise ValueError("a form may not be blank")
+        return v
+
+
+class ChapterApparatus(_Strict):
+    headnote: StrictStr | None = None
+    short_title: StrictStr | None = None  # for running heads, when the title is long
+    questions: list[StrictStr] = []
+
+
+class ApparatusFile(_Strict):
+    """apparatus.yaml: the editor's additions to each document, kept apart from its text."""
+
+    chapters: dict[str, ChapterApparatus] = {}
+
+
+class GlossaryFile(_Strict):
+    entries: list[GlossaryItem] = []
+
+
+class GlossaryEntryText(_Strict):
+    source: StrictStr
+    headword: StrictStr
+    text: StrictStr
+
+
+class PersonItem(_Strict):
+    id: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    sort_name: StrictStr = Field(min_length=1)
+    name: StrictStr = Field(min_length=1)
+    dates: StrictStr | None = None
+    identification: StrictStr = Field(min_length=1)
+    forms: list[StrictStr] = []
+    ambiguous: dict[StrictStr, list[StrictStr]] = {}
+    sources: list[StrictStr] = []
+    glossary_entry: GlossaryEntryText | None = None
+
+    @field_validator("forms")
+    @classmethod
+    def _nonblank_forms(cls, v: list[str]) -> list[str]:
+        for f in v:
+            if not f.strip():
+                raise ValueError("a form may not be blank")
+        return v
+
+
+class PersonsFile(_Strict):
+    """persons.yaml: the register of persons (docs/persons.md)."""
+
+    persons: list[PersonItem] = []
+
+
+# -- sources/sources.yaml and sources/corrections/<id>.yaml --------------------
+
+class SourceItem(_Strict):
+    id: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    file: StrictStr
+    sha256: StrictStr = Field(pattern=r"^[0-9a-f]{64}$")
+    author: StrictStr
+    title: StrictStr
+    date: StrictStr
+    kind: Literal["web transcription", "OCR scan"]
+    importer: Literal["web", "ocr", "biography"]
+    rights: StrictStr
+    subtitle: StrictStr | None = None
+    periodical: StrictStr | None = None
+    volume: StrictStr | None = None
+    number: StrictStr | None = None
+    page: StrictStr | None = None
+    publication: StrictStr | None = None
+    credit: StrictStr | None = None
+    translator: StrictStr | None = None
+    chapter: StrictStr | None = Field(default=None, pattern=r"^[0-9]{2}-[a-z0-9-]+\.md$")
+
+
+class SourcesFile(_Strict):
+    sources: list[SourceItem] = Field(min_length=1)
+
+
+class CorrectionItem(_Strict):
+    line: StrictInt = Field(ge=1)
+    read: StrictStr = Field(min_length=1)
+    edition: StrictStr
+    reason: Literal["ocr", "typo", "punctuation", "spacing", "quote", "hyphenation"]
+    note: StrictStr | None = None
+
+
+class CorrectionsFile(_Strict):
+    corrections: list[CorrectionItem] = []
