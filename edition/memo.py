@@ -1,26 +1,24 @@
-"""A memo of expensive, deterministic steps whose inputs rarely change.
+"""A memo of deterministic steps whose inputs rarely change.
 
-An editor rebuilds after every change to a chapter, but the five source documents,
-their corrections and the book's title (the cover) stay the same for weeks.  Two
-steps depend only on those: re-running each importer for the Textual Notes
-(``records.py``) and drawing the cover (``render/cover.py``).  Their results are
-kept in ``<project>/.cache/memo/`` under a key that is a SHA-256 over
+An editor rebuilds after every change to a chapter, but the configuration, the five
+source documents with their corrections, and the book's title stay the same for weeks.
+What depends only on those is kept in ``<project>/.cache/memo/``:
 
-* every byte they read (the source text, its corrections file, its entry in
-  ``sources.yaml``; the cover's title, subtitle, editor and font files), and
-* the code of the whole ``edition`` package and the Python version,
+* the validated contents of each YAML text: ``book.yaml``, each chapter's front
+  matter, ``glossary.yaml``, ``persons.yaml``, ``apparatus.yaml``, ``sources.yaml``
+  and the corrections files (``project.checked``, :func:`json_value`), so a rebuild
+  neither parses YAML nor imports pydantic;
+* each source's import record for the Textual Notes (``records.py``), so no importer
+  runs;
+* the cover image (``render/cover.py``), so Pillow is not imported.
 
-and the same for the validated contents of the configuration (``book.yaml``, each
-chapter's front matter, ``glossary.yaml``, ``persons.yaml``, ``apparatus.yaml``,
-``sources/sources.yaml``): a rebuild after a change to a chapter's text neither parses
-YAML nor imports pydantic (``project.py``, :func:`json_value`),
-
-so a changed input, a changed importer or a new release gives a new key: a stale
-entry can never be read, only left behind (each kind keeps its newest few entries).
-A memo that cannot be read, decoded or written is the same as none: the step runs.
-``edition check`` never uses the memo for the imports (the fidelity check needs the
-full import, and runs it).  ``EDITION_NO_MEMO=1`` turns the memo off (the benchmark's
-first-build figures).
+Each entry's key is a SHA-256 over every byte the step reads *and* the code of the
+whole ``edition`` package and the Python version: a changed input, a changed importer
+or a new release gives a new key, so a stale entry is never read, only left behind
+(each kind keeps its newest few).  A memo that cannot be read, decoded or written is
+the same as none: the step runs.  ``edition check`` runs the importers in full
+regardless (the fidelity check needs their whole result).  ``EDITION_NO_MEMO=1``
+turns the memo off (the benchmark's first-build figures).
 """
 
 from __future__ import annotations
