@@ -155,11 +155,16 @@ class Matcher:
             for f in fs:
                 self._canon.setdefault(_SPACES.sub(" ", f), f)
         self._compiled: dict[str, re.Pattern[str]] = {}
-        # where a form may begin: a word character not inside a word (nor after "word-"),
-        # the same condition as _pattern's, or any other first character anywhere
-        word = "".join(re.escape(c) for c in sorted(by_first) if re.match(r"\w", c))
-        other = "".join(re.escape(c) for c in sorted(by_first) if not re.match(r"\w", c))
-        starts = ([rf"(?<!\w)(?<!\w-)[{word}]"] if word else []) + ([f"[{other}]"] if other else [])
+        # where a form may begin: its first two characters, the first a word character not
+        # inside a word (nor after "word-"), the same condition as _pattern's, or any other
+        # first character anywhere
+        word, other = [], []
+        for c in sorted(by_first):
+            fs = by_first[c]
+            seconds = "" if any(len(f) == 1 for f in fs) else "".join(sorted({f[1] for f in fs}))
+            alt = re.escape(c) + ("[" + "".join(re.escape(x) for x in seconds) + "]" if seconds else "")
+            (word if re.match(r"\w", c) else other).append(alt)
+        starts = ([r"(?<!\w)(?<!\w-)(?:" + "|".join(word) + ")"] if word else []) + other
         self._start = "|".join(starts) or None
         self._re: re.Pattern[str] | None = None
 
