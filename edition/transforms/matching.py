@@ -158,7 +158,8 @@ class Matcher:
         # where a form may begin: its first two characters, the first a word character not
         # inside a word (nor after "word-"), the same condition as _pattern's, or any other
         # first character anywhere
-        word, other = [], []
+        word: list[str] = []
+        other: list[str] = []
         for c in sorted(by_first):
             fs = by_first[c]
             seconds = "" if any(len(f) == 1 for f in fs) else "".join(sorted({f[1] for f in fs}))
