@@ -16,11 +16,11 @@ help:  ## list the targets
 $(VENV)/.runtime: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e . --config-settings editable_mode=compat  # a .pth path, no import hook: faster start-up
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
 $(VENV)/.dev: pyproject.toml $(VENV)/.runtime
-	$(BIN)/python -m pip install --quiet -e '.[dev]' --config-settings editable_mode=compat
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
 all: $(VENV)/.runtime  ## build both editions into build/
