@@ -5,7 +5,7 @@ Every measured job runs in a fresh process (``measure.run``), on a copy of the p
 in a temporary folder (``books.py``), with ``SOURCE_DATE_EPOCH`` fixed.  Jobs compared
 are interleaved (A B A B …) and each ratio is the median of the per-pair ratios.
 
-Environment: ``BENCH_PAIRS`` (EPUB pairs, default 3), ``BENCH_PDF_PAIRS`` (default 2),
+Environment: ``BENCH_PAIRS`` (EPUB pairs, default 5), ``BENCH_PDF_PAIRS`` (default 2),
 ``BENCH_NOOP`` (no-op runs, default 5), ``BENCH_SCALE`` (default 10; 0 skips scaling),
 ``BENCH_SCALE_PDF`` (the PDF's scale, default 3: a PDF ten times the reader takes about
 ten minutes of CPU by itself; 10 for the full test, 0 skips it),
@@ -57,7 +57,7 @@ def main() -> int:
     py = sys.executable
     cli = Path(py).parent / "edition"
     edition = [str(cli)] if cli.exists() else [py, "-m", "edition.cli"]
-    report = Report(pairs=_int("BENCH_PAIRS", 3), pdf_pairs=_int("BENCH_PDF_PAIRS", 2),
+    report = Report(pairs=_int("BENCH_PAIRS", 5), pdf_pairs=_int("BENCH_PDF_PAIRS", 2),
                     compare_whole=bool(_int("BENCH_PDF_WHOLE", 1)))
     with tempfile.TemporaryDirectory(prefix="edition-bench-") as tmp:
         t = Path(tmp)
@@ -98,7 +98,7 @@ def main() -> int:
 
         log("PDF: ours vs WeasyPrint alone (one pass over our final HTML and CSS)")
         html = t / "html"
-        ours, whole, theirs = [], [], []
+        ours, whole, theirs, theirs_gc = [], [], [], []
         for i in range(max(1, report.pdf_pairs)):  # ours, ours laying out the whole book, theirs
             ours.append(child("capture" if i == 0 else "pdf", book, built if i == 0 else t / "pdf"))
             if i == 0:
@@ -109,10 +109,12 @@ def main() -> int:
             if report.compare_whole:
                 whole.append(child("pdf", book, t / "whole", whole=True))
             theirs.append(child("weasy", book, html))
+            theirs_gc.append(child("weasy-gc", book, html))
             log(f"  run {i + 1}: {ours[-1].cpu:.1f} s (units), "
                 f"{whole[-1].cpu if whole else float('nan'):.1f} s (whole book) vs {theirs[-1].cpu:.1f} s CPU")
         report.pdf = (ours, theirs)
         report.pdf_whole = whole
+        report.pdf_gc = theirs_gc
 
         log("no-op rebuild: edition build all, nothing changed")
         report.noop = [run([*edition, "-C", str(book), "build", "all"], cwd=code, env=env)

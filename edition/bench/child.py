@@ -100,7 +100,7 @@ def weasy(root: Path, out: Path) -> dict:
 def main(argv: list[str]) -> int:
     job, root, out = argv[0], Path(argv[1]), Path(argv[2])
     if job != "weasy":  # our jobs run as `edition build` does; WeasyPrint alone as it comes
-        from .. import tune_gc
+        from .. import tune_gc  # ("weasy-gc": WeasyPrint alone with our GC setting)
 
         tune_gc()
     out.mkdir(parents=True, exist_ok=True)
@@ -108,7 +108,7 @@ def main(argv: list[str]) -> int:
         res = build(root, out, job)
     elif job == "capture":
         res = build(root, out, "pdf", capture=True)
-    elif job == "weasy":
+    elif job in ("weasy", "weasy-gc"):
         res = weasy(root, out)
     else:
         raise SystemExit(f"unknown job {job}")
