@@ -76,7 +76,7 @@ def _hash_tree(h: hashlib._Hash, base: Path, label: str, suffixes: tuple[str, ..
         _hash_file(h, p, name, inside)
 
 
-def _installed() -> list[str]:
+def installed() -> list[str]:
     """Every installed distribution with its version, from the dist-info folder names."""
     names: set[str] = set()
     for entry in sys.path:  # only installed packages: not the script's or current folder
@@ -116,7 +116,7 @@ def inputs_digest(root: Path) -> str:
         _hash_tree(h, root / d, d, inside=root)
     _hash_tree(h, PACKAGE, "<edition>", (".py",))
     _hash_tree(h, PACKAGE_FONTS, "<edition-fonts>")
-    env = {"python": sys.version, "packages": _installed(), "git": _git(root),
+    env = {"python": sys.version, "packages": installed(), "git": _git(root),
            "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")}
     h.update(json.dumps(env, sort_keys=True).encode())
     return h.hexdigest()

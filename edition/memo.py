@@ -13,9 +13,9 @@ What depends only on those is kept in ``<project>/.cache/memo/``:
 * the cover image (``render/cover.py``), so Pillow is not imported.
 
 Each entry's key is a SHA-256 over every byte the step reads *and* the code of the
-whole ``edition`` package and the Python version: a changed input, a changed importer
-or a new release gives a new key, so a stale entry is never read, only left behind
-(each kind keeps its newest few).  A memo that cannot be read, decoded or written is
+whole ``edition`` package, the Python version and the installed packages' versions: a
+changed input, a changed importer, a new release or an upgraded pydantic gives a new
+key, so a stale entry is never read, only left behind (each kind keeps its newest few).  A memo that cannot be read, decoded or written is
 the same as none: the step runs.  ``edition check`` runs the importers in full
 regardless (the fidelity check needs their whole result).  ``EDITION_NO_MEMO=1``
 turns the memo off (the benchmark's first-build figures).
@@ -41,9 +41,13 @@ KEEP = 8  # entries kept per kind
 
 @functools.lru_cache(maxsize=1)
 def code_digest() -> str:
-    """SHA-256 of the package's code (every ``*.py`` under ``edition/``) and Python's version."""
+    """SHA-256 of the package's code (every ``*.py`` under ``edition/``), Python's version and
+    the installed distributions with their versions (pydantic, PyYAML, Pillow …)."""
+    from .cache import installed
+
     package = Path(__file__).resolve().parent
     h = hashlib.sha256(f"edition-memo {FORMAT}\0{sys.version}\0".encode())
+    h.update("\0".join(installed()).encode() + b"\0")
     for path in sorted(package.rglob("*.py")):
         if "__pycache__" in path.parts:
             continue
