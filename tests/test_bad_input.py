@@ -358,8 +358,12 @@ def test_failed_pdf_stage_does_not_replace_the_epub(book):
 
 
 KILL_WRAPPER = """\
+import signal
 import sys
 from pathlib import Path
+# Ctrl-C at a terminal: a shell starts background jobs with SIGINT ignored, and Python keeps
+# that; the test must not depend on how the test run itself was started
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import edition.render.pdf as pdf
 real = pdf.render_pdf
 def render_pdf(*a, **k):
