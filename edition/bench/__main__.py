@@ -128,6 +128,12 @@ def main() -> int:
             report.scale, report.big_words = scale, books.words(big)
             log(f"scaling: a book {scale} times the size ({report.big_words} words): EPUB")
             report.scaled["epub"] = child("epub", big, t / "big", memo=False)
+            mid = scale // 2
+            if 1 < mid < scale:  # a middle point: is each added reader's worth of text as dear?
+                log(f"scaling: EPUB of a book {mid} times the size")
+                report.scaled["epub-mid"] = child("epub", books.scaled_project(project, t / f"book{mid}", mid),
+                                                  t / "mid", memo=False)
+                report.mid_scale = mid
         pdf_scale = _int("BENCH_SCALE_PDF", 3)
         if pdf_scale > 1:
             big = books.scaled_project(project, t / f"pdf{pdf_scale}", pdf_scale)

@@ -31,6 +31,7 @@ class Report:
     noop: list[Sample] = field(default_factory=list)
     scale: int = 0
     pdf_scale: int = 0
+    mid_scale: int = 0
     big_words: int = 0
     scaled: dict[str, Sample] = field(default_factory=dict)
     seconds: float = 0.0
@@ -88,6 +89,8 @@ class Report:
             out.append(f"| no-op `edition build all` (CPU) | {_s(median([s.cpu for s in self.noop]))} "
                        f"| — | — | ≤ 0.5 s | {len(self.noop)} |")
         for target, s in self.scaled.items():
+            if target == "epub-mid":
+                continue
             base = (self.epub_cold[0] or self.epub[0]) if target == "epub" else self.pdf[0]
             one = median([x.cpu for x in base])
             one_rss = median([x.rss_mb for x in base])
@@ -97,6 +100,15 @@ class Report:
                        f"| {_s(s.cpu)}; {s.rss_mb:.0f} MB | 1× book: {_s(one)}; {one_rss:.0f} MB "
                        f"| **{_r(s.cpu / one)}** time, {_r(s.rss_mb / one_rss)} memory "
                        f"| ≈ {k}× (linear) | 1 |")
+        mid, big = self.scaled.get("epub-mid"), self.scaled.get("epub")
+        if mid and big and self.epub_cold[0] and self.mid_scale:
+            one = median([x.cpu for x in self.epub_cold[0]])
+            first = (mid.cpu - one) / (self.mid_scale - 1)
+            second = (big.cpu - mid.cpu) / (self.scale - self.mid_scale)
+            out.append(f"| EPUB: CPU per added reader's worth of text (first builds) "
+                       f"| {self.mid_scale}×→{self.scale}×: {_s(second)} "
+                       f"| 1×→{self.mid_scale}×: {_s(first)} | **{_r(second / first)}** "
+                       f"| ≈ 1× (linear) | 1 |")
         out += ["", *self._pdf_stages(), "", *self._notes()]
         return "\n".join(out) + "\n"
 
@@ -150,8 +162,9 @@ class Report:
             "* WeasyPrint alone lays out, once, the HTML and CSS our renderer handed WeasyPrint on "
             "its last pass, and writes the PDF (PDF/UA-1, as ours). The PDF build lays the book out "
             "until the page numbers it prints are the pages the anchors land on (see the stages).",
-            "* *EPUB rebuild* is what an editor pays after changing a chapter: the sources' "
-            "import records (for the Textual Notes) and the cover image come from the memo "
+            "* *EPUB rebuild* is what an editor pays after changing a chapter: the validated "
+            "YAML, the sources' import records (for the Textual Notes) and the cover image come "
+            "from the memo "
             "(`edition/memo.py`, keyed by content and code), filled by one warm-up run. *First "
             "build* turns the memo off (`EDITION_NO_MEMO=1`): every importer runs and the cover "
             "is drawn, as in a fresh clone.",
