@@ -116,3 +116,13 @@ def test_a_mistake_in_the_yaml_is_reported_though_the_memo_is_warm(project, tmp_
         assert not (tmp_path / "bad").exists() or not list((tmp_path / "bad").glob("*.epub"))
     finally:
         glossary.write_text(text, encoding="utf-8")
+
+
+def test_a_memo_that_cannot_be_written_does_not_fail_the_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = copy_project(ROOT, tmp_path / "book")
+    (root / ".cache").mkdir()
+    (root / ".cache" / "memo").write_text("a file where the memo's folder should be")
+    plain = build_epub(root, tmp_path / "one")
+    assert (root / ".cache" / "memo").is_file()  # left as it was
+    assert build_epub(root, tmp_path / "two") == plain
