@@ -32,6 +32,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", type=Path, metavar="DIR", help="output folder (default: build/)")
     b.add_argument("--force", action="store_true",
                    help="rebuild even the outputs whose inputs have not changed (see edition/cache.py)")
+    b.add_argument("--watch", action="store_true",
+                   help="build, then build again whenever an input changes (Ctrl-C stops)")
+    b.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
+                   help="with --watch: how often to look for changes (default: 1)")
 
     c = sub.add_parser("check", help="lint the book; no output is written")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -60,6 +64,71 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
     console = Console(stderr=True)
     with console.status("building…") as status:
         yield lambda s: status.update(s)
+
+
+def _build(args: argparse.Namespace, root: Path, reporter: Reporter) -> int:
+    """One ``edition build``: 0, or BookError (printed by the caller)."""
+    from .cache import up_to_date
+
+    targets = ["epub", "pdf"] if args.target == "all" else [args.target]
+    skipped = None if args.force else up_to_date(root, args.output, targets, args.page_size,
+                                                 args.print_shop, reporter)
+    if skipped is not None:  # nothing to build: the pipeline is not even imported
+        _print_diags(reporter.items)
+        for path in skipped:
+            print(f"up to date: {path} (inputs unchanged; --force rebuilds)", flush=True)
+        return 0
+    from .pipeline import build
+
+    with _progress(sys.stderr.isatty()) as say:
+        result = build(root, targets, reporter, out_dir=args.output,
+                       page_size=args.page_size, progress=say,
+                       print_shop=args.print_shop, force=args.force)
+    _print_diags(reporter.items)
+    for path in result.outputs:
+        print(f"wrote {path}", flush=True)
+    for path in result.skipped:
+        print(f"up to date: {path} (inputs unchanged; --force rebuilds)", flush=True)
+    return 0
+
+
+def _watch(args: argparse.Namespace, root: Path) -> int:
+    """Build, then again after every change to an input (the build cache's digest of them:
+    configuration, chapters, sources, styles, code).  A failed build is reported and the
+    watch goes on; Ctrl-C stops it (during a build, the previous outputs stay untouched)."""
+    import time
+
+    from .cache import inputs_digest
+
+    interval = max(0.05, args.interval)
+
+    def once() -> None:
+        reporter = Reporter(strict=args.strict)
+        try:
+            _build(args, root, reporter)
+        except BookError as exc:
+            _print_diags(reporter.items + [d for d in exc.diagnostics if d not in reporter.items])
+            print("build failed: nothing was written", file=sys.stderr, flush=True)
+        args.force = False  # --force applies to the first build only
+
+    last = inputs_digest(root)
+    once()
+    print(f"watching {root.resolve()} for changes (Ctrl-C stops)", file=sys.stderr, flush=True)
+    while True:
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            print("stopped watching", file=sys.stderr)
+            return 0
+        now = inputs_digest(root)
+        if now == last:
+            continue
+        time.sleep(min(interval, 0.3))  # an editor saving several files: let them all land
+        if inputs_digest(root) != now:
+            continue  # still changing: look again next time
+        last = now
+        print("inputs changed: building", file=sys.stderr, flush=True)
+        once()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,28 +160,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"wrote {path}")
             return 1 if reporter.failed() else 0
         if args.command == "build":
-            from .cache import up_to_date
-
-            targets = ["epub", "pdf"] if args.target == "all" else [args.target]
-            skipped = None if args.force else up_to_date(root, args.output, targets, args.page_size,
-                                                         args.print_shop, reporter)
-            if skipped is not None:  # nothing to build: the pipeline is not even imported
-                _print_diags(reporter.items)
-                for path in skipped:
-                    print(f"up to date: {path} (inputs unchanged; --force rebuilds)")
-                return 0
-            from .pipeline import build
-
-            with _progress(sys.stderr.isatty()) as say:
-                result = build(root, targets, reporter, out_dir=args.output,
-                               page_size=args.page_size, progress=say,
-                               print_shop=args.print_shop, force=args.force)
-            _print_diags(reporter.items)
-            for path in result.outputs:
-                print(f"wrote {path}")
-            for path in result.skipped:
-                print(f"up to date: {path} (inputs unchanged; --force rebuilds)")
-            return 0
+            if args.watch:
+                return _watch(args, root)
+            return _build(args, root, reporter)
     except BookError as exc:
         _print_diags(reporter.items + [d for d in exc.diagnostics if d not in reporter.items])
         print("build failed: nothing was written" if args.command == "build"
