@@ -101,6 +101,8 @@ def _watch(args: argparse.Namespace, root: Path) -> int:
     from .cache import inputs_digest
 
     interval = max(0.05, args.interval)
+    if not (root / "book.yaml").is_file():  # not a book: say so once, do not watch
+        return _build(args, root, Reporter(strict=args.strict))
 
     def once() -> None:
         reporter = Reporter(strict=args.strict)

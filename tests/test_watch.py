@@ -85,3 +85,10 @@ def test_watch_rebuilds_reports_and_stops(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_watch_outside_a_book_fails_at_once(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "edition.cli", "-C", str(tmp_path), "build", "--watch"],
+                          capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert proc.returncode == 1 and "[book.missing]" in proc.stderr and "Traceback" not in proc.stderr
