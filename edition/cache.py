@@ -60,7 +60,7 @@ def _hash_file(h: hashlib._Hash, path: Path, name: str, inside: Path | None = No
     h.update(len(data).to_bytes(8, "big") + hashlib.sha256(data).digest())
 
 
-def _hash_tree(h: hashlib._Hash, base: Path, label: str, suffixes: tuple[str, ...] = (),
+def hash_tree(h: hashlib._Hash, base: Path, label: str, suffixes: tuple[str, ...] = (),
                inside: Path | None = None) -> None:
     if not base.is_dir():
         h.update(f"<no {label}>\0".encode())
@@ -113,9 +113,9 @@ def inputs_digest(root: Path) -> str:
     for p in top:
         _hash_file(h, p, p.name, root)
     for d in INPUT_DIRS:
-        _hash_tree(h, root / d, d, inside=root)
-    _hash_tree(h, PACKAGE, "<edition>", (".py",))
-    _hash_tree(h, PACKAGE_FONTS, "<edition-fonts>")
+        hash_tree(h, root / d, d, inside=root)
+    hash_tree(h, PACKAGE, "<edition>", (".py",))
+    hash_tree(h, PACKAGE_FONTS, "<edition-fonts>")
     env = {"python": sys.version, "packages": installed(), "git": _git(root),
            "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")}
     h.update(json.dumps(env, sort_keys=True).encode())
@@ -136,11 +136,11 @@ def _sha256_file(path: Path) -> str | None:
         return None
 
 
-def _diag_row(d: Diagnostic) -> list:
+def diag_row(d: Diagnostic) -> list:
     return [d.file, d.line, d.severity.value, d.message, d.code]
 
 
-def _diag(row: list) -> Diagnostic:
+def diag_of_row(row: list) -> Diagnostic:
     return Diagnostic(row[0], row[1], Severity(row[2]), row[3], row[4])
 
 
@@ -173,7 +173,7 @@ class Plan:
         self.made[self.ids[target]] = {
             "key": self.keys[target], "output": str(path.resolve()),
             "sha256": hashlib.sha256(data).hexdigest(),
-            "before": [_diag_row(d) for d in before], "during": [_diag_row(d) for d in during]}
+            "before": [diag_row(d) for d in before], "during": [diag_row(d) for d in during]}
 
     def save(self) -> None:
         """Merge what was built into the manifest (atomically; a failure only costs speed)."""
@@ -184,11 +184,11 @@ class Plan:
         entries.update(self.made)
         # forget outputs that no longer exist (temporary folders of earlier builds)
         entries = {k: v for k, v in entries.items() if Path(v.get("output", "")).is_file()}
+        from .atomic import write_atomic
+
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"format": FORMAT, "outputs": entries}, indent=1, sort_keys=True))
-            os.replace(tmp, path)
+            write_atomic(path, json.dumps({"format": FORMAT, "outputs": entries}, indent=1,
+                                          sort_keys=True).encode("utf-8"))
         except OSError:
             pass
 
@@ -226,8 +226,8 @@ def plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | 
         if output.parent != out or _sha256_file(output) != e.get("sha256"):
             continue  # deleted, edited or replaced since it was built
         try:
-            p.fresh[t] = Fresh(output, [_diag(r) for r in e.get("before", [])],
-                               [_diag(r) for r in e.get("during", [])])
+            p.fresh[t] = Fresh(output, [diag_of_row(r) for r in e.get("before", [])],
+                               [diag_of_row(r) for r in e.get("during", [])])
         except (TypeError, ValueError, IndexError):
             continue
     return p

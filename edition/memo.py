@@ -29,7 +29,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,16 +42,11 @@ KEEP = 8  # entries kept per kind
 def code_digest() -> str:
     """SHA-256 of the package's code (every ``*.py`` under ``edition/``), Python's version and
     the installed distributions with their versions (pydantic, PyYAML, Pillow …)."""
-    from .cache import installed
+    from .cache import PACKAGE, hash_tree, installed  # the build cache's own hashing
 
-    package = Path(__file__).resolve().parent
     h = hashlib.sha256(f"edition-memo {FORMAT}\0{sys.version}\0".encode())
     h.update("\0".join(installed()).encode() + b"\0")
-    for path in sorted(package.rglob("*.py")):
-        if "__pycache__" in path.parts:
-            continue
-        h.update(path.relative_to(package).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+    hash_tree(h, PACKAGE, "<edition>", (".py",))
     return h.hexdigest()
 
 
@@ -86,20 +80,11 @@ def put(root: Path, kind: str, k: str, data: bytes) -> None:
     """Store atomically; keep the newest KEEP entries of the kind.  Never fails the build."""
     if not enabled():
         return
+    from .atomic import write_atomic
+
     path = _path(root, kind, k)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_atomic(path, data)
         old = sorted((p for p in path.parent.glob(f"{kind}.*") if not p.name.endswith(".tmp")),
                      key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
         for p in old[KEEP:]:

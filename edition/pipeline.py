@@ -121,7 +121,8 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         build_cache.replay(cache, reporter)
         return BuildResult(skipped=[f.path for f in cache.fresh.values()])
     targets = cache.stale
-    from .render.epub import build_epub, write_atomic
+    from .atomic import write_atomic
+    from .render.epub import build_epub
 
     book = load_book(root, reporter)
     root = book.root

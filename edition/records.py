@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import memo
-from .diagnostics import Diagnostic, Severity
+from .cache import diag_of_row, diag_row
+from .diagnostics import Diagnostic
 from .importers.base import Correction, ImportResult, Removal, SourceRecord
 
 
@@ -50,7 +51,7 @@ def _encode(view: SourceRecordView) -> bytes:
     return json.dumps({
         "applied": [dataclasses.asdict(c) for c in view.applied],
         "removed": [dataclasses.asdict(r) for r in view.removed],
-        "diagnostics": [[d.file, d.line, d.severity.value, d.message, d.code] for d in view.diagnostics],
+        "diagnostics": [diag_row(d) for d in view.diagnostics],
     }, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
@@ -59,8 +60,7 @@ def _decode(data: bytes, rec: SourceRecord, title: str, anchor: str) -> SourceRe
         doc = json.loads(data)
         return SourceRecordView(
             rec, [Correction(**c) for c in doc["applied"]], [Removal(**r) for r in doc["removed"]],
-            title, anchor, None, [Diagnostic(f, ln, Severity(sev), msg, code)
-                                  for f, ln, sev, msg, code in doc["diagnostics"]])
+            title, anchor, None, [diag_of_row(row) for row in doc["diagnostics"]])
     except (ValueError, KeyError, TypeError):
         return None  # damaged: import again
 

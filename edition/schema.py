@@ -12,6 +12,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
 
+def _no_blank_form(cls: type, v: list[str]) -> list[str]:
+    """The glossary's and the register's ``forms``: a blank form would match everywhere."""
+    for f in v:
+        if not f.strip():
+            raise ValueError("a form may not be blank")
+    return v
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -59,13 +67,7 @@ class GlossaryItem(_Strict):
     note: StrictStr | None = None
     explicit_only: list[StrictStr] = []
 
-    @field_validator("forms")
-    @classmethod
-    def _nonblank(cls, v: list[str]) -> list[str]:
-        for f in v:
-            if not f.strip():
-                raise ValueError("a form may not be blank")
-        return v
+    _forms = field_validator("forms")(_no_blank_form)
 
 
 class ChapterApparatus(_Strict):
@@ -101,13 +103,7 @@ class PersonItem(_Strict):
     sources: list[StrictStr] = []
     glossary_entry: GlossaryEntryText | None = None
 
-    @field_validator("forms")
-    @classmethod
-    def _nonblank_forms(cls, v: list[str]) -> list[str]:
-        for f in v:
-            if not f.strip():
-                raise ValueError("a form may not be blank")
-        return v
+    _forms = field_validator("forms")(_no_blank_form)
 
 
 class PersonsFile(_Strict):

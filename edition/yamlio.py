@@ -92,15 +92,10 @@ class _DuplicateKey(Exception):
         self.key, self.line, self.first = key, line, first
 
 
-def _build(loader: Any, node: Any, memo: dict[int, Any]) -> Any:
-    from yaml.constructor import ConstructorError
-    from yaml.nodes import MappingNode, SequenceNode
-
-    return _build_node(loader, node, memo, MappingNode, SequenceNode, ConstructorError)
-
-
 def _build_node(loader: Any, node: Any, memo: dict[int, Any], mapping: Any, sequence: Any,
                 error: Any) -> Any:
+    """Plain data from a composed node: ``mapping``/``sequence`` are PyYAML's node classes,
+    ``error`` its ConstructorError (passed in: PyYAML is imported only when YAML is read)."""
     if id(node) in memo:  # an alias: the anchored value, shared
         return memo[id(node)]
     if isinstance(node, mapping):
@@ -140,7 +135,8 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> Any:
     loader = _loader()(text)
     try:
         root = loader.get_single_node()
-        return None if root is None else _build(loader, root, {})
+        return None if root is None else _build_node(loader, root, {}, yaml.MappingNode,
+                                                     yaml.SequenceNode, yaml.constructor.ConstructorError)
     except _DuplicateKey as exc:
         raise BookError(
             Diagnostic(file, exc.line + line_offset, Severity.ERROR,

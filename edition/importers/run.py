@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -106,16 +104,9 @@ def import_one(root: Path, record: SourceRecord) -> tuple[ImportResult, list[Dia
 
 
 def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    from ..atomic import write_atomic as write_bytes
+
+    write_bytes(path, text.encode("utf-8"))
 
 
 def _short(text: str, n: int = 70) -> str:

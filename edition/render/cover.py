@@ -7,12 +7,12 @@ and FreeType themselves, so the same book gives the same bytes.
 
 Drawing and compressing the image costs more than a tenth of a second, so the PNG
 is kept in the memo (``edition/memo.py``) under a key over the text it sets, the
-font files, Pillow's version and the code: Pillow is not even imported on a rebuild.
+font files and the code (with the installed packages, Pillow among them): Pillow is
+not even imported on a rebuild.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -86,20 +86,10 @@ def _centred(draw: ImageDraw.ImageDraw, lines: list[str], font: ImageFont.FreeTy
     return y
 
 
-def _pillow_version() -> bytes:
-    """PIL/_version.py, read without importing Pillow."""
-    spec = importlib.util.find_spec("PIL")
-    for d in (spec.submodule_search_locations or []) if spec else []:
-        try:
-            return (Path(d) / "_version.py").read_bytes()
-        except OSError:
-            continue
-    return b"<unknown Pillow>"
-
-
 def cover_png(book: Book, fonts_dir: Path) -> bytes:
     b = book.meta
-    parts: list[bytes | str] = ["cover", b.title, b.subtitle or "", b.editor or "", _pillow_version()]
+    # (Pillow's version is in every memo key: memo.code_digest covers the installed packages)
+    parts: list[bytes | str] = ["cover", b.title, b.subtitle or "", b.editor or ""]
     for style in sorted(FONT_FILES):
         p = _font_file(fonts_dir, style)
         parts.append(p.read_bytes() if p is not None else b"<default font>")

@@ -39,6 +39,7 @@ from pathlib import Path
 
 from ebooklib import epub
 
+from ..atomic import write_atomic  # re-exported: the writer of every output
 from ..model import Book
 from .cover import COVER_IMAGE, cover_doc, cover_png
 from .epub_meta import book_identifier, set_metadata
@@ -174,29 +175,3 @@ def build_epub(book: Book, css: str, fonts_dir: Path | None = None, page_map: di
     epub.write_epub(buf, eb, {"mtime": mtime, "raise_exceptions": True, "epub3_pages": False,
                                   "compresslevel": 0})
     return normalize_zip(buf.getvalue(), lang)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a new temporary file in the same folder, flush it to disk, then rename it
-    over ``path``: a reader (or a crash) sees the old file or the new one, never half of one.
-    The temporary file is removed if anything fails before the rename."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(name, 0o666 & ~umask)  # mkstemp makes it private; an edition is not
-        os.replace(name, path)
-    except BaseException:
-        try:
-            os.unlink(name)
-        except OSError:
-            pass
-        raise

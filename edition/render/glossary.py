@@ -63,7 +63,7 @@ def _definition_tokens(text: str):
 
 
 def _entry(w: Writer, e: GlossaryEntry, by_id: dict[str, GlossaryEntry], titles: dict[str, str]) -> str:
-    from .html import esc, render_tokens
+    from .html import esc, in_the_text, render_tokens
 
     env = w.env()
     parts = [f'<dt id="{entry_anchor(e.id)}" epub:type="glossterm" class="gl-term gl-{e.category}">'
@@ -93,12 +93,7 @@ def _entry(w: Writer, e: GlossaryEntry, by_id: dict[str, GlossaryEntry], titles:
             word = "Page" if len(ranges) == 1 and "–" not in ranges[0][0] else "Pages"
             parts.append(f'<p class="gl-pages">{word} {items}</p>')
         else:
-            firsts: dict[str, str] = {}
-            for slug, anchor in e.occurrences:
-                firsts.setdefault(slug, anchor)
-            items = ", ".join(f'<a href="{esc(w.href(a))}">{esc(titles[s])}</a>'
-                              for s, a in firsts.items())
-            parts.append(f'<p class="gl-where"><i>In the text:</i> {items}.</p>')
+            parts.append(in_the_text(w, e.occurrences, titles, "gl-where"))
     parts.append("</dd>")
     return "\n".join(parts)
 

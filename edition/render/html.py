@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from markdown_it.renderer import RendererHTML
@@ -43,6 +43,16 @@ class Doc:
 
 def esc(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def in_the_text(w: Writer, places: Iterable[tuple[str, str]], titles: dict[str, str], cls: str) -> str:
+    """"In the text:" and a link to the first of ``places`` (chapter slug, anchor) in each
+    chapter, under its title: the e-book's glossary and register entries end with it."""
+    firsts: dict[str, str] = {}
+    for slug, anchor in places:
+        firsts.setdefault(slug, anchor)
+    links = ", ".join(f'<a href="{esc(w.href(a))}">{esc(titles.get(s, s))}</a>' for s, a in firsts.items())
+    return f'<p class="{cls}"><i>In the text:</i> {links}.</p>'
 
 
 class XhtmlRenderer(RendererHTML):

@@ -67,7 +67,7 @@ def short_title(title: str) -> str:
 
 
 def _entry(w: Writer, p: Person, titles: dict[str, str], sources: dict[str, str]) -> str:
-    from .html import esc
+    from .html import esc, in_the_text
 
     name = esc(p.sort_name)
     if not w.print and p.occurrences:
@@ -93,11 +93,7 @@ def _entry(w: Writer, p: Person, titles: dict[str, str], sources: dict[str, str]
         docs = "; ".join(f"<i>{esc(short_title(sources.get(s, s)))}</i>" for s in p.sources)
         parts.append(f'<p class="pn-sources"><i>Sources:</i> {docs}.</p>')
     if not w.print and p.occurrences:
-        firsts: dict[str, str] = {}
-        for slug, anchor, _ in p.occurrences:
-            firsts.setdefault(slug, anchor)
-        links = ", ".join(f'<a href="{esc(w.href(a))}">{esc(titles.get(s, s))}</a>' for s, a in firsts.items())
-        parts.append(f'<p class="pn-where"><i>In the text:</i> {links}.</p>')
+        parts.append(in_the_text(w, [(slug, anchor) for slug, anchor, _ in p.occurrences], titles, "pn-where"))
     parts.append("</dd>")
     return "\n".join(parts)
 

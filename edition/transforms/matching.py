@@ -90,15 +90,6 @@ class Hit:
     form: str
 
 
-def _pattern(form: str) -> str:
-    body = re.escape(form).replace(r"\ ", " ")
-    body = re.sub(" +", " +", body)
-    # a hyphen joins words: "Bolshevik" is not matched in "Bolshevik-baiting" or "anti-Bolshevik"
-    pre = r"(?<!\w)(?<!\w-)" if re.match(r"\w", form) else ""
-    post = r"(?!\w)(?!-\w)" if re.search(r"\w$", form) else ""
-    return pre + body + post
-
-
 _SPACES = re.compile(" +")
 
 
@@ -106,7 +97,11 @@ _SPACES = re.compile(" +")
 def _alternation(forms: tuple[str, ...]) -> re.Pattern[str]:
     """One compiled alternation of forms that share their first character, longest first.
 
-    The same matches as ``|``-joining ``_pattern(form)`` for each form, written smaller
+    Each form is matched literally, its runs of spaces as `` +``; a form that begins (ends)
+    with a word character may not touch another one on that side, nor a hyphen joining it to
+    one ("Bolshevik" is not matched in "Bolshevik-baiting" or "anti-Bolshevik").  The same
+    matches as ``|``-joining one such pattern per form (``tests/test_matching.py`` holds that
+    definition and compares the two), written smaller
     (the shared lookbehinds once, the lookaheads once per run of forms that need them)
     and without a group per form: a match's text names its form (``Matcher._canon``).
     Cached by the forms themselves: the matchers of different chapters (whose ambiguous
@@ -156,7 +151,7 @@ class Matcher:
                 self._canon.setdefault(_SPACES.sub(" ", f), f)
         self._compiled: dict[str, re.Pattern[str]] = {}
         # where a form may begin: its first two characters, the first a word character not
-        # inside a word (nor after "word-"), the same condition as _pattern's, or any other
+        # inside a word (nor after "word-"), the same condition as _alternation's, or any other
         # first character anywhere
         word: list[str] = []
         other: list[str] = []
