@@ -154,7 +154,10 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         css = read_style(root, "print.css") + geometry_css(book.meta.page_size, print_shop)
         try:
             data = render_pdf(book, styles_dir(root), css, progress=say,
-                              warn=lambda m: reporter.warning("styles/print.css", None, m, "pdf.layout"))
+                              warn=lambda m, where: reporter.warning(
+                                  where.file if where else "styles/print.css",
+                                  where.line if where else None, m,
+                                  "pdf.glyph" if where else "pdf.layout"))
         except PdfError as exc:
             raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"PDF: {exc}", "build.pdf")) from None
         suffix = "-print-shop" if print_shop else ""

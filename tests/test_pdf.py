@@ -94,7 +94,7 @@ def notes_book(tmp_path_factory):
     book = load_book(book_dir.root, Reporter())
     warnings: list[str] = []
     css = read_style(book.root, "print.css") + geometry_css("A5")
-    data = render_pdf(book, styles_dir(book.root), css, warn=warnings.append)
+    data = render_pdf(book, styles_dir(book.root), css, warn=lambda m, where: warnings.append(m))
     path = book_dir.root / "notes-book.pdf"
     path.write_bytes(data)
     return {"path": path, "book": book, "pages": read_pages(path), "warnings": warnings,

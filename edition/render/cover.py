@@ -29,7 +29,7 @@ MARGIN = 170
 PAPER = (244, 237, 224)
 INK = (38, 30, 28)
 ACCENT = (139, 26, 26)
-FONT_FILES = {"regular": "EBGaramond12-Regular.otf", "italic": "EBGaramond12-Italic.otf"}
+FONT_FILES = {"regular": "EBGaramond-Regular.ttf", "italic": "EBGaramond-Italic.ttf"}
 PACKAGE_FONTS = Path(__file__).resolve().parents[2] / "styles" / "fonts"
 COVER_IMAGE = "images/cover.png"
 

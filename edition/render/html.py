@@ -26,6 +26,7 @@ from ..parse import CONTAINERS, markdown, parse_markdown
 from .typography import small_caps
 
 NOTE_LABEL = {"editor": "Editor’s note", "translator": "Translator’s note", "author": "Note"}
+NOTE_MARK = {"editor": "Ed.", "translator": "Trans."}  # whose note, before a printed footnote
 
 
 @dataclass
@@ -294,7 +295,8 @@ class Writer:
     def render_note_inline(self, note: Note) -> str:
         body = self.note_body(note)
         paras = [p for p in body.replace("<p>", "\x00").replace("</p>", "").split("\x00") if p.strip()]
-        kind = '<span class="note-kind">Ed.</span> ' if note.kind == "editor" else ""
+        mark = NOTE_MARK.get(note.kind)
+        kind = f'<span class="note-kind">{mark}</span> ' if mark else ""
         return kind + '<br class="note-para"/>'.join(p.strip() for p in paras)
 
     def notes_section(self, ch: Chapter) -> str:

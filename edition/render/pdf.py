@@ -14,10 +14,11 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
-from ..model import Book
+from ..model import Book, Location
 from .html import Doc, Writer, esc
 
 ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
@@ -73,7 +74,7 @@ def html_document(book: Book, docs: list[Doc]) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}" xmlns:epub="http://www.idpf.org/2007/ops">\n<head>\n'
         f'<meta charset="utf-8"/>\n<title>{esc(book.meta.title)}</title>\n'
-        f'<meta name="author" content="{esc(book.meta.editor or "")}"/>\n'
+        f'<meta name="author" content="{esc(", ".join(document_authors(book)))}"/>\n'
         f'<meta name="description" content="{esc(book.meta.description or book.meta.subtitle or "")}"/>\n'
         f'<meta name="keywords" content="{esc(", ".join(book.meta.subjects))}"/>\n'
         f'<meta name="generator" content="edition"/>\n'
@@ -167,11 +168,22 @@ class _Collect(logging.Handler):
             self.messages.append(msg)
 
 
+Warn = Callable[[str, Location | None], None]
+
+
 def render_pdf(book: Book, styles_dir: Path, css_text: str,
                progress: Callable[[str], None] | None = None,
-               warn: Callable[[str], None] | None = None) -> bytes:
-    """Lay the book out and return the PDF.  ``warn`` receives every warning
-    WeasyPrint logs (bad CSS, a refused or missing file) once."""
+               warn: Warn | None = None) -> bytes:
+    """Lay the book out and return the PDF.  ``warn(message, location)`` receives every
+    warning WeasyPrint logs (bad CSS, a refused or missing file) once, with no location,
+    and every character the shipped faces lack, at the place of the text that uses it."""
+    from .fonts import coverage, face_files
+
+    have = coverage(face_files(css_text, styles_dir))
+    for where, chars in glyphs_missing(book, have):
+        if warn:
+            names = ", ".join(f"U+{ord(c):04X} {c!r}" for c in chars)
+            warn(f"the book's faces have no glyph for {names}: it prints as an empty box", where)
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
@@ -182,7 +194,104 @@ def render_pdf(book: Book, styles_dir: Path, css_text: str,
         logger.removeHandler(collect)
         for msg in collect.messages + lost:
             if warn:
-                warn(msg)
+                warn(msg, None)
+
+
+def _texts(book: Book) -> Iterator[tuple[Location, str]]:
+    """Every piece of text the print edition sets, with the place it comes from."""
+    meta = book.meta
+    for value in (meta.title, meta.subtitle, meta.short_title, meta.editor, meta.description):
+        if value:
+            yield meta.location, value
+    for ch in book.chapters:
+        for value in (ch.meta.title, ch.meta.subtitle, ch.meta.author, ch.meta.date,
+                      ch.meta.original_publication, ch.meta.translator, ch.meta.rights):
+            if value:
+                yield ch.location, value
+        for key in ("headnote", "questions"):
+            value = ch.meta.extra.get(key)
+            for v in ([value] if isinstance(value, str) else value or []):
+                yield ch.location, v
+        for tokens, base in [(ch.tokens, ch)] + [(n.tokens, n.location) for n in ch.notes]:
+            for t in tokens:
+                text = "".join(c.content for c in t.children or [] if c.type in ("text", "code_inline"))
+                if not text:
+                    continue
+                if isinstance(base, Location):
+                    yield base, text
+                else:
+                    yield Location(ch.location.file, base.line_of(t.map)), text
+    for e in book.glossary:
+        for value in (e.headword, e.definition, e.note, *e.forms):
+            if value:
+                yield e.location, value
+    for p in book.persons:
+        for value in (p.name, p.sort_name, p.identification, p.dates):
+            if value:
+                yield p.location, value
+
+
+def glyphs_missing(book: Book, have: frozenset[int]) -> list[tuple[Location, list[str]]]:
+    """The characters no shipped face has, each at the first place (file and line) that
+    uses it, one warning per file and character."""
+    from .fonts import missing
+
+    seen: set[tuple[str, str]] = set()
+    out: list[tuple[Location, list[str]]] = []
+    for where, text in _texts(book):
+        new = [c for c in missing(text, have) if (where.file, c) not in seen]
+        if new:
+            seen.update((where.file, c) for c in new)
+            out.append((where, new))
+    return out
+
+
+def document_authors(book: Book) -> list[str]:
+    """The authors of the book's documents, in reading order, each once."""
+    out: list[str] = []
+    for ch in book.chapters:
+        a = ch.meta.author
+        if ch.meta.kind == "document" and a and a not in out:
+            out.append(a)
+    return out
+
+
+def pdf_date(epoch: int) -> str:
+    """A W3C date-time (as WeasyPrint's metadata takes it) from SOURCE_DATE_EPOCH."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def page_labels(labels: list[str]):
+    """A finisher that writes ``/PageLabels``: viewers show the printed folios (roman in
+    the front matter, arabic from the first body page) instead of the sheet count."""
+    import pydyf
+
+    nums = pydyf.Array()
+    style = None
+    for i, label in enumerate(labels):
+        s = "/D" if label.isdigit() else "/r"
+        if s != style:
+            start = int(label) if label.isdigit() else _from_roman(label)
+            nums.extend([i, pydyf.Dictionary({"S": s, "St": start})])
+            style = s
+
+    def finish(document, pdf) -> None:
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
+
+    return finish
+
+
+def _from_roman(s: str) -> int:
+    values = dict((letters, value) for value, letters in ROMAN)
+    n, i = 0, 0
+    while i < len(s):
+        if s[i:i + 2] in values:
+            n += values[s[i:i + 2]]
+            i += 2
+        else:
+            n += values[s[i]]
+            i += 1
+    return n
 
 
 def _render(book: Book, styles_dir: Path, css_text: str,
@@ -190,12 +299,14 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     from weasyprint import CSS  # imported here: `edition check` must not pay for it
 
     from .fetch import ProjectFetcher
+    from .fonts import font_config
     from .pdf_fast import UnitRenderer  # lays out again only the parts a pass changed
 
     fetcher = ProjectFetcher(book.root)
     base = styles_dir.as_uri() + "/"
-    css = CSS(string=css_text, base_url=base, url_fetcher=fetcher)
-    units = UnitRenderer(base, fetcher, [css])
+    fonts = font_config()  # the shipped faces only; @font-face rules register into it
+    css = CSS(string=css_text, base_url=base, url_fetcher=fetcher, font_config=fonts)
+    units = UnitRenderer(base, fetcher, [css], fonts)
     say = progress or (lambda s: None)
 
     def layout(page_of: dict[str, str] | None, relax: set[str]):
@@ -245,11 +356,15 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     out = io.BytesIO()
     meta = document.metadata
     meta.title = book.meta.title
-    meta.authors = [book.meta.editor] if book.meta.editor else []
+    meta.authors = document_authors(book)
     meta.description = book.meta.description or book.meta.subtitle
     meta.keywords = list(book.meta.subjects)
     meta.lang = book.meta.language
     meta.generator = "edition"
+    meta.created = meta.modified = pdf_date(book.source_date_epoch)
     say("writing PDF")
-    document.write_pdf(out, pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    # Tagged (headings, paragraphs, lists, the outline), but not declared PDF/UA-1:
+    # WeasyPrint's tag tree does not meet it (notes, running heads; docs/decisions.md).
+    document.write_pdf(out, pdf_variant=None, pdf_tags=True, uncompressed_pdf=False,
+                       finisher=page_labels(labels))
     return out.getvalue()

@@ -109,13 +109,11 @@ class _RunsOn(Exception):
 class UnitRenderer:
     """``render(source)`` → a WeasyPrint Document, reusing units across calls."""
 
-    def __init__(self, base_url: str, url_fetcher, stylesheets: list):
-        from weasyprint.text.fonts import FontConfiguration
-
+    def __init__(self, base_url: str, url_fetcher, stylesheets: list, fonts):
         self.base_url = base_url
         self.fetcher = url_fetcher
         self.stylesheets = stylesheets
-        self.fonts = FontConfiguration()
+        self.fonts = fonts  # the FontConfiguration the stylesheets registered their faces in
         self.done: dict[tuple[str, int], list] = {}  # (unit html, first folio) -> pages
         self.joins: set[str] = set()  # documents that run on from the one before
         self.blanks: list = []  # empty versos; each page object is used once per document
