@@ -10,7 +10,8 @@
 Lines are read with pdfplumber (a development dependency: this measures the output, the
 build does not need it).  A line is *justified* when it reaches the right edge of the
 text block; the text block of a page is the span of its body lines.  Running heads and
-folios (above and below the block) and centred lines are left out.
+folios (above and below the block), centred lines and pages set in two columns (the
+index, ragged right) are left out.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Report:
     justified: int = 0
     loose: list[Line] = field(default_factory=list)
     stranded: list[Line] = field(default_factory=list)
+    multicolumn_pages: int = 0  # left out
 
     @property
     def loose_per_1000(self) -> float:
@@ -54,7 +56,8 @@ class Report:
     def summary(self) -> str:
         return (f"{self.lines} lines, {self.justified} justified; loose (gap > {LOOSE_EM} em): "
                 f"{len(self.loose)} ({self.loose_per_1000:.1f} per 1,000 justified lines); "
-                f"stranded words: {len(self.stranded)}")
+                f"stranded words: {len(self.stranded)}; "
+                f"{self.multicolumn_pages} pages in two columns left out")
 
 
 def page_lines(page, number: int) -> list[Line]:
@@ -106,6 +109,11 @@ def measure(pdf_path: str) -> Report:
             lines = attach_superscripts(page_lines(page, n))
             lines = [ln for ln in lines if ln.size >= 7.5]
             if len(lines) < 4:
+                continue
+            # pages set in two columns (the index) are ragged and read column by column:
+            # a third of their lines or more hold a gap of several ems between columns
+            if sum(ln.max_gap() > 2.5 for ln in lines) >= len(lines) / 3:
+                report.multicolumn_pages += 1
                 continue
             right = statistics.median(sorted(ln.x1 for ln in lines)[-max(1, len(lines) // 3):])
             left = min(ln.x0 for ln in lines)

@@ -300,7 +300,10 @@ def _render(book: Book, styles_dir: Path, css_text: str,
 
     from .fetch import ProjectFetcher
     from .fonts import font_config
+    from .linebreak import install as fix_line_breaking
     from .pdf_fast import UnitRenderer  # lays out again only the parts a pass changed
+
+    fix_line_breaking()  # no word stranded before an inline element (render/linebreak.py)
 
     fetcher = ProjectFetcher(book.root)
     base = styles_dir.as_uri() + "/"
