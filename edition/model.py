@@ -118,6 +118,7 @@ class Book:
     version: str = "unversioned"
     source_date_epoch: int = 0
     records: list = field(default_factory=list)  # edition.records.SourceRecordView, for back matter
+    font_credit: str | None = None  # styles/fonts/CREDIT.txt: the print edition's faces, credited
 
     def chapter(self, slug: str) -> Chapter:
         for ch in self.chapters:

@@ -79,6 +79,7 @@ def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Boo
     reporter.silenced |= set(project.meta.silence)
     book = parse_project(project)
     book.persons = read_persons(project.root)  # the register of persons (persons.yaml)
+    book.font_credit = read_font_credit(project.root)
     for transform in TRANSFORMS:
         book = transform(book, reporter)
     from .records import load_records
@@ -96,6 +97,16 @@ class BuildResult:
 
 def styles_dir(root: Path) -> Path:
     return root / "styles"
+
+
+def read_font_credit(root: Path) -> str | None:
+    """The credit line of the print faces, kept beside them (styles/fonts/CREDIT.txt)."""
+    from .project import read_text
+
+    path = styles_dir(root) / "fonts" / "CREDIT.txt"
+    if not path.is_file():
+        return None
+    return " ".join(read_text(path, "styles/fonts/CREDIT.txt").split()) or None
 
 
 def read_style(root: Path, name: str) -> str:

@@ -74,7 +74,7 @@ def test_one_changed_byte_rebuilds(book, capsys, change):
     elif change == "css":
         flip_byte(book.root / "styles" / "epub.css")  # the final newline
     elif change == "font":
-        flip_byte(book.root / "styles" / "fonts" / "EBGaramond12-Regular.otf", 20)
+        flip_byte(book.root / "styles" / "fonts" / "EBGaramond-Regular.ttf", 20)
     elif change == "book.yaml":
         text = (book.root / "book.yaml").read_text()
         (book.root / "book.yaml").write_text(text.replace("Test Editor", "Test Editer"))

@@ -123,8 +123,6 @@ def sources_doc(w: Writer) -> Doc | None:
         parts.append("<p>The web texts were transcribed and published by others, whose work this "
                      "edition rests on:</p><ul>" + "".join(f"<li>{esc(c)}</li>" for c in credits)
                      + "</ul>")
-    parts.append("<p>The book is set in EB Garamond, designed by Georg Duffner after Claude "
-                 "Garamont’s types, and distributed under the SIL Open Font License 1.1.</p>")
     parts.append("</section></section>")
     return Doc("sources", "sources.xhtml", "Sources and Acknowledgements", "\n".join(parts),
                role="back", epub_type="appendix")

@@ -13,6 +13,7 @@ PDF concatenates them).  The two editions differ only in
 from __future__ import annotations
 
 import datetime
+import re
 import html
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,22 @@ class Doc:
     in_toc: bool = True
     epub_type: str = ""
     anchors: set[str] = field(default_factory=set)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“‘(])")
+_RANGE = re.compile(r"\d+[–-]\d+")
+
+
+def title_lines(text: str) -> str:
+    """A display title broken as a typographer would: each sentence on a line of its own, a
+    number range never split, and never one word alone on a sentence's last line."""
+    out = []
+    for sentence in _SENTENCE_END.split(text.strip()):
+        head, _, last = sentence.rpartition(" ")
+        sentence = f"{head}\u00a0{last}" if head and len(last) < 12 else sentence
+        html = _RANGE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', esc(sentence))
+        out.append(f'<span class="title-line">{html}</span>')
+    return " ".join(out) if len(out) > 1 else out[0][len('<span class="title-line">'):-len("</span>")]
 
 
 def esc(text: str) -> str:
@@ -379,9 +396,9 @@ class Writer:
         b = self.book.meta
         lines = ['<section id="titlepage" class="titlepage" epub:type="titlepage" '
                  'aria-labelledby="titlepage-title">',
-                 f'<h1 id="titlepage-title" class="book-title">{esc(b.title)}</h1>']
+                 f'<h1 id="titlepage-title" class="book-title">{title_lines(b.title)}</h1>']
         if b.subtitle:
-            lines.append(f'<p class="book-subtitle">{esc(b.subtitle)}</p>')
+            lines.append(f'<p class="book-subtitle">{title_lines(b.subtitle)}</p>')
         if b.editor:
             lines.append(f'<p class="book-editor">Edited by {esc(b.editor)}</p>')
         if b.publisher:
@@ -414,9 +431,8 @@ class Writer:
         body.append("<p>The documents in this edition and their rights:</p>")
         body.append('<ul class="colophon-sources">' + "".join(rows) + "</ul>")
         body.append(f"<p>Edition {esc(b.version)}. Made with <i>edition</i> from Markdown sources.</p>")
-        if self.print:  # the EPUB embeds no fonts
-            body.append("<p>Set in EB Garamond 12 (version 0.016) by Georg Duffner, embedded under "
-                        "the SIL Open Font License 1.1 (<i>styles/fonts/OFL.txt</i>).</p>")
+        if self.print and b.font_credit:  # the EPUB embeds no fonts
+            body.append(f"<p>{esc(b.font_credit)}</p>")
         body.append("</section>")
         return Doc("colophon", "colophon.xhtml", "Copyright", "\n".join(body), role="front",
                    landmark="copyright-page", in_toc=False)

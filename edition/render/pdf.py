@@ -180,7 +180,9 @@ def render_pdf(book: Book, styles_dir: Path, css_text: str,
     from .fonts import coverage, face_files
 
     have = coverage(face_files(css_text, styles_dir))
-    for where, chars in glyphs_missing(book, have):
+    located = glyphs_missing(book, have)
+    reported = {f"(U+{ord(c):04X})" for _, chars in located for c in chars}
+    for where, chars in located:
         if warn:
             names = ", ".join(f"U+{ord(c):04X} {c!r}" for c in chars)
             warn(f"the book's faces have no glyph for {names}: it prints as an empty box", where)
@@ -193,6 +195,8 @@ def render_pdf(book: Book, styles_dir: Path, css_text: str,
     finally:
         logger.removeHandler(collect)
         for msg in collect.messages + lost:
+            if msg.startswith(".notdef glyph") and any(msg.endswith(r) for r in reported):
+                continue  # said above, at the place of the text
             if warn:
                 warn(msg, None)
 
