@@ -85,7 +85,7 @@ def main() -> int:
                     for c in books.listed_chapters((book / "book.yaml").read_text(encoding="utf-8"))]
         pandoc = [pandoc_path(), *chapters, "-f", "markdown", "-t", "epub3", "--quiet",
                   "--css", str(book / "styles" / "epub.css"),
-                  "--epub-embed-font", str(book / "styles" / "fonts" / "*.otf"),
+                  "--epub-embed-font", str(book / "styles" / "fonts" / "*.ttf"),
                   "--metadata", "title=Bench", "-o", str(t / "pandoc.epub")]
         # an editor's rebuild: the sources' import records and the cover come from the memo
         # (edition/memo.py), filled by the warm-up run; then a first build, the memo off
@@ -113,6 +113,10 @@ def main() -> int:
             log(f"  run {i + 1}: {ours[-1].cpu:.1f} s (units), "
                 f"{whole[-1].cpu if whole else float('nan'):.1f} s (whole book) vs {theirs[-1].cpu:.1f} s CPU")
         report.pdf = (ours, theirs)
+        from .lines import measure
+
+        pdfs = sorted(built.glob("*.pdf"))
+        report.lines = measure(str(pdfs[0])).summary() if pdfs else ""
         report.pdf_whole = whole
         report.pdf_gc = theirs_gc
 

@@ -35,6 +35,7 @@ class Report:
     big_words: int = 0
     scaled: dict[str, Sample] = field(default_factory=dict)
     seconds: float = 0.0
+    lines: str = ""  # edition.bench.lines: how the print edition's lines are set
 
     def _pair_rows(self, label: str, xs: list[Sample], ys: list[Sample], other: str, goal: str,
                    inproc: bool = False) -> list[str]:
@@ -109,6 +110,10 @@ class Report:
                        f"| {self.mid_scale}×→{self.scale}×: {_s(second)} "
                        f"| 1×→{self.mid_scale}×: {_s(first)} | **{_r(second / first)}** "
                        f"| ≈ 1× (linear) | 1 |")
+        if self.lines:
+            out += ["", "Lines of the print edition (`python -m edition.bench.lines BOOK.pdf "
+                    "--list`; goal: under 3 loose lines per 1,000 justified, no stranded word): "
+                    + self.lines]
         out += ["", *self._pdf_stages(), "", *self._notes()]
         return "\n".join(out) + "\n"
 
