@@ -12,7 +12,7 @@ from pathlib import Path
 from .diagnostics import BookError, Diagnostic, Reporter, Severity
 from .lint.integrity import check_integrity
 from .model import Book, Chapter
-from .parse import make_chapter
+from .parse import make_chapter, make_fragment, parse_entries
 from .project import Project, load_project, read_persons
 from .transforms.glossary import link_glossary
 from .transforms.notes import number_notes
@@ -49,15 +49,17 @@ def parse_project(project: Project) -> Book:
                           raw.body_line)
         ch.number = n
         if raw.headnote:
-            ch.meta.extra["headnote"] = raw.headnote
-        extra = (project.apparatus or {}).get(ch.slug)
-        if extra is not None:  # apparatus.yaml: the editor's headnote and questions
-            if extra.headnote:
-                ch.meta.extra["headnote"] = extra.headnote
-            if extra.short_title:
-                ch.meta.short_title = extra.short_title
-            if extra.questions:
-                ch.meta.extra["questions"] = list(extra.questions)
+            ch.meta.headnote = make_fragment(raw.headnote, raw.rel, raw.headnote_line)
+        app = (project.apparatus or {}).get(ch.slug)
+        if app is not None:  # apparatus.yaml: the editor's headnote and questions
+            rel = "apparatus.yaml"
+            if app.headnote:
+                ch.meta.headnote = make_fragment(app.headnote, rel, app.headnote_line or app.line)
+            if app.short_title:
+                ch.meta.short_title = app.short_title
+            lines = app.question_lines + [None] * (len(app.questions) - len(app.question_lines))
+            ch.meta.questions = [make_fragment(q, rel, ln or app.line)
+                                 for q, ln in zip(app.questions, lines, strict=True)]
         chapters.append(ch)
     unknown = sorted(set(project.apparatus or {}) - {c.slug for c in chapters})
     if unknown:
@@ -79,6 +81,7 @@ def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Boo
     reporter.silenced |= set(project.meta.silence)
     book = parse_project(project)
     book.persons = read_persons(project.root)  # the register of persons (persons.yaml)
+    parse_entries(book)  # their Markdown, and the glossary's, parsed once like the chapters
     for transform in TRANSFORMS:
         book = transform(book, reporter)
     from .records import load_records

@@ -34,6 +34,7 @@ class RawChapter:
     rel: str
     meta: ChapterMeta
     headnote: str | None
+    headnote_line: int | None
     body: str
     body_line: int
     listed_at: int | None
@@ -114,11 +115,13 @@ def split_front_matter(text: str, rel: str, root: Path | None = None) -> tuple[d
 
     def compute() -> dict:
         from .schema import ChapterConfig
-        from .yamlio import load_yaml, validate
+        from .yamlio import load_yaml, text_line_of, validate
 
         node = load_yaml(yaml_text, rel, line_offset=1)
-        return validate(ChapterConfig, {} if node is None else node, rel, "front matter",
-                        line_offset=1).model_dump()
+        cfg = validate(ChapterConfig, {} if node is None else node, rel, "front matter",
+                       line_offset=1).model_dump()
+        cfg["headnote_line"] = text_line_of(node, ("headnote",), line_offset=1)
+        return cfg
 
     cfg = checked(root, rel, yaml_text, compute, part="#front-matter")
     body_line = text[: m.end()].count("\n") + 1
@@ -144,9 +147,9 @@ def read_chapter(root: Path, rel: str, listed_at: int | None) -> RawChapter:
     if not body.strip():
         raise BookError(_err(shown, body_line, "chapter has no text after its front matter",
                              "chapter.empty"))
-    headnote = data.pop("headnote")
+    headnote, headnote_line = data.pop("headnote"), data.pop("headnote_line", None)
     meta = ChapterMeta(**data)
-    return RawChapter(path, shown, meta, headnote, body, body_line, listed_at)
+    return RawChapter(path, shown, meta, headnote, headnote_line, body, body_line, listed_at)
 
 
 def read_model(root: Path, rel: str, schema: str, what: str,
@@ -171,22 +174,37 @@ def read_model(root: Path, rel: str, schema: str, what: str,
     return checked(root, rel, text, compute)
 
 
+def _text_lines(node: Any, path: tuple[Any, ...], keys: tuple[str, ...]) -> dict[str, int]:
+    """key -> the line on which its (Markdown) text begins, for the keys present."""
+    from .yamlio import text_line_of
+
+    lines = {k: text_line_of(node, (*path, k)) for k in keys}
+    return {k: ln for k, ln in lines.items() if ln is not None}
+
+
 def read_glossary(root: Path) -> list[GlossaryEntry]:
     from .yamlio import line_of
 
     rel = "glossary.yaml"
     items = read_model(root, rel, "GlossaryFile", "glossary.yaml", lambda gl, node: [
-        (item.model_dump(), line_of(node, ("entries", i))) for i, item in enumerate(gl.entries)])
-    return [GlossaryEntry(**fields, location=Location(rel, line)) for fields, line in items or []]
+        (item.model_dump(), line_of(node, ("entries", i)),
+         _text_lines(node, ("entries", i), ("definition", "note"))) for i, item in enumerate(gl.entries)])
+    return [GlossaryEntry(**fields, location=Location(rel, line), text_lines=text_lines)
+            for fields, line, text_lines in items or []]
 
 
 def read_apparatus(root: Path) -> dict[str, Apparatus]:
-    from .yamlio import line_of
+    from .yamlio import line_of, text_line_of
 
-    items = read_model(root, "apparatus.yaml", "ApparatusFile", "apparatus.yaml", lambda app, node: [
-        (slug, item.model_dump(), line_of(node, ("chapters", slug)))
-        for slug, item in app.chapters.items()])
-    return {slug: Apparatus(**fields, line=line) for slug, fields, line in items or []}
+    def extract(app: Any, node: Any) -> list:
+        return [(slug, item.model_dump(), line_of(node, ("chapters", slug)),
+                 text_line_of(node, ("chapters", slug, "headnote")),
+                 [text_line_of(node, ("chapters", slug, "questions", i)) for i in range(len(item.questions))])
+                for slug, item in app.chapters.items()]
+
+    items = read_model(root, "apparatus.yaml", "ApparatusFile", "apparatus.yaml", extract)
+    return {slug: Apparatus(**fields, line=line, headnote_line=hline, question_lines=qlines)
+            for slug, fields, line, hline, qlines in items or []}
 
 
 def git_version(root: Path) -> tuple[str, int | None]:
@@ -215,15 +233,16 @@ def read_persons(root: Path) -> list[Person]:
             form_lines = {f: line_of(node, ("persons", i, "forms", j)) for j, f in enumerate(item.forms)}
             form_lines.update({f: line_of(node, ("persons", i, "ambiguous", f)) for f in item.ambiguous})
             out.append((item.model_dump(), line_of(node, ("persons", i)),
-                        {f: ln for f, ln in form_lines.items() if ln is not None}))
+                        {f: ln for f, ln in form_lines.items() if ln is not None},
+                        _text_lines(node, ("persons", i), ("identification",))))
         return out
 
     items = read_model(root, rel, "PersonsFile", "persons.yaml", extract)
     out = []
-    for fields, line, form_lines in items or []:
+    for fields, line, form_lines, text_lines in items or []:
         entry = fields.pop("glossary_entry")
         out.append(Person(**fields, glossary_entry=entry, location=Location(rel, line),
-                          form_lines=form_lines))
+                          form_lines=form_lines, text_lines=text_lines))
     return out
 
 

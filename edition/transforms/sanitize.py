@@ -18,7 +18,7 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from ..diagnostics import Reporter
-from ..model import Book, Chapter
+from ..model import Book, Chapter, Fragment
 
 ALLOWED_TAGS = {"em", "i", "b", "strong", "sup", "sub", "br", "span", "abbr", "small", "cite", "q",
                 "s", "u", "wbr"}
@@ -93,7 +93,7 @@ def check_target(target: str, root: Path, kind: str) -> str | None:
     return None
 
 
-def _walk(ch: Chapter, root: Path, reporter: Reporter) -> None:
+def _walk(ch: Chapter | Fragment, root: Path, reporter: Reporter) -> None:
     for t in ch.tokens:
         line = ch.line_of(t.map)
         if t.type == "html_block":
@@ -159,4 +159,6 @@ _BAD_SCHEME = re.compile(r"(!?)\[([^\]]*)\]\(\s*(javascript|vbscript|file|data):
 def sanitize(book: Book, reporter: Reporter) -> Book:
     for ch in book.chapters:
         _walk(ch, book.root, reporter)
+    for fragment in book.fragments():  # headnotes, questions, definitions, identifications
+        _walk(fragment, book.root, reporter)
     return book
