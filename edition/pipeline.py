@@ -5,6 +5,7 @@ read (project) -> parse -> transforms -> renderers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,9 +103,52 @@ def styles_dir(root: Path) -> Path:
 
 
 def read_style(root: Path, name: str) -> str:
+    """A style sheet, through the gate; a reference to anything outside the project (or, for
+    the EPUB's, which is shipped alone, to any other file) is an error at its line."""
     from .project import read_text
 
-    return read_text(styles_dir(root) / name, f"styles/{name}")
+    rel = f"styles/{name}"
+    text = read_text(styles_dir(root) / name, rel, root)
+    errors = [Diagnostic(rel, line, Severity.ERROR, msg, "css.reference")
+              for line, msg in css_references(text, local_ok=name != "epub.css")]
+    if errors:
+        raise BookError(errors)
+    return text
+
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.S)
+_CSS_REF = re.compile(r"@import\s*(?:url\(\s*)?[\"']?\s*([^\"')\s;]*)|\burl\(\s*[\"']?\s*([^\"')\s]*)", re.I)
+
+
+def css_references(css: str, local_ok: bool) -> list[tuple[int, str]]:
+    """(line, problem) for every @import and url() that leads out of the project (a scheme,
+    ``//host``, an absolute path, ``..``); with ``local_ok`` False, for every one but ``data:``."""
+
+    def unescape(m: re.Match[str]) -> str:
+        if m.group(1):
+            try:
+                return chr(int(m.group(1), 16))
+            except (ValueError, OverflowError):
+                return "?"
+        return m.group(2)
+
+    text = _CSS_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), css)
+    text = _CSS_ESCAPE.sub(unescape, text)  # u\72l( is url(
+    out = []
+    for m in _CSS_REF.finditer(text):
+        target = (m.group(1) if m.group(1) is not None else m.group(2)) or ""
+        line = text.count("\n", 0, m.start()) + 1
+        if target.lower().startswith("data:"):
+            continue
+        remote = bool(re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|\\", target)) or ".." in target.split("/")
+        if remote:
+            out.append((line, f"'{target}' is outside the project: the editions load nothing from "
+                              "elsewhere"))
+        elif not local_ok:
+            out.append((line, f"'{target}': the e-book's style sheet is shipped alone and may "
+                              "refer to no other file"))
+    return out
 
 
 def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | None = None,

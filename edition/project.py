@@ -22,6 +22,7 @@ from typing import Any
 
 from . import memo
 from .diagnostics import BookError, Diagnostic, Severity
+from .gate import checked_path, read_input
 from .model import Apparatus, BookMeta, ChapterMeta, GlossaryEntry, Location, Person
 
 MAX_CHAPTER_BYTES = 8 * 1024 * 1024  # refuse a chapter larger than this, clearly
@@ -55,13 +56,10 @@ def _err(file: str, line: int | None, msg: str, code: str) -> Diagnostic:
     return Diagnostic(file, line, Severity.ERROR, msg, code)
 
 
-def read_text(path: Path, rel: str) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BookError(_err(rel, None, "file not found", "file.missing")) from None
-    except OSError as exc:
-        raise BookError(_err(rel, None, f"cannot read: {exc.strerror}", "file.unreadable")) from None
+def read_text(path: Path, rel: str, root: Path | None = None) -> str:
+    """A project file's text, read through the one gate (``gate.read_input``: no link out of
+    ``root``, nothing but a regular file)."""
+    data = read_input(path, rel, root)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -83,7 +81,7 @@ def checked(root: Path | None, rel: str, text: str, compute: Callable[[], Any], 
 
 def read_book_config(root: Path) -> BookMeta:
     rel = "book.yaml"
-    text = read_text(root / rel, rel)
+    text = read_text(root / rel, rel, root)
 
     def compute() -> dict:
         from .schema import BookConfig
@@ -131,18 +129,14 @@ def split_front_matter(text: str, rel: str, root: Path | None = None) -> tuple[d
 def read_chapter(root: Path, rel: str, listed_at: int | None) -> RawChapter:
     path = root / "chapters" / rel
     shown = f"chapters/{rel}"
-    try:  # a symbolic link may not lead out of the project (no file outside it is read)
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        raise BookError(_err(shown, None, "chapter is a link to a file outside the project",
-                             "book.chapter-path")) from None
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise BookError(_err("book.yaml", listed_at, f"chapter '{rel}' is listed but {shown} does not exist",
                              "book.chapter-missing"))
-    if path.stat().st_size > MAX_CHAPTER_BYTES:
+    real = checked_path(path, shown, root)  # no link out of the project, no FIFO, no loop
+    if real.stat().st_size > MAX_CHAPTER_BYTES:
         raise BookError(_err(shown, None, f"chapter is larger than {MAX_CHAPTER_BYTES // (1024 * 1024)} MiB; "
                              "split it into several chapters", "chapter.too-large"))
-    text = read_text(path, shown)
+    text = read_text(path, shown, root)
     data, body, body_line = split_front_matter(text, shown, root)
     if not body.strip():
         raise BookError(_err(shown, body_line, "chapter has no text after its front matter",
@@ -158,9 +152,9 @@ def read_model(root: Path, rel: str, schema: str, what: str,
     class name in ``schema.py``): ``extract(model, tree)`` makes the plain data kept (the
     tree gives line numbers, ``yamlio.line_of``).  None when the file is absent or empty."""
     path = root / rel
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return None
-    text = read_text(path, rel)
+    text = read_text(path, rel, root)
 
     def compute() -> Any:
         from . import schema as schemas
