@@ -35,12 +35,17 @@ TRANSFORMS: list[Transform] = [
 
 
 def slug_of(rel: str) -> str:
+    """"03-sedoff.md" -> "sedoff": the number orders files, the slug names the chapter.  The
+    slug names the e-book file and the ids, so it is kept to a-z, 0-9 and '-' ("99-my
+    chapter's text.md" -> "my-chapter-s-text"); "chapter" if nothing is left."""
+    import unicodedata
+
     stem = rel.rsplit(".", 1)[0]
-    # "03-sedoff" -> "sedoff": the number orders files, the slug names the chapter
     parts = stem.split("-", 1)
     if len(parts) == 2 and parts[0].isdigit():
         stem = parts[1]
-    return stem.lower()
+    ascii_ = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-") or "chapter"
 
 
 def parse_project(project: Project) -> Book:

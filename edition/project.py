@@ -12,6 +12,7 @@ configuration reads it back, without parsing YAML or importing pydantic.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import subprocess
@@ -61,13 +62,32 @@ def read_text(path: Path, rel: str, root: Path | None = None) -> str:
     ``root``, nothing but a regular file)."""
     data = read_input(path, rel, root)
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise BookError(
             _err(rel, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
                  "file.encoding")
         ) from None
+    # as Windows editors save it: a byte order mark, CRLF line ends
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    bad = [_err(rel, text.count("\n", 0, m.start()) + 1, f"control character {char_name(m.group())} "
+                "(column {}): not allowed in a text file".format(m.start() - text.rfind("\n", 0, m.start())),
+                "file.control-char") for m in itertools.islice(CONTROL_CHARS.finditer(text), 10)]
+    if bad:
+        raise BookError(bad)
+    return text
+
+
+# Characters XML 1.0 forbids, C1 controls and non-characters: none can reach an e-book.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def char_name(c: str) -> str:
+    import unicodedata
+
+    name = {"\x0c": "FORM FEED", "\x0b": "LINE TABULATION", "\x00": "NULL", "\x1b": "ESCAPE"}.get(c)
+    return f"U+{ord(c):04X}" + (f" ({name or unicodedata.name(c, '')})" if name or unicodedata.name(c, "") else "")
 
 
 def checked(root: Path | None, rel: str, text: str, compute: Callable[[], Any], part: str = "") -> Any:

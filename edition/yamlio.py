@@ -134,8 +134,21 @@ def _build_node(loader: Any, node: Any, memo: dict[int, Any], mapping: Any, sequ
             seq.append(_build_node(loader, item, memo, mapping, sequence, error))
         return seq
     value = loader.construct_object(node, deep=True)
+    if isinstance(value, str):
+        bad = _CONTROL.search(value)
+        if bad:  # "a\fb": an escape made a character no e-book may hold
+            raise _BadChar(node.start_mark.line + 1, f"U+{ord(bad.group()):04X}")
     memo[id(node)] = value
     return value
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+class _BadChar(Exception):
+    def __init__(self, line: int, char: str) -> None:
+        super().__init__(char)
+        self.line, self.char = line, char
 
 
 def load_yaml(text: str, file: str, line_offset: int = 0) -> Any:
@@ -152,6 +165,12 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> Any:
             Diagnostic(file, exc.line + line_offset, Severity.ERROR,
                        f"malformed YAML: key '{exc.key}' is given twice "
                        f"(first on line {exc.first + line_offset})", "yaml.syntax")
+        ) from None
+    except _BadChar as exc:
+        raise BookError(
+            Diagnostic(file, exc.line + line_offset, Severity.ERROR,
+                       f"control character {exc.char} in a value: not allowed in a text",
+                       "yaml.control-char")
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

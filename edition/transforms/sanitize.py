@@ -169,9 +169,23 @@ def check_target(target: str, root: Path, kind: str) -> str | None:
     return None
 
 
+# Characters XML 1.0 forbids (and C1 controls): a character reference (&#12;) can make one
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]|"
+                      r"&#(?:x0*(?:[0-8bcef]|1[0-9a-f]|7f|[89][0-9a-f]|d[89a-f][0-9a-f]{2}|fff[ef])|"
+                      r"0*(?:[0-8]|1[1-2]|1[4-9]|2[0-9]|3[01]|12[7-9]|1[3-5][0-9]))\b;?", re.I)
+
+
+def _controls(t: Token, src: Chapter | Fragment, line: int | None, reporter: Reporter) -> None:
+    if t.content and _CONTROL.search(t.content):
+        reporter.error(src.location.file, line, "a control character (or a reference to one, "
+                       "such as &#12;) is not allowed in a text; removed", "text.control-char")
+        t.content = _CONTROL.sub("", t.content)
+
+
 def _walk(ch: Chapter | Fragment, root: Path, reporter: Reporter) -> None:
     for t in ch.tokens:
         line = ch.line_of(t.map)
+        _controls(t, ch, line, reporter)
         if t.type == "html_block":
             clean, problems = clean_html(t.content)
             for p in problems:
@@ -189,6 +203,7 @@ def _walk(ch: Chapter | Fragment, root: Path, reporter: Reporter) -> None:
                 if c.type == "html_inline" and re.match(rf"<\s*/\s*{skip}\s*>", c.content, re.I):
                     skip = None
                 continue
+            _controls(c, ch, line, reporter)
             if c.type == "html_inline":
                 opened = _DANGEROUS_OPEN.match(c.content)
                 if opened and not re.search(rf"</\s*{opened.group(1)}\s*>", c.content, re.I):
