@@ -19,6 +19,7 @@ from .transforms.glossary import link_glossary
 from .transforms.notes import number_notes
 from .transforms.persons import index_persons
 from .transforms.sanitize import sanitize
+from .transforms.structure import check_structure
 from .transforms.xref import resolve_xrefs
 
 Transform = Callable[[Book, Reporter], Book]
@@ -26,6 +27,7 @@ Transform = Callable[[Book, Reporter], Book]
 # The ordered list of transforms.  Each is a plain function Book -> Book.
 TRANSFORMS: list[Transform] = [
     check_integrity,  # chapter slugs, glossary see-cycles: errors that stop a build
+    check_structure,  # unclosed or unknown ::: containers, nesting the parser would drop
     sanitize,
     number_notes,
     resolve_xrefs,  # quoted cross-references (#slug:phrase) get their anchors

@@ -100,6 +100,48 @@ def _text_line(node: Any) -> int:
     return node.start_mark.line + 1 + (1 if getattr(node, "style", None) in ("|", ">") else 0)
 
 
+MAX_NODES = 200_000  # values once aliases are expanded: far above any book's files
+MAX_DEPTH = 100  # nested mappings and lists
+
+
+class _TooBig(Exception):
+    def __init__(self, line: int, why: str) -> None:
+        super().__init__(why)
+        self.line, self.why = line, why
+
+
+def _check_size(root: Any, mapping: Any, sequence: Any) -> None:
+    """Refuse a tree that aliases would expand past MAX_NODES values (a "billion laughs"
+    bomb: nine aliases of nine aliases ... take minutes and gigabytes to expand), one nested
+    deeper than MAX_DEPTH, and an alias inside its own anchor (a cycle)."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Any, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        line = node.start_mark.line + 1
+        if key in active:
+            raise _TooBig(line, "an alias refers to the value that contains it")
+        if depth > MAX_DEPTH:
+            raise _TooBig(line, f"values nested more than {MAX_DEPTH} deep")
+        total = 1
+        if isinstance(node, mapping | sequence):
+            active.add(key)
+            children = ([n for pair in node.value for n in pair] if isinstance(node, mapping)
+                        else node.value)
+            for child in children:
+                total += size(child, depth + 1)
+                if total > MAX_NODES:
+                    raise _TooBig(line, f"aliases expand this file past {MAX_NODES:,} values")
+            active.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root, 0)
+
+
 def _build_node(loader: Any, node: Any, memo: dict[int, Any], mapping: Any, sequence: Any,
                 error: Any) -> Any:
     """Plain data from a composed node: ``mapping``/``sequence`` are PyYAML's node classes,
@@ -158,6 +200,8 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> Any:
     loader = _loader()(text)
     try:
         root = loader.get_single_node()
+        if root is not None:
+            _check_size(root, yaml.MappingNode, yaml.SequenceNode)
         return None if root is None else _build_node(loader, root, {}, yaml.MappingNode,
                                                      yaml.SequenceNode, yaml.constructor.ConstructorError)
     except _DuplicateKey as exc:
@@ -166,6 +210,12 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> Any:
                        f"malformed YAML: key '{exc.key}' is given twice "
                        f"(first on line {exc.first + line_offset})", "yaml.syntax")
         ) from None
+    except _TooBig as exc:
+        raise BookError(Diagnostic(file, exc.line + line_offset, Severity.ERROR,
+                                   f"YAML refused: {exc.why}", "yaml.limit")) from None
+    except RecursionError:
+        raise BookError(Diagnostic(file, None, Severity.ERROR, "YAML refused: nested too deeply",
+                                   "yaml.limit")) from None
     except _BadChar as exc:
         raise BookError(
             Diagnostic(file, exc.line + line_offset, Severity.ERROR,

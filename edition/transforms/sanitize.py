@@ -224,7 +224,7 @@ def _walk(ch: Chapter | Fragment, root: Path, reporter: Reporter) -> None:
                     c = Token("text", "", 0, content=c.content)
             _check_attrs(c, ch, line, reporter)
             kids.append(c)
-        t.children = kids
+        t.children = _balance(kids, ch, ch.line_of(t.map), reporter)
     for t in ch.tokens:
         # markdown-it's own link validation turns javascript:/file: links into text;
         # report them too, so the editor knows why the link vanished, and keep only its label.
@@ -238,6 +238,48 @@ def _walk(ch: Chapter | Fragment, root: Path, reporter: Reporter) -> None:
         for c in t.children or []:
             if c.type == "text":
                 c.content = _BAD_SCHEME.sub(lambda m: m.group(2), c.content)
+
+
+_TAG_NAME = re.compile(r"<(/?)([a-z]+)")
+
+
+def _balance(kids: list[Token], src: Chapter | Fragment, line: int | None,
+             reporter: Reporter) -> list[Token]:
+    """Raw inline tags nested properly with each other and with the Markdown around them
+    (``<b>*x</b>*`` would give ``<b><em>x</b></em>``): a closing tag that closes nothing
+    open is dropped, a tag left open is closed where its Markdown or paragraph ends."""
+    out: list[Token] = []
+    stack: list[str | None] = []  # open raw tags by name; None for a Markdown opener
+
+    def close(name: str) -> None:
+        out.append(Token("html_inline", "", 0, content=f"</{name}>"))
+        reporter.warning(src.location.file, line, f"<{name}> is not closed in its paragraph or "
+                         "emphasis; closed there", "html.unbalanced")
+
+    for c in kids:
+        m = _TAG_NAME.match(c.content) if c.type == "html_inline" else None
+        if m and not c.content.endswith("/>"):
+            if not m.group(1):
+                stack.append(m.group(2))
+            elif stack and stack[-1] == m.group(2):
+                stack.pop()
+            else:
+                reporter.warning(src.location.file, line, f"</{m.group(2)}> closes no open <{m.group(2)}>; "
+                                 "dropped", "html.unbalanced")
+                continue
+        elif c.nesting == 1:
+            stack.append(None)
+        elif c.nesting == -1:
+            while stack and stack[-1] is not None:
+                close(str(stack.pop()))
+            if stack:
+                stack.pop()
+        out.append(c)
+    while stack:
+        name = stack.pop()
+        if name is not None:
+            close(name)
+    return out
 
 
 def _check_attrs(t: Token, src: Chapter | Fragment, line: int | None, reporter: Reporter) -> None:
