@@ -164,6 +164,10 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     from . import cache as build_cache  # skip outputs whose inputs are unchanged
 
     cache = build_cache.plan(root, out_dir, targets, page_size, print_shop, force)
+    if cache.out_dir.is_dir():  # a build killed while moving its outputs: finish it; old temporaries
+        from .atomic import recover
+
+        recover(cache.out_dir)
     if "pdf" in cache.stale:
         cache.fresh.pop("epub", None)  # a new PDF, a new page list for the EPUB
     elif "epub" in cache.stale and "pdf" in cache.fresh:  # the PDF is current: its page map?
@@ -175,7 +179,7 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         build_cache.replay(cache, reporter)
         return BuildResult(skipped=[f.path for f in cache.fresh.values()])
     targets = cache.stale
-    from .atomic import write_atomic
+    from .atomic import write_all
     from .render.epub import build_epub
 
     book = load_book(root, reporter)
@@ -226,18 +230,15 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
             raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"EPUB: {exc}", "build.epub")) from None
         pending.append((out_dir / f"{book.meta.slug}.epub", data))
         during["epub"], n = reporter.items[n:], len(reporter.items)
-    for path, data in pending:
-        try:
-            write_atomic(path, data)
-        except OSError as exc:
-            raise BookError(Diagnostic(str(path), None, Severity.ERROR, f"cannot write: {exc.strerror}",
-                                       "build.write")) from None
-        result.outputs.append(path)
+    outputs = list(pending)
     if new_map is not None:  # beside the PDF: `edition build epub` reuses it while current
-        try:
-            write_atomic(out_dir / pagemap.FILENAME, pagemap.to_bytes(new_map))
-        except OSError:
-            pass  # without it a later EPUB-only build has no page list; nothing else is lost
+        outputs.append((out_dir / pagemap.FILENAME, pagemap.to_bytes(new_map)))
+    try:  # all aside first, then moved into place together (atomic.write_all)
+        write_all(outputs)
+    except OSError as exc:
+        raise BookError(Diagnostic(str(out_dir), None, Severity.ERROR, f"cannot write: {exc.strerror}",
+                                   "build.write")) from None
+    result.outputs += [path for path, _ in pending]
     for target, (path, data) in zip(during, pending, strict=True):
         cache.record(target, path, data, before, during[target])
     cache.save()
