@@ -212,6 +212,10 @@ def plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | 
     """Hash the inputs and compare with the manifest: nothing else is read or imported."""
     root = root.resolve()
     out = (out_dir or root / "build").resolve()
+    if out.is_dir():  # a build killed while moving its outputs: finish it; drop old temporaries
+        from .atomic import recover
+
+        recover(out)
     digest = inputs_digest(root)
     keys, ids = {}, {}
     for t in targets:

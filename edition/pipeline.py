@@ -164,10 +164,6 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     from . import cache as build_cache  # skip outputs whose inputs are unchanged
 
     cache = build_cache.plan(root, out_dir, targets, page_size, print_shop, force)
-    if cache.out_dir.is_dir():  # a build killed while moving its outputs: finish it; old temporaries
-        from .atomic import recover
-
-        recover(cache.out_dir)
     if "pdf" in cache.stale:
         cache.fresh.pop("epub", None)  # a new PDF, a new page list for the EPUB
     elif "epub" in cache.stale and "pdf" in cache.fresh:  # the PDF is current: its page map?

@@ -150,12 +150,17 @@ def clean_inline_tag(tag_text: str) -> tuple[str, list[str]]:
 
 def check_target(target: str, root: Path, kind: str) -> str | None:
     """None if the link or image target is acceptable, else the reason."""
+    from urllib.parse import unquote
+
     t = target.strip()
     if not t:
         return f"empty {kind} target"
     if t.startswith("#") and kind == "link":
         return None
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", t) or t.startswith("//"):
+    # as a browser reads it: percent-escapes decoded, tabs, line ends and controls dropped
+    # (``java&#x09;script:`` is ``javascript:``)
+    bare = re.sub(r"[\x00-\x20\x7f]", "", unquote(t))
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", bare) or bare.startswith(("//", "\\\\", "/\\", "\\/")):
         return f"{kind} to '{t}' refused: the editions link only inside the book"
     if t.startswith("/") or t.startswith("\\"):
         return f"{kind} to absolute path '{t}' refused"
