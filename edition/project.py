@@ -57,9 +57,11 @@ def _err(file: str, line: int | None, msg: str, code: str) -> Diagnostic:
     return Diagnostic(file, line, Severity.ERROR, msg, code)
 
 
-def read_text(path: Path, rel: str, root: Path | None = None) -> str:
+def read_text(path: Path, rel: str, root: Path | None = None, controls: bool = False) -> str:
     """A project file's text, read through the one gate (``gate.read_input``: no link out of
-    ``root``, nothing but a regular file)."""
+    ``root``, nothing but a regular file), a byte order mark dropped, CRLF read as LF.  A
+    control character is an error at its line, unless ``controls`` (a source the importers
+    read as it came: its form feeds are theirs to handle)."""
     data = read_input(path, rel, root)
     try:
         text = data.decode("utf-8")
@@ -71,7 +73,7 @@ def read_text(path: Path, rel: str, root: Path | None = None) -> str:
         ) from None
     # as Windows editors save it: a byte order mark, CRLF line ends
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    bad = [_err(rel, text.count("\n", 0, m.start()) + 1, f"control character {char_name(m.group())} "
+    bad = [] if controls else [_err(rel, text.count("\n", 0, m.start()) + 1, f"control character {char_name(m.group())} "
                 "(column {}): not allowed in a text file".format(m.start() - text.rfind("\n", 0, m.start())),
                 "file.control-char") for m in itertools.islice(CONTROL_CHARS.finditer(text), 10)]
     if bad:
