@@ -461,3 +461,39 @@ def test_fuzz_never_a_traceback(tmp_path_factory, body, definition, headnote):
     book.write("apparatus.yaml", APPARATUS.replace("|\n      A letter.", json.dumps(headnote)))
     proc = book.run("build", "epub")
     assert_promise(book, proc, before, located=False)
+
+
+def test_pdf_of_unsafe_fragments_rendered_anyway_has_no_outside_links(tmp_path):
+    """The PDF case of #20: links written in a headnote, a question, a definition or an
+    identification became link annotations.  Rendered despite the errors, the sanitised book's
+    PDF links only inside itself."""
+    import io
+
+    from pypdf import PdfReader
+
+    from edition.diagnostics import Reporter
+    from edition.pipeline import load_book, read_style, styles_dir
+    from edition.render.pdf import geometry_css, render_pdf
+
+    links = ('<a href="javascript:alert(1)">js</a> [web](http://evil.example/) '
+             '[file](file:///etc/passwd) ')
+    book = base_book(tmp_path / "book")
+    _rewrite("apparatus.yaml", "A letter.", links + "A letter.")(book)
+    _rewrite("apparatus.yaml", "Who wrote", links + "Who wrote")(book)
+    _rewrite("glossary.yaml", "The secret", "The " + links + "secret")(book)
+    _rewrite("persons.yaml", "The revolutionary", "The " + links + "revolutionary")(book)
+    reporter = Reporter()
+    loaded = load_book(book.root, reporter)
+    files = {d.file for d in reporter.errors}
+    assert files == {"apparatus.yaml", "glossary.yaml", "persons.yaml"}, reporter.errors
+    css = read_style(book.root, "print.css") + geometry_css(loaded.meta.page_size)
+    pdf = PdfReader(io.BytesIO(render_pdf(loaded, styles_dir(book.root), css)))
+    uris = []
+    for page in pdf.pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A") or {}
+            if "/URI" in action:
+                uris.append(str(action["/URI"]))
+    assert uris == [], uris
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert "A letter." in text and "secret" in text
