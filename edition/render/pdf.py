@@ -201,6 +201,10 @@ def render_pdf(book: Book, styles_dir: Path, css_text: str,
                 warn(msg, None)
 
 
+def _inline_text(t) -> str:
+    return "".join(c.content for c in t.children or [] if c.type in ("text", "code_inline"))
+
+
 def _texts(book: Book) -> Iterator[tuple[Location, str]]:
     """Every piece of text the print edition sets, with the place it comes from."""
     meta = book.meta
@@ -212,27 +216,24 @@ def _texts(book: Book) -> Iterator[tuple[Location, str]]:
                       ch.meta.original_publication, ch.meta.translator, ch.meta.rights):
             if value:
                 yield ch.location, value
-        for key in ("headnote", "questions"):
-            value = ch.meta.extra.get(key)
-            for v in ([value] if isinstance(value, str) else value or []):
-                yield ch.location, v
-        for tokens, base in [(ch.tokens, ch)] + [(n.tokens, n.location) for n in ch.notes]:
-            for t in tokens:
-                text = "".join(c.content for c in t.children or [] if c.type in ("text", "code_inline"))
-                if not text:
-                    continue
-                if isinstance(base, Location):
-                    yield base, text
-                else:
-                    yield Location(ch.location.file, base.line_of(t.map)), text
+        for t in ch.tokens:
+            if text := _inline_text(t):
+                yield Location(ch.location.file, ch.line_of(t.map)), text
+        for n in ch.notes:
+            for t in n.tokens:
+                if text := _inline_text(t):
+                    yield n.location, text
     for e in book.glossary:
-        for value in (e.headword, e.definition, e.note, *e.forms):
-            if value:
-                yield e.location, value
+        for value in (e.headword, *e.forms):
+            yield e.location, value
     for p in book.persons:
-        for value in (p.name, p.sort_name, p.identification, p.dates):
+        for value in (p.name, p.sort_name, p.dates):
             if value:
                 yield p.location, value
+    for frag in book.fragments():  # headnotes, questions, definitions, identifications
+        for t in frag.tokens:
+            if text := _inline_text(t):
+                yield Location(frag.location.file, frag.line_of(t.map)), text
 
 
 def glyphs_missing(book: Book, have: frozenset[int]) -> list[tuple[Location, list[str]]]:
