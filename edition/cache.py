@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -50,10 +51,13 @@ def _hash_file(h: hashlib._Hash, path: Path, name: str, inside: Path | None = No
     if inside is not None and path.is_symlink():  # a link: where it leads, and never read
         h.update(os.readlink(path).encode("utf-8", "surrogateescape") + b"\0")  # outside
         try:
-            path.resolve().relative_to(inside)
-        except (ValueError, OSError):
+            path.resolve(strict=True).relative_to(inside)
+        except (ValueError, OSError, RuntimeError):  # outside, dangling, or a loop
             return
-    try:
+    try:  # only a regular file is read: a FIFO would block for ever (the gate refuses it)
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            h.update(b"<not a regular file>\0")
+            return
         data = path.read_bytes()
     except OSError as exc:  # unreadable: the build will say so; the key must still differ
         data = f"<unreadable: {exc.errno}>".encode()

@@ -5,6 +5,7 @@ read (project) -> parse -> transforms -> renderers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 from .diagnostics import BookError, Diagnostic, Reporter, Severity
 from .lint.integrity import check_integrity
 from .model import Book, Chapter
-from .parse import make_chapter
+from .parse import make_chapter, make_fragment, parse_entries
 from .project import Project, load_project, read_persons
 from .transforms.glossary import link_glossary
 from .transforms.notes import number_notes
@@ -49,15 +50,17 @@ def parse_project(project: Project) -> Book:
                           raw.body_line)
         ch.number = n
         if raw.headnote:
-            ch.meta.extra["headnote"] = raw.headnote
-        extra = (project.apparatus or {}).get(ch.slug)
-        if extra is not None:  # apparatus.yaml: the editor's headnote and questions
-            if extra.headnote:
-                ch.meta.extra["headnote"] = extra.headnote
-            if extra.short_title:
-                ch.meta.short_title = extra.short_title
-            if extra.questions:
-                ch.meta.extra["questions"] = list(extra.questions)
+            ch.meta.headnote = make_fragment(raw.headnote, raw.rel, raw.headnote_line)
+        app = (project.apparatus or {}).get(ch.slug)
+        if app is not None:  # apparatus.yaml: the editor's headnote and questions
+            rel = "apparatus.yaml"
+            if app.headnote:
+                ch.meta.headnote = make_fragment(app.headnote, rel, app.headnote_line or app.line)
+            if app.short_title:
+                ch.meta.short_title = app.short_title
+            lines = app.question_lines + [None] * (len(app.questions) - len(app.question_lines))
+            ch.meta.questions = [make_fragment(q, rel, ln or app.line)
+                                 for q, ln in zip(app.questions, lines, strict=True)]
         chapters.append(ch)
     unknown = sorted(set(project.apparatus or {}) - {c.slug for c in chapters})
     if unknown:
@@ -79,6 +82,7 @@ def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Boo
     reporter.silenced |= set(project.meta.silence)
     book = parse_project(project)
     book.persons = read_persons(project.root)  # the register of persons (persons.yaml)
+    parse_entries(book)  # their Markdown, and the glossary's, parsed once like the chapters
     for transform in TRANSFORMS:
         book = transform(book, reporter)
     from .records import load_records
@@ -99,9 +103,52 @@ def styles_dir(root: Path) -> Path:
 
 
 def read_style(root: Path, name: str) -> str:
+    """A style sheet, through the gate; a reference to anything outside the project (or, for
+    the EPUB's, which is shipped alone, to any other file) is an error at its line."""
     from .project import read_text
 
-    return read_text(styles_dir(root) / name, f"styles/{name}")
+    rel = f"styles/{name}"
+    text = read_text(styles_dir(root) / name, rel, root)
+    errors = [Diagnostic(rel, line, Severity.ERROR, msg, "css.reference")
+              for line, msg in css_references(text, local_ok=name != "epub.css")]
+    if errors:
+        raise BookError(errors)
+    return text
+
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.S)
+_CSS_REF = re.compile(r"@import\s*(?:url\(\s*)?[\"']?\s*([^\"')\s;]*)|\burl\(\s*[\"']?\s*([^\"')\s]*)", re.I)
+
+
+def css_references(css: str, local_ok: bool) -> list[tuple[int, str]]:
+    """(line, problem) for every @import and url() that leads out of the project (a scheme,
+    ``//host``, an absolute path, ``..``); with ``local_ok`` False, for every one but ``data:``."""
+
+    def unescape(m: re.Match[str]) -> str:
+        if m.group(1):
+            try:
+                return chr(int(m.group(1), 16))
+            except (ValueError, OverflowError):
+                return "?"
+        return m.group(2)
+
+    text = _CSS_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), css)
+    text = _CSS_ESCAPE.sub(unescape, text)  # u\72l( is url(
+    out = []
+    for m in _CSS_REF.finditer(text):
+        target = (m.group(1) if m.group(1) is not None else m.group(2)) or ""
+        line = text.count("\n", 0, m.start()) + 1
+        if target.lower().startswith("data:"):
+            continue
+        remote = bool(re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|\\", target)) or ".." in target.split("/")
+        if remote:
+            out.append((line, f"'{target}' is outside the project: the editions load nothing from "
+                              "elsewhere"))
+        elif not local_ok:
+            out.append((line, f"'{target}': the e-book's style sheet is shipped alone and may "
+                              "refer to no other file"))
+    return out
 
 
 def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | None = None,

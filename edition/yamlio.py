@@ -77,6 +77,7 @@ class LineMap(dict):  # type: ignore[type-arg]
 
     line: int
     key_lines: dict[Any, int]
+    value_lines: dict[Any, int]  # where each value's text begins (a block scalar: the line after '|')
 
 
 class LineSeq(list):  # type: ignore[type-arg]
@@ -84,12 +85,19 @@ class LineSeq(list):  # type: ignore[type-arg]
 
     line: int
     item_lines: list[int]
+    value_lines: list[int]
 
 
 class _DuplicateKey(Exception):
     def __init__(self, key: Any, line: int, first: int) -> None:
         super().__init__(key)
         self.key, self.line, self.first = key, line, first
+
+
+def _text_line(node: Any) -> int:
+    """The line on which a value's text begins (1-based): a block scalar's (``|``, ``>``)
+    begins on the line after its indicator."""
+    return node.start_mark.line + 1 + (1 if getattr(node, "style", None) in ("|", ">") else 0)
 
 
 def _build_node(loader: Any, node: Any, memo: dict[int, Any], mapping: Any, sequence: Any,
@@ -100,7 +108,7 @@ def _build_node(loader: Any, node: Any, memo: dict[int, Any], mapping: Any, sequ
         return memo[id(node)]
     if isinstance(node, mapping):
         out = LineMap()
-        out.line, out.key_lines = node.start_mark.line + 1, {}
+        out.line, out.key_lines, out.value_lines = node.start_mark.line + 1, {}, {}
         memo[id(node)] = out
         loader.flatten_mapping(node)  # merge keys (<<)
         for key_node, value_node in node.value:
@@ -113,14 +121,16 @@ def _build_node(loader: Any, node: Any, memo: dict[int, Any], mapping: Any, sequ
             if key in out:
                 raise _DuplicateKey(key, line, out.key_lines[key])
             out.key_lines[key] = line
+            out.value_lines[key] = _text_line(value_node)
             out[key] = _build_node(loader, value_node, memo, mapping, sequence, error)
         return out
     if isinstance(node, sequence):
         seq = LineSeq()
-        seq.line, seq.item_lines = node.start_mark.line + 1, []
+        seq.line, seq.item_lines, seq.value_lines = node.start_mark.line + 1, [], []
         memo[id(node)] = seq
         for item in node.value:
             seq.item_lines.append(item.start_mark.line + 1)
+            seq.value_lines.append(_text_line(item))
             seq.append(_build_node(loader, item, memo, mapping, sequence, error))
         return seq
     value = loader.construct_object(node, deep=True)
@@ -174,6 +184,25 @@ def line_of(node: Any, path: tuple[Any, ...], line_offset: int = 0) -> int | Non
     if line is None and isinstance(node, LineMap | LineSeq):
         line = node.line
     return None if line is None else line + line_offset
+
+
+def text_line_of(node: Any, path: tuple[Any, ...], line_offset: int = 0) -> int | None:
+    """The line on which the value at ``path`` begins (for a Markdown text: its first line)."""
+    *parents, last = path
+    cur = node
+    for key in parents:
+        if isinstance(cur, LineMap | LineSeq):
+            try:
+                cur = cur[key]
+            except (KeyError, IndexError, TypeError):
+                return None
+        else:
+            return None
+    if isinstance(cur, LineMap) and last in cur.value_lines:
+        return cur.value_lines[last] + line_offset
+    if isinstance(cur, LineSeq) and isinstance(last, int) and 0 <= last < len(cur.value_lines):
+        return cur.value_lines[last] + line_offset
+    return None
 
 
 def to_plain(node: Any) -> Any:
