@@ -117,13 +117,11 @@ def latest_year_cited(text: str) -> int | None:
 
 def front_matter(record: SourceRecord, draft: Draft, text: str) -> dict[str, Any]:
     year = latest_year_cited(text)
-    date = "not stated"
-    if year:
-        date = f"not stated; after {year} (the latest work it cites is of {year})"
+    date = f"after {year}" if year else "undated"  # the latest year of a work it cites
     return {
         "title": draft.meta.get("title", record.title),
         "subtitle": "A modern web biography, with primary sources",
-        "author": "Anonymous (not named in the document)",
+        "author": "Anonymous",
         "date": date,
         "original_publication": record.publication or "Web page; publisher not named",
         "source": record.id,

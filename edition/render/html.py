@@ -411,10 +411,10 @@ class Writer:
             body.append(f"<p>{esc(b.meta.rights)}</p>")
         body.append("<p>The documents in this edition and their rights:</p>")
         body.append('<ul class="colophon-sources">' + "".join(rows) + "</ul>")
-        body.append(f"<p>Edition {esc(b.version)}. Made with <i>edition</i> from Markdown sources.</p>")
+        body.append(f"<p>Edition {esc(b.version)}.</p>")
         if self.print:  # the EPUB embeds no fonts
             body.append("<p>Set in EB Garamond 12 (version 0.016) by Georg Duffner, embedded under "
-                        "the SIL Open Font License 1.1 (<i>styles/fonts/OFL.txt</i>).</p>")
+                        "the SIL Open Font License 1.1.</p>")
         body.append("</section>")
         return Doc("colophon", "colophon.xhtml", "Copyright", "\n".join(body), role="front",
                    landmark="copyright-page", in_toc=False)
