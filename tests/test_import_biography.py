@@ -195,7 +195,7 @@ def test_real_removals_are_the_title_and_every_orphaned_caption(real):
 
 def test_real_corrections_all_apply_and_nothing_is_unaccounted(real):
     record, text, recorded, res = real
-    assert len(recorded) == 64 and len(res.applied) == 64 and res.unused == []
+    assert len(recorded) == 74 and len(res.applied) == 74 and res.unused == []
     assert account(text, record, res) == []
 
 

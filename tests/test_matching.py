@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from edition.parse import parse_markdown
-from edition.transforms.matching import Hit, Matcher, normalize, scan
+from edition.transforms.matching import Hit, Matcher, _initials, normalize, proper_compound, scan
 
 GPU = [("gpu", "GPU"), ("gpu", "G.P.U."), ("gpu", "G. P. U."), ("gpu", "O.G.P.U."),
        ("sr", "S.R.'s"), ("sr", "S. R.'s"), ("sr", "S.R."), ("sr", "Left S. R.'s"),
@@ -97,6 +97,30 @@ def test_hyphen_joins_words():
     assert keys("the Bolshevik—a dash is not a hyphen", pairs) == [("b", "Bolshevik")]
 
 
+def test_an_initialism_is_not_found_inside_a_longer_one():
+    pairs = [("sr", "S. R.'s"), ("sr", "S. R."), ("sr", "S.R."), ("us", "U. S.")]
+    narrow = "\u202f"
+    # the pamphlet's spacing, with narrow no-break spaces, and the closed-up spelling
+    assert keys(f"U.{narrow}S.{narrow}S.{narrow}R. and U.S.S.R. and U. S. S. R.", pairs) == []
+    assert keys(f"the coalition of Kadets, S.{narrow}R.\u2019s and Mensheviks", pairs) == [
+        ("sr", f"S.{narrow}R.\u2019s")]
+    assert keys("an S. R. leader; the S.R. party", pairs) == [("sr", "S. R."), ("sr", "S.R.")]
+    # a form ending in an initial does not stop before another one
+    assert keys("the U. S. government, not the U. S. S. R.", pairs) == [("us", "U. S.")]
+
+
+def test_a_lower_case_form_is_not_found_in_a_proper_compound():
+    pairs = [("cw", "civil war"), ("cw", "Civil War"), ("cap", "capitulators")]
+    assert keys("a dead Loyalist veteran in the Spanish civil war, made", pairs) == []
+    assert keys("the civil war ended; during the Civil War; the American Civil War", pairs) == [
+        ("cw", "civil war"), ("cw", "Civil War"), ("cw", "Civil War")]
+    # a capitalised word that begins a sentence or a quotation, or a possessive, is no compound
+    assert keys("Again. Russian civil war was over. “Bloody civil war” said Stalin’s capitulators",
+                pairs) == [("cw", "civil war"), ("cw", "civil war"), ("cap", "capitulators")]
+    assert keys("civil war at the start of the text", pairs) == [("cw", "civil war")]
+    assert not proper_compound("the Spanish civil war", 4)  # "Spanish" itself is not lower-case
+
+
 # -- the fast matcher against its definition ---------------------------------------
 
 def _pattern(form: str) -> str:
@@ -106,7 +130,8 @@ def _pattern(form: str) -> str:
     # a hyphen joins words: "Bolshevik" is not matched in "Bolshevik-baiting" or "anti-Bolshevik"
     pre = r"(?<!\w)(?<!\w-)" if re.match(r"\w", form) else ""
     post = r"(?!\w)(?!-\w)" if re.search(r"\w$", form) else ""
-    return pre + body + post
+    # no "S. R." in "U. S. S. R."
+    return pre + _initials(form, body) + post
 
 
 def reference_find(pairs: list[tuple[str, str]], text: str) -> list[Hit]:
@@ -124,7 +149,7 @@ def reference_find(pairs: list[tuple[str, str]], text: str) -> list[Hit]:
     folded, hits, pos = normalize(text), [], 0
     while pos <= len(folded):
         m = big.match(folded, pos)
-        if m is None:
+        if m is None or proper_compound(folded, pos):  # no "civil war" in "Spanish civil war"
             pos += 1
             continue
         form = forms[int(m.lastgroup[1:])]

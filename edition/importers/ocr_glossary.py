@@ -57,7 +57,8 @@ def extract_glossary(draft: Draft) -> Draft:
         return draft
     entries: list[dict[str, Any]] = []
     draft.removed.append(Removal(paras[at].src, paras[at].src, HEADING,
-                                 f"the pamphlet's glossary heading (glossary exported to {OUTPUT})"))
+                                 "the pamphlet's glossary heading (its entries are in the "
+                                 "glossary and the register of persons)"))
     for k in range(at + 1, len(paras)):
         para = paras[k]
         end = srcmaps[k][-1][1]
@@ -70,7 +71,7 @@ def extract_glossary(draft: Draft) -> Draft:
         entries.append({"headword": headword, "text": text, "line": para.src,
                         "person": _key(headword) in PERSONS})
         draft.removed.append(Removal(para.src, end, para.text,
-                                     f"glossary entry (exported to {OUTPUT})"))
+                                     "glossary entry (in the glossary or the register of persons)"))
     draft.lines = paras[:at]
     draft.meta["srcmap"] = srcmaps[:at]
     draft.meta["glossary"] = entries

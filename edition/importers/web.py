@@ -167,22 +167,22 @@ def read_header(draft: Draft) -> Draft:
             continue
         if _CREDIT.match(t):
             header["credit"].append(t)
-            reason = "header: credit and rights (in sources.yaml)"
+            reason = "header: credit and rights (in Sources and Acknowledgements)"
         elif first:
             header["author"] = t
             first = False
             if t != draft.record.author:
                 draft.suspicious.append(Suspicious(ln.src, t, "header names an author sources.yaml "
                                                    f"does not ({draft.record.author})"))
-            reason = "header: author (in sources.yaml)"
+            reason = "header: author (in Sources and Acknowledgements)"
         elif m := _DATE.match(t):
             header["date"] = m.group("date")
-            reason = "header: date (in sources.yaml)"
+            reason = "header: date (in Sources and Acknowledgements)"
         elif _CHAPTER.match(t):
             header["chapter"] = t
-            reason = "header: chapter number (in sources.yaml)"
+            reason = "header: chapter number (in Sources and Acknowledgements)"
         else:
-            reason = "header: title (in sources.yaml)"
+            reason = "header: title (in Sources and Acknowledgements)"
             header["title"].append(t)
         draft.removed.append(Removal(ln.src, ln.src, t, reason))
     # credit lines directly after the header block are header too
@@ -194,7 +194,7 @@ def read_header(draft: Draft) -> Draft:
         if t:
             header["credit"].append(t)
             draft.removed.append(Removal(draft.lines[i].src, draft.lines[i].src, t,
-                                         "header: credit and rights (in sources.yaml)"))
+                                         "header: credit and rights (in Sources and Acknowledgements)"))
         i += 1
     if header["credit"]:
         end = i

@@ -6,6 +6,7 @@ or by family in book.yaml (``silence: [lint.quote-straight]``, ``silence: [lint]
 * ``paragraphs.py`` — the plain text of every paragraph, heading and note, with lines
 * ``typography.py`` — quotes, spacing, doubled words, OCR leftovers, brackets
 * ``book.py`` — chapter metadata, duplicate ids, glossary references and entries
+* ``shoptalk.py`` — file names, folders, configuration talk and placeholders in what a reader sees
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ def lint(book: Book, reporter: Reporter) -> None:
     # imported here: a build imports lint.integrity (a transform), not the rules
     from .book import duplicate_ids, glossary_entries, glossary_references, missing_metadata
     from .paragraphs import book_paragraphs
+    from .shoptalk import shop_talk
     from .typography import RULES
 
     missing_metadata(book, reporter)
@@ -31,3 +33,4 @@ def lint(book: Book, reporter: Reporter) -> None:
     duplicate_ids(book, reporter)
     glossary_references(book, reporter)
     glossary_entries(book, paras, reporter)
+    shop_talk(book, reporter)

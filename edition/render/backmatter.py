@@ -48,7 +48,7 @@ def textual_notes_doc(w: Writer) -> Doc | None:
         head = f'<a href="{esc(href)}">{esc(title)}</a>' if href else esc(title)
         parts.append(f'<section class="tn-document" id="tn-{sid}" aria-labelledby="tn-{sid}-h">')
         parts.append(f'<h2 id="tn-{sid}-h">{head}</h2>')
-        parts.append(f'<p class="tn-file">Source file: <span class="tn-filename">sources/{esc(rec.record.file)}</span>. '
+        parts.append(f'<p class="tn-file">Source file: <span class="tn-filename">{esc(rec.record.file)}</span>. '
                      f"{len(rec.applied)} correction{'s' if len(rec.applied) != 1 else ''}, "
                      f"{len(rec.removed)} passage{'s' if len(rec.removed) != 1 else ''} left out.</p>")
         if rec.applied:
@@ -107,7 +107,7 @@ def sources_doc(w: Writer) -> Doc | None:
         rows.append(("Transcription", r.credit or "not stated"))
         rows.append(("Kind of copy", r.kind))
         rows.append(("Rights", r.rights))
-        rows.append(("File", f"sources/{r.file}"))
+        rows.append(("File", r.file))
         rows.append(("SHA-256", r.sha256))
         parts.append(f'<section class="src-document" id="src-{sid}" aria-labelledby="src-{sid}-h">')
         parts.append(f'<h2 id="src-{sid}-h">{esc(title)}</h2><dl class="src-fields">')

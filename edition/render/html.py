@@ -430,7 +430,7 @@ class Writer:
             body.append(f"<p>{esc(b.meta.rights)}</p>")
         body.append("<p>The documents in this edition and their rights:</p>")
         body.append('<ul class="colophon-sources">' + "".join(rows) + "</ul>")
-        body.append(f"<p>Edition {esc(b.version)}. Made with <i>edition</i> from Markdown sources.</p>")
+        body.append(f"<p>Edition {esc(b.version)}.</p>")
         if self.print and b.font_credit:  # the EPUB embeds no fonts
             body.append(f"<p>{esc(b.font_credit)}</p>")
         body.append("</section>")

@@ -22,7 +22,14 @@ API
     must not touch another letter or digit on that side, nor a hyphen joining
     it to another word: no "Bolshevik" in "Bolshevik-baiting"; a form that ends in
     "." or "'s" needs no boundary there), longest form first at any position,
-    insensitive to curly/straight apostrophes and to the kind of space.
+    insensitive to curly/straight apostrophes and to the kind of space.  Two rules
+    keep a form out of a longer name (``_initials`` and ``proper_compound``):
+    a form that begins with an initial ("S. R.'s") is not matched right after
+    another initial, nor one that ends with an initial ("S. R.") right before
+    another — no "S. R." in "U. S. S. R."; and a form that begins with a
+    lower-case letter ("civil war") is not matched right after a capitalised word
+    that is not the first of a sentence nor a possessive — the two make a
+    different name ("the Spanish civil war").
     ``matcher.conflicts`` lists ``(form, [key, key, ...])`` for a form (after
     folding) claimed by more than one key; the matcher keeps the first key.
     ``matcher.find(text) -> list[Hit]`` (``Hit(start, end, key, form)``,
@@ -92,6 +99,40 @@ class Hit:
 
 _SPACES = re.compile(" +")
 
+# An initial is a letter and a full stop ("S." in "S. R.").  A form that begins (ends) with
+# one may not follow (precede) another initial, with or without a space between.
+_INITIAL_START = re.compile(r"[^\W\d_]\.")
+_INITIAL_END = re.compile(r"(?<![^\W_])[^\W\d_]\.$")
+_AFTER_INITIAL = r"(?<![^\W\d_]\.)(?<![^\W\d_]\. )"
+_BEFORE_INITIAL = r"(?! ?[^\W\d_]\.)"
+
+
+def _initials(form: str, body: str) -> str:
+    """A form's pattern body with the initials rule around it (see the module docstring)."""
+    pre = _AFTER_INITIAL if _INITIAL_START.match(form) else ""
+    post = _BEFORE_INITIAL if _INITIAL_END.search(form) else ""
+    return pre + body + post
+
+
+# a capitalised word (not a possessive) and the spaces before a match, and what precedes it
+_CAPITALISED_BEFORE = re.compile(r"(?:^|(.)\s*?)(?<![\w'-])([A-Z][\w-]*)( +)$", re.S)
+
+
+def proper_compound(folded: str, p: int) -> bool:
+    """Does the match at ``p`` (of a form that begins with a lower-case letter) follow a
+    capitalised word that makes the two a different name ("Spanish civil war")?  Not when
+    that word begins a sentence (after ``.``, ``!``, ``?``, an opening quotation mark or
+    bracket, or at the start of the text) or is a possessive ("Stalin's")."""
+    if not folded[p:p + 1].islower():
+        return False
+    m = _CAPITALISED_BEFORE.search(folded, max(0, p - 80), p)
+    if m is None:
+        return False
+    word, before = m.group(2), m.group(1)
+    if word.endswith("'s") or before is None or before in ".!?\"\u201c(['\u2018":
+        return False
+    return True
+
 
 @functools.lru_cache(maxsize=4096)
 def _alternation(forms: tuple[str, ...]) -> re.Pattern[str]:
@@ -110,7 +151,7 @@ def _alternation(forms: tuple[str, ...]) -> re.Pattern[str]:
     pre = r"(?<!\w)(?<!\w-)" if re.match(r"\w", forms[0]) else ""
     runs: list[tuple[bool, list[str]]] = []  # (needs the end boundary, bodies), in order
     for f in forms:
-        body = _SPACES.sub(" +", re.escape(f).replace(r"\ ", " "))
+        body = _initials(f, _SPACES.sub(" +", re.escape(f).replace(r"\ ", " ")))
         bounded = bool(re.search(r"\w$", f))
         if runs and runs[-1][0] == bounded:
             runs[-1][1].append(body)
@@ -179,7 +220,7 @@ class Matcher:
             if pattern is None:
                 pattern = compiled[c] = _alternation(self._by_first[c])
             m = pattern.match(folded, p)  # lookbehinds still see before p
-            if m is None:
+            if m is None or proper_compound(folded, p):
                 pos = p + 1
                 continue
             form = self._canon[_SPACES.sub(" ", m.group())]
