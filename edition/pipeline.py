@@ -13,7 +13,7 @@ from .diagnostics import BookError, Diagnostic, Reporter, Severity
 from .lint.integrity import check_integrity
 from .model import Book, Chapter
 from .parse import make_chapter
-from .project import Project, load_project, read_persons
+from .project import Project, load_project, read_persons_file
 from .transforms.glossary import link_glossary
 from .transforms.notes import number_notes
 from .transforms.persons import index_persons
@@ -78,7 +78,8 @@ def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Boo
     project = load_project(root)
     reporter.silenced |= set(project.meta.silence)
     book = parse_project(project)
-    book.persons = read_persons(project.root)  # the register of persons (persons.yaml)
+    # the register of persons (persons.yaml): persons, introduction, family tree
+    book.persons, book.persons_intro, book.family = read_persons_file(project.root)
     for transform in TRANSFORMS:
         book = transform(book, reporter)
     from .records import load_records

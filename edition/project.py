@@ -203,28 +203,37 @@ def git_version(root: Path) -> tuple[str, int | None]:
     return version, epoch
 
 
-def read_persons(root: Path) -> list[Person]:
-    """persons.yaml (a sibling of glossary.yaml): the register of persons, with line numbers."""
+def read_persons_file(root: Path) -> tuple[list[Person], str | None, dict | None]:
+    """persons.yaml (a sibling of glossary.yaml): the register of persons, with line numbers,
+    its introduction and its family tree."""
     from .yamlio import line_of
 
     rel = "persons.yaml"
 
-    def extract(data: Any, node: Any) -> list:
+    def extract(data: Any, node: Any) -> dict:
         out = []
         for i, item in enumerate(data.persons):
             form_lines = {f: line_of(node, ("persons", i, "forms", j)) for j, f in enumerate(item.forms)}
             form_lines.update({f: line_of(node, ("persons", i, "ambiguous", f)) for f in item.ambiguous})
             out.append((item.model_dump(), line_of(node, ("persons", i)),
                         {f: ln for f, ln in form_lines.items() if ln is not None}))
-        return out
+        family = None
+        if data.family is not None:
+            family = {**data.family.model_dump(), "line": line_of(node, ("family",))}
+        return {"items": out, "introduction": data.introduction, "family": family}
 
-    items = read_model(root, rel, "PersonsFile", "persons.yaml", extract)
+    data = read_model(root, rel, "PersonsFile", "persons.yaml", extract) or {}
     out = []
-    for fields, line, form_lines in items or []:
+    for fields, line, form_lines in data.get("items", []):
         entry = fields.pop("glossary_entry")
         out.append(Person(**fields, glossary_entry=entry, location=Location(rel, line),
                           form_lines=form_lines))
-    return out
+    return out, data.get("introduction"), data.get("family")
+
+
+def read_persons(root: Path) -> list[Person]:
+    """persons.yaml: the persons of the register (``read_persons_file`` for the rest)."""
+    return read_persons_file(root)[0]
 
 
 def source_date_epoch(root: Path, git_epoch: int | None) -> int:
