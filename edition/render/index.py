@@ -206,17 +206,22 @@ def index_doc(w: Writer) -> Doc | None:
 
 
 def names_back_matter(w: Writer, docs: list[Doc]) -> list[Doc]:
-    """Place the register of persons after the glossary (or the last body chapter) and the
-    index of names after the documents given (the writer adds any later back matter)."""
+    """Place the family tree and the register of persons after the glossary (or the last
+    body chapter) and the index of names after the documents given (the writer adds any
+    later back matter)."""
     from .persons import register_doc
+
+    from .family import family_doc
 
     register, index = register_doc(w), index_doc(w)
     docs = list(docs)
-    if register is not None:
-        at = next((i + 1 for i, d in enumerate(docs) if d.landmark == "glossary"), None)
-        if at is None:
-            at = max((i + 1 for i, d in enumerate(docs) if d.role in ("body", "front")), default=len(docs))
-        docs.insert(at, register)
+    at = next((i + 1 for i, d in enumerate(docs) if d.landmark == "glossary"), None)
+    if at is None:
+        at = max((i + 1 for i, d in enumerate(docs) if d.role in ("body", "front")), default=len(docs))
+    # the family tree (render/family.py), then the register of persons
+    for doc in [register, family_doc(w)]:
+        if doc is not None:
+            docs.insert(at, doc)
     if index is not None:
         docs.append(index)
     return docs
