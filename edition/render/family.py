@@ -86,7 +86,8 @@ class Family:
 
     def groups(self, pid: str, seen: set[str]) -> list[tuple[str | None, list[Person]]]:
         """(spouse or None, children) for the person's marriages, in order, then alone."""
-        out = [(s, [c for c in self.children(pid, s) if c.id not in seen]) for s, _ in self.spouses.get(pid, [])]
+        out: list[tuple[str | None, list[Person]]] = [
+            (s, [c for c in self.children(pid, s) if c.id not in seen]) for s, _ in self.spouses.get(pid, [])]
         out.append((None, [c for c in self.children(pid, None) if c.id not in seen]))
         return out
 
@@ -156,9 +157,9 @@ def _place(fam: Family, u: Unit, x0: float, depth: int, box_h: float, out: Layou
         centre[s] = bx + BOX_W / 2
         m = married.get(s) if s != u.pid else None
         out.boxes.append(Box(s, bx, y, _box_lines(fam.by_id[s], m), married=s != u.pid))
-    for s in u.row:  # the line of marriage between the person and each spouse
-        if s != u.pid:
-            a, b = sorted((centre[s], centre[u.pid]))
+    for r in u.row:  # the line of marriage between the person and each spouse
+        if r != u.pid:
+            a, b = sorted((centre[r], centre[u.pid]))
             out.lines.append((a + BOX_W / 2, y + box_h / 2, b - BOX_W / 2, y + box_h / 2))
     kids = [k for _, ks in u.groups for k in ks]
     below = sum(k.width for k in kids) + GAP_UNITS * max(0, len(kids) - 1)

@@ -209,9 +209,8 @@ def names_back_matter(w: Writer, docs: list[Doc]) -> list[Doc]:
     """Place the family tree and the register of persons after the glossary (or the last
     body chapter) and the index of names after the documents given (the writer adds any
     later back matter)."""
-    from .persons import register_doc
-
     from .family import family_doc
+    from .persons import register_doc
 
     register, index = register_doc(w), index_doc(w)
     docs = list(docs)
