@@ -152,11 +152,11 @@ def _place(fam: Family, u: Unit, x0: float, depth: int, box_h: float, out: Layou
     rx = x0 + (u.width - own) / 2
     married = dict(fam.spouses.get(u.pid, []))
     centre: dict[str, float] = {}
-    for i, s in enumerate(u.row):
+    for i, r in enumerate(u.row):
         bx = rx + i * (BOX_W + GAP_X)
-        centre[s] = bx + BOX_W / 2
-        m = married.get(s) if s != u.pid else None
-        out.boxes.append(Box(s, bx, y, _box_lines(fam.by_id[s], m), married=s != u.pid))
+        centre[r] = bx + BOX_W / 2
+        m = married.get(r) if r != u.pid else None
+        out.boxes.append(Box(r, bx, y, _box_lines(fam.by_id[r], m), married=r != u.pid))
     for r in u.row:  # the line of marriage between the person and each spouse
         if r != u.pid:
             a, b = sorted((centre[r], centre[u.pid]))
