@@ -117,6 +117,8 @@ class Book:
     persons: list[Person] = field(default_factory=list)  # persons.yaml: the register of persons
     persons_intro: str | None = None  # persons.yaml `introduction`
     family: dict | None = None  # persons.yaml `family`: the family tree (title, root, caption)
+    abbreviations: list[dict] = field(default_factory=list)  # abbreviations.yaml entries (+ "line")
+    abbreviations_intro: str | None = None
     version: str = "unversioned"
     source_date_epoch: int = 0
     records: list = field(default_factory=list)  # edition.records.SourceRecordView, for back matter

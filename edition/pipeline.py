@@ -13,7 +13,8 @@ from .diagnostics import BookError, Diagnostic, Reporter, Severity
 from .lint.integrity import check_integrity
 from .model import Book, Chapter
 from .parse import make_chapter
-from .project import Project, load_project, read_persons_file
+from .project import Project, load_project, read_abbreviations, read_persons_file
+from .transforms.abbreviations import check_abbreviations
 from .transforms.glossary import link_glossary
 from .transforms.notes import number_notes
 from .transforms.persons import index_persons
@@ -30,6 +31,7 @@ TRANSFORMS: list[Transform] = [
     resolve_xrefs,  # quoted cross-references (#slug:phrase) get their anchors
     link_glossary,
     index_persons,  # after the glossary: names inside a glossary term are the term's
+    check_abbreviations,  # abbreviations.yaml: glossary ids exist, each is in the documents
 ]
 
 
@@ -80,6 +82,7 @@ def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Boo
     book = parse_project(project)
     # the register of persons (persons.yaml): persons, introduction, family tree
     book.persons, book.persons_intro, book.family = read_persons_file(project.root)
+    book.abbreviations, book.abbreviations_intro = read_abbreviations(project.root)
     for transform in TRANSFORMS:
         book = transform(book, reporter)
     from .records import load_records

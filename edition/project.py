@@ -236,6 +236,18 @@ def read_persons(root: Path) -> list[Person]:
     return read_persons_file(root)[0]
 
 
+def read_abbreviations(root: Path) -> tuple[list[dict], str | None]:
+    """abbreviations.yaml (optional): the entries, each with its line, and the introduction."""
+    from .yamlio import line_of
+
+    rel = "abbreviations.yaml"
+    data = read_model(root, rel, "AbbreviationsFile", "abbreviations.yaml", lambda ab, node: {
+        "items": [{**item.model_dump(), "line": line_of(node, ("abbreviations", i))}
+                  for i, item in enumerate(ab.abbreviations)],
+        "introduction": ab.introduction}) or {}
+    return data.get("items", []), data.get("introduction")
+
+
 def source_date_epoch(root: Path, git_epoch: int | None) -> int:
     env = os.environ.get("SOURCE_DATE_EPOCH")
     if env and env.strip().isdigit():

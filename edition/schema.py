@@ -129,6 +129,20 @@ class PersonsFile(_Strict):
     persons: list[PersonItem] = []
 
 
+class AbbreviationItem(_Strict):
+    abbreviation: StrictStr = Field(min_length=1)  # as the list shows it: "GPU"
+    spellings: list[StrictStr] = []  # the other ways the documents write it: "G. P. U."
+    meaning: StrictStr = Field(min_length=1)
+    glossary: StrictStr | None = None  # id of the glossary entry about it
+
+
+class AbbreviationsFile(_Strict):
+    """abbreviations.yaml: the list of abbreviations (docs/persons.md)."""
+
+    introduction: StrictStr | None = None
+    abbreviations: list[AbbreviationItem] = []
+
+
 # -- sources/sources.yaml and sources/corrections/<id>.yaml --------------------
 
 class SourceItem(_Strict):

@@ -206,9 +206,10 @@ def index_doc(w: Writer) -> Doc | None:
 
 
 def names_back_matter(w: Writer, docs: list[Doc]) -> list[Doc]:
-    """Place the family tree and the register of persons after the glossary (or the last
-    body chapter) and the index of names after the documents given (the writer adds any
+    """Place the list of abbreviations before the glossary, the family tree and the
+    register of persons after it (or after the last body chapter) and the index of names after the documents given (the writer adds any
     later back matter)."""
+    from .abbreviations import abbreviations_doc
     from .family import family_doc
     from .persons import register_doc
 
@@ -221,6 +222,11 @@ def names_back_matter(w: Writer, docs: list[Doc]) -> list[Doc]:
     for doc in [register, family_doc(w)]:
         if doc is not None:
             docs.insert(at, doc)
+    # the list of abbreviations (render/abbreviations.py) opens the back matter, before the glossary
+    abbreviations = abbreviations_doc(w)
+    if abbreviations is not None:
+        first = next((i for i, d in enumerate(docs) if d.landmark == "glossary"), at)
+        docs.insert(first, abbreviations)
     if index is not None:
         docs.append(index)
     return docs
