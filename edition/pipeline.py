@@ -29,8 +29,9 @@ TRANSFORMS: list[Transform] = [
     sanitize,
     number_notes,
     resolve_xrefs,  # quoted cross-references (#slug:phrase) get their anchors
+    index_persons,  # before the glossary: a glossary term is the longest match, names inside it
+    #                 are the term's; a name is, place names inside it are not (transforms/persons.py)
     link_glossary,
-    index_persons,  # after the glossary: names inside a glossary term are the term's
     check_abbreviations,  # abbreviations.yaml: glossary ids exist, each is in the documents
 ]
 
