@@ -55,7 +55,7 @@ def abbreviations_doc(w: Writer) -> Doc | None:
                         for p in book.abbreviations_intro.split("\n\n") if p.strip())
     items = sorted(book.abbreviations, key=lambda a: sort_key(a["abbreviation"]))
     body = ['<section id="abbreviations" class="abbreviations" epub:type="appendix" role="doc-appendix" '
-            'aria-labelledby="abbreviations-title">',
+            'aria-labelledby="abbreviations-title" data-running="Abbreviations">',
             '<h1 id="abbreviations-title" class="chapter-title">Abbreviations</h1>',
             f'<div class="abbreviations-intro">{intro}</div>',
             '<dl class="abbreviations-list">']

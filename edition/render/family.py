@@ -32,13 +32,17 @@ if TYPE_CHECKING:
 
 FAMILY_FILE = "family.xhtml"
 
-BOX_W = 168  # box width (SVG user units = CSS px)
-GAP_X = 18  # between boxes in a row
-GAP_UNITS = 26  # between the units of siblings
-GAP_Y = 44  # between a row of boxes and the next generation
-LINE_H = 14  # text line height
-PAD = 8  # inside a box
-CHARS = 25  # characters that fit on a line of a box (11px serif, 168 wide)
+# Sizes in SVG user units.  The figure is scaled to the width of the page, so the boxes
+# are narrow and the type large: a tree five boxes wide keeps its names at about 6.5pt on
+# an A5 page.
+BOX_W = 122  # box width
+GAP_X = 12  # between boxes in a row
+GAP_UNITS = 16  # between the units of siblings
+GAP_Y = 40  # between a row of boxes and the next generation
+FONT = 14  # font size
+LINE_H = 17  # text line height
+PAD = 7  # inside a box
+CHARS = 16  # characters that fit on a line of a box
 
 
 def _wrap(text: str, width: int = CHARS) -> list[str]:
@@ -219,8 +223,8 @@ def svg(book: Book, lay: Layout, title: str, desc_id: str) -> str:
                      f'height="{hb}" rx="4" fill="#fff" stroke="#222" stroke-width="1"/>')
         for i, line in enumerate(box.lines):
             weight = ' font-weight="bold"' if i == 0 else ""
-            parts.append(f'<text x="{box.x + BOX_W / 2:.1f}" y="{box.y + PAD + LINE_H * (i + 1) - 3:.1f}" '
-                         f'text-anchor="middle" font-size="11" font-family="serif"{weight}>{esc(line)}</text>')
+            parts.append(f'<text x="{box.x + BOX_W / 2:.1f}" y="{box.y + PAD + LINE_H * (i + 1) - 4:.1f}" '
+                         f'text-anchor="middle" font-size="{FONT}" font-family="serif"{weight}>{esc(line)}</text>')
         parts.append('</g>')
     parts.append('</svg>')
     return "\n".join(parts)
@@ -282,7 +286,7 @@ def family_doc(w: Writer) -> Doc | None:
     lay = layout(book, roots)
     caption = f'<figcaption class="family-caption">{esc(spec["caption"])}</figcaption>' if spec.get("caption") else ""
     body = ['<section id="family" class="family" epub:type="appendix" role="doc-appendix" '
-            'aria-labelledby="family-title">',
+            f'aria-labelledby="family-title" data-running="{esc(title)}">',
             f'<h1 id="family-title" class="chapter-title">{esc(title)}</h1>',
             '<figure class="family-figure">', svg(book, lay, title, "family-relations"), caption, '</figure>',
             '<h2 class="family-list-title">The same relations as a list</h2>',
