@@ -138,6 +138,10 @@ class Book:
     chapters: list[Chapter]
     glossary: list[GlossaryEntry] = field(default_factory=list)
     persons: list[Person] = field(default_factory=list)  # persons.yaml: the register of persons
+    persons_intro: str | None = None  # persons.yaml `introduction`
+    family: dict | None = None  # persons.yaml `family`: the family tree (title, root, caption)
+    abbreviations: list[dict] = field(default_factory=list)  # abbreviations.yaml entries (+ "line")
+    abbreviations_intro: str | None = None
     version: str = "unversioned"
     source_date_epoch: int = 0
     records: list = field(default_factory=list)  # edition.records.SourceRecordView, for back matter
@@ -185,6 +189,8 @@ class Person:
     dates: str | None = None
     sources: list[str] = field(default_factory=list)  # source ids the facts come from
     glossary_entry: dict[str, str] | None = None  # a document's own glossary entry, verbatim
+    parents: list[str] = field(default_factory=list)  # person ids
+    spouses: list[dict] = field(default_factory=list)  # {"person": id, "married": str | None}
     location: Location = field(default_factory=lambda: Location("persons.yaml"))
     form_lines: dict[str, int] = field(default_factory=dict)  # form -> line in persons.yaml
     occurrences: list[tuple[str, str, str]] = field(default_factory=list)  # (chapter slug, anchor, text)

@@ -14,7 +14,8 @@ from .diagnostics import BookError, Diagnostic, Reporter, Severity
 from .lint.integrity import check_integrity
 from .model import Book, Chapter
 from .parse import make_chapter, make_fragment, parse_entries
-from .project import Project, load_project, read_persons
+from .project import Project, load_project, read_abbreviations, read_persons_file
+from .transforms.abbreviations import check_abbreviations
 from .transforms.glossary import link_glossary
 from .transforms.notes import number_notes
 from .transforms.persons import index_persons
@@ -31,8 +32,10 @@ TRANSFORMS: list[Transform] = [
     sanitize,
     number_notes,
     resolve_xrefs,  # quoted cross-references (#slug:phrase) get their anchors
+    index_persons,  # before the glossary: a glossary term is the longest match, names inside it
+    #                 are the term's; a name is, place names inside it are not (transforms/persons.py)
     link_glossary,
-    index_persons,  # after the glossary: names inside a glossary term are the term's
+    check_abbreviations,  # abbreviations.yaml: glossary ids exist, each is in the documents
 ]
 
 
@@ -88,7 +91,9 @@ def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Boo
     project = load_project(root)
     reporter.silenced |= set(project.meta.silence)
     book = parse_project(project)
-    book.persons = read_persons(project.root)  # the register of persons (persons.yaml)
+    # the register of persons (persons.yaml): persons, introduction, family tree
+    book.persons, book.persons_intro, book.family = read_persons_file(project.root)
+    book.abbreviations, book.abbreviations_intro = read_abbreviations(project.root)
     book.font_credit = read_font_credit(project.root)
     parse_entries(book)  # their Markdown, and the glossary's, parsed once like the chapters
     for transform in TRANSFORMS:

@@ -237,13 +237,14 @@ def git_version(root: Path) -> tuple[str, int | None]:
     return version, epoch
 
 
-def read_persons(root: Path) -> list[Person]:
-    """persons.yaml (a sibling of glossary.yaml): the register of persons, with line numbers."""
+def read_persons_file(root: Path) -> tuple[list[Person], str | None, dict | None]:
+    """persons.yaml (a sibling of glossary.yaml): the register of persons, with line numbers,
+    its introduction and its family tree."""
     from .yamlio import line_of
 
     rel = "persons.yaml"
 
-    def extract(data: Any, node: Any) -> list:
+    def extract(data: Any, node: Any) -> dict:
         out = []
         for i, item in enumerate(data.persons):
             form_lines = {f: line_of(node, ("persons", i, "forms", j)) for j, f in enumerate(item.forms)}
@@ -251,15 +252,35 @@ def read_persons(root: Path) -> list[Person]:
             out.append((item.model_dump(), line_of(node, ("persons", i)),
                         {f: ln for f, ln in form_lines.items() if ln is not None},
                         _text_lines(node, ("persons", i), ("identification",))))
-        return out
+        family = None
+        if data.family is not None:
+            family = {**data.family.model_dump(), "line": line_of(node, ("family",))}
+        return {"items": out, "introduction": data.introduction, "family": family}
 
-    items = read_model(root, rel, "PersonsFile", "persons.yaml", extract)
+    data = read_model(root, rel, "PersonsFile", "persons.yaml", extract) or {}
     out = []
-    for fields, line, form_lines, text_lines in items or []:
+    for fields, line, form_lines, text_lines in data.get("items", []):
         entry = fields.pop("glossary_entry")
         out.append(Person(**fields, glossary_entry=entry, location=Location(rel, line),
                           form_lines=form_lines, text_lines=text_lines))
-    return out
+    return out, data.get("introduction"), data.get("family")
+
+
+def read_persons(root: Path) -> list[Person]:
+    """persons.yaml: the persons of the register (``read_persons_file`` for the rest)."""
+    return read_persons_file(root)[0]
+
+
+def read_abbreviations(root: Path) -> tuple[list[dict], str | None]:
+    """abbreviations.yaml (optional): the entries, each with its line, and the introduction."""
+    from .yamlio import line_of
+
+    rel = "abbreviations.yaml"
+    data = read_model(root, rel, "AbbreviationsFile", "abbreviations.yaml", lambda ab, node: {
+        "items": [{**item.model_dump(), "line": line_of(node, ("abbreviations", i))}
+                  for i, item in enumerate(ab.abbreviations)],
+        "introduction": ab.introduction}) or {}
+    return data.get("items", []), data.get("introduction")
 
 
 def source_date_epoch(root: Path, git_epoch: int | None) -> int:

@@ -92,6 +92,19 @@ class GlossaryEntryText(_Strict):
     text: StrictStr
 
 
+class Spouse(_Strict):
+    person: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    married: StrictStr | None = None  # as the documents give it ("1902, in the transfer prison")
+
+
+class FamilyTree(_Strict):
+    """The family tree figure drawn from the persons' ``parents`` and ``spouses``."""
+
+    title: StrictStr = Field(min_length=1)
+    root: list[StrictStr] = Field(min_length=1)  # the person ids at the top of the tree
+    caption: StrictStr | None = None
+
+
 class PersonItem(_Strict):
     id: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     sort_name: StrictStr = Field(min_length=1)
@@ -102,6 +115,8 @@ class PersonItem(_Strict):
     ambiguous: dict[StrictStr, list[StrictStr]] = {}
     sources: list[StrictStr] = []
     glossary_entry: GlossaryEntryText | None = None
+    parents: list[StrictStr] = []  # person ids (the family tree, docs/persons.md)
+    spouses: list[Spouse] = []
 
     _forms = field_validator("forms")(_no_blank_form)
 
@@ -109,7 +124,23 @@ class PersonItem(_Strict):
 class PersonsFile(_Strict):
     """persons.yaml: the register of persons (docs/persons.md)."""
 
+    introduction: StrictStr | None = None  # the register's opening: whom it lists, whom it leaves out
+    family: FamilyTree | None = None
     persons: list[PersonItem] = []
+
+
+class AbbreviationItem(_Strict):
+    abbreviation: StrictStr = Field(min_length=1)  # as the list shows it: "GPU"
+    spellings: list[StrictStr] = []  # the other ways the documents write it: "G. P. U."
+    meaning: StrictStr = Field(min_length=1)
+    glossary: StrictStr | None = None  # id of the glossary entry about it
+
+
+class AbbreviationsFile(_Strict):
+    """abbreviations.yaml: the list of abbreviations (docs/persons.md)."""
+
+    introduction: StrictStr | None = None
+    abbreviations: list[AbbreviationItem] = []
 
 
 # -- sources/sources.yaml and sources/corrections/<id>.yaml --------------------
@@ -133,6 +164,7 @@ class SourceItem(_Strict):
     credit: StrictStr | None = None
     translator: StrictStr | None = None
     chapter: StrictStr | None = Field(default=None, pattern=r"^[0-9]{2}-[a-z0-9-]+\.md$")
+    short_title: StrictStr | None = None  # how the apparatus names the document ("Sources: …")
 
 
 class SourcesFile(_Strict):

@@ -49,6 +49,7 @@ class SourceRecord:
     credit: str | None = None  # transcription / scan credit as found
     translator: str | None = None
     chapter: str | None = None  # chapters/NN-slug.md this source becomes
+    short_title: str | None = None  # how the apparatus names the document
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,8 @@ def build_epub(book: Book, css: str, fonts_dir: Path | None = None, page_map: di
         body_type = "" if d.landmark == "cover" else BODY_TYPE[d.role]
         item = epub.EpubItem(uid=d.id, file_name=d.filename, media_type="application/xhtml+xml",
                              content=xhtml_document(d.title, d.body, lang, body_type).encode("utf-8"))
+        if "<svg" in d.body:  # inline SVG (the family tree): the manifest says so
+            item.properties = ["svg"]
         eb.add_item(item)
         items[d.id] = item
     add_glossary_items(eb, book, docs, items)  # glossary property + search key map (render/glossary.py)

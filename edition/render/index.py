@@ -206,17 +206,27 @@ def index_doc(w: Writer) -> Doc | None:
 
 
 def names_back_matter(w: Writer, docs: list[Doc]) -> list[Doc]:
-    """Place the register of persons after the glossary (or the last body chapter) and the
-    index of names after the documents given (the writer adds any later back matter)."""
+    """Place the list of abbreviations before the glossary, the family tree and the
+    register of persons after it (or after the last body chapter) and the index of names after the documents given (the writer adds any
+    later back matter)."""
+    from .abbreviations import abbreviations_doc
+    from .family import family_doc
     from .persons import register_doc
 
     register, index = register_doc(w), index_doc(w)
     docs = list(docs)
-    if register is not None:
-        at = next((i + 1 for i, d in enumerate(docs) if d.landmark == "glossary"), None)
-        if at is None:
-            at = max((i + 1 for i, d in enumerate(docs) if d.role in ("body", "front")), default=len(docs))
-        docs.insert(at, register)
+    at = next((i + 1 for i, d in enumerate(docs) if d.landmark == "glossary"), None)
+    if at is None:
+        at = max((i + 1 for i, d in enumerate(docs) if d.role in ("body", "front")), default=len(docs))
+    # the family tree (render/family.py), then the register of persons
+    for doc in [register, family_doc(w)]:
+        if doc is not None:
+            docs.insert(at, doc)
+    # the list of abbreviations (render/abbreviations.py) opens the back matter, before the glossary
+    abbreviations = abbreviations_doc(w)
+    if abbreviations is not None:
+        first = next((i for i, d in enumerate(docs) if d.landmark == "glossary"), at)
+        docs.insert(first, abbreviations)
     if index is not None:
         docs.append(index)
     return docs

@@ -53,12 +53,24 @@ def other_names(p: Person) -> list[tuple[str, list[str]]]:
 
 
 def source_titles(book: Book) -> dict[str, str]:
-    """source id -> short title of the chapter made from it."""
+    """source id -> the document's short title: ``short_title`` in sources.yaml, else the
+    title of the chapter made from it, before a colon ("Leon Sedoff")."""
     out: dict[str, str] = {}
+    for rec in book.records:
+        if getattr(rec.record, "short_title", None):
+            out[rec.record.id] = rec.record.short_title
     for ch in book.chapters:
         if ch.meta.source:
-            out.setdefault(ch.meta.source, ch.meta.short_title or ch.meta.title)
+            out.setdefault(ch.meta.source, short_title(ch.meta.short_title or ch.meta.title))
     return out
+
+
+def chapter_titles(book: Book) -> dict[str, str]:
+    """chapter slug -> short title: the document's short title for a chapter made from a
+    source, else the chapter's short title or title."""
+    sources = source_titles(book)
+    return {ch.slug: sources.get(ch.meta.source or "", "") or short_title(ch.meta.short_title or ch.meta.title)
+            for ch in book.chapters}
 
 
 def short_title(title: str) -> str:
@@ -81,18 +93,20 @@ def _entry(w: Writer, p: Person, titles: dict[str, str], sources: dict[str, str]
     for form, chapters in other_names(p):
         where = ""
         if chapters:
-            where = " (in " + ", ".join(f"<i>{esc(short_title(titles.get(c, c)))}</i>"
+            where = " (in " + ", ".join(f"<i>{esc(titles.get(c, c))}</i>"
                                          for c in chapters) + ")"
         names.append(f"{esc(form)}{where}")
     if names:
-        parts.append(f'<p class="pn-names"><i>Also named:</i> {"; ".join(names)}.</p>')
+        joined = "; ".join(names)
+        end = "" if joined.endswith(".") else "."  # "V.I." ends the list without a second point
+        parts.append(f'<p class="pn-names"><i>Also named:</i> {joined}{end}</p>')
     if p.glossary_entry:
         g = p.glossary_entry
-        src = f'<i>{esc(short_title(sources.get(g["source"], g["source"])))}</i>'
+        src = f'<i>{esc(sources.get(g["source"], g["source"]))}</i>'
         parts.append(f'<p class="pn-glossary"><i>In the glossary of {src}:</i> '
                      f'<span class="pn-headword">{esc(g["headword"])}</span>—{esc(g["text"])}</p>')
     if p.sources:
-        docs = "; ".join(f"<i>{esc(short_title(sources.get(s, s)))}</i>" for s in p.sources)
+        docs = "; ".join(f"<i>{esc(sources.get(s, s))}</i>" for s in p.sources)
         parts.append(f'<p class="pn-sources"><i>Sources:</i> {docs}.</p>')
     if not w.print and p.occurrences:
         parts.append(in_the_text(w, [(slug, anchor) for slug, anchor, _ in p.occurrences], titles, "pn-where"))
@@ -100,13 +114,25 @@ def _entry(w: Writer, p: Person, titles: dict[str, str], sources: dict[str, str]
     return "\n".join(parts)
 
 
-INTRO = ("<p>The persons named in the five documents: the name under which "
+INTRO = ("<p>The persons named in the documents: the name under which "
          "the index files the person, dates where the documents give them, who they were, the "
          "other names and spellings the documents use (a first name or a shared surname counts "
          "only in the documents listed with it), and the documents these facts come from. "
          "Nothing here goes beyond what the documents say.</p>")
 INTRO_EPUB = "<p>Each name links to the index of names, which links to every mention.</p>"
 INTRO_PRINT = "<p>The pages on which each person is named are given in the Index of Names.</p>"
+
+
+def intro_html(book: Book) -> str:
+    """The book's own introduction to the register (persons.yaml ``introduction``: whom it
+    lists and by what rule it leaves anyone out), paragraphs split at blank lines; else a
+    generic one."""
+    from .html import esc
+
+    if not book.persons_intro:
+        return INTRO
+    paras = [p.strip() for p in book.persons_intro.split("\n\n") if p.strip()]
+    return "".join(f"<p>{esc(' '.join(p.split()))}</p>" for p in paras)
 
 
 def register_doc(w: Writer) -> Doc | None:
@@ -116,12 +142,13 @@ def register_doc(w: Writer) -> Doc | None:
     persons = indexed(book)
     if not persons:
         return None
-    titles = {ch.slug: ch.meta.short_title or ch.meta.title for ch in book.chapters}
+    titles = chapter_titles(book)
     sources = source_titles(book)
     body = ['<section id="persons" class="register" epub:type="appendix" role="doc-appendix" '
             'aria-labelledby="persons-title">',
             '<h1 id="persons-title" class="chapter-title">Register of Persons</h1>',
-            '<div class="register-intro">' + INTRO + (INTRO_PRINT if w.print else INTRO_EPUB) + "</div>",
+            '<div class="register-intro">' + intro_html(book) + (INTRO_PRINT if w.print else INTRO_EPUB)
+            + "</div>",
             '<dl class="register-list">']
     body += [_entry(w, p, titles, sources) for p in sorted(persons, key=lambda p: sort_key(p.sort_name))]
     body += ["</dl>", "</section>"]

@@ -53,7 +53,8 @@ API
       glossary and the register never nest their spans), images, code, raw
       HTML, note calls, a footnote block still in the stream
       (``footnote_block_open`` … ``close``), and containers named in
-      ``skip_containers`` (``::: name``).
+      ``skip_containers`` (``::: name``), and a span carrying any attribute named in
+    ``stop_attrs`` (the register passes ``gl``: a glossary term marked up by hand).
 
     ``Occurrence(key, text, explicit, token, block_index, line_offset)``:
     ``token`` is the ``span_open`` (set ``meta["id"]`` for an anchor and
@@ -309,7 +310,7 @@ def _inner_text(children: list[Token], i: int) -> str:
 
 
 def _scan_inline(inline: Token, matcher: Matcher, attr: str, stop_class: str, kind: str,
-                 block: int) -> list[Occurrence]:
+                 block: int, stop_attrs: tuple[str, ...] = ()) -> list[Occurrence]:
     found: list[Occurrence] = []
     children = inline.children or []
     out: list[Token] = []
@@ -343,7 +344,8 @@ def _scan_inline(inline: Token, matcher: Matcher, attr: str, stop_class: str, ki
         elif c.type == "span_open":
             classes = str(c.attrs.get("class", "")).split()
             key = c.attrs.get(attr)
-            stops = bool(key) or stop_class in classes or "link_kind" in c.meta
+            stops = (bool(key) or stop_class in classes or "link_kind" in c.meta
+                     or any(c.attrs.get(a) for a in stop_attrs))
             if key and skip == 0 and "link_kind" not in c.meta:
                 c.meta.update({"link_kind": kind, "key": str(key), "explicit": True})
                 found.append(Occurrence(str(key), _inner_text(children, i), True, c, block, line))
@@ -364,7 +366,7 @@ _HEADING_LIKE = ("heading_open",)
 
 def scan(tokens: list[Token], matcher: Matcher, attr: str = "gl", stop_class: str = "nogl",
          kind: str = "glossary", skip_containers: Iterable[str] = (),
-         skip_headings: bool = True) -> list[Occurrence]:
+         skip_headings: bool = True, stop_attrs: tuple[str, ...] = ()) -> list[Occurrence]:
     """Find and wrap occurrences in a block-level token list (see the module docstring).
     ``skip_headings=False`` looks inside headings too (the index of names does)."""
     heading_open = _HEADING_LIKE if skip_headings else ()
@@ -379,7 +381,7 @@ def scan(tokens: list[Token], matcher: Matcher, attr: str = "gl", stop_class: st
         elif t.type in heading_close or t.type == "footnote_block_close" or t.type in skip_close:
             skip = max(0, skip - 1)
         elif t.type == "inline" and skip == 0 and t.children:
-            found.extend(_scan_inline(t, matcher, attr, stop_class, kind, bi))
+            found.extend(_scan_inline(t, matcher, attr, stop_class, kind, bi, stop_attrs))
     return found
 
 

@@ -1,9 +1,13 @@
 """The register of persons: find every person's names in the chapters (and their notes).
 
-Runs after the glossary linker, with the same matcher (``matching.py``:
+Runs before the glossary linker, with the same matcher (``matching.py``:
 case-sensitive, whole word, longest form first, apostrophe- and space-folding,
-never inside headings, links, note calls or a glossary term).  For each chapter
-the matcher knows
+never inside links or note calls).  The glossary's forms are in the matcher too,
+as *blockers*: where a glossary term is the longest match ("Kerensky-Tseretelli",
+"Trotskyism") the name inside it is not indexed and the term is left to the
+glossary; where a person's name is the longer match ("Mikhail Frunze") it is the
+person's, and the glossary, which never looks inside a register span, does not link
+the place name inside it.  For each chapter the matcher knows
 
 * every person's ``forms`` (names that always mean that person), and
 * the ``ambiguous`` forms whose chapter list names this chapter: a bare first
@@ -36,6 +40,7 @@ from .matching import Matcher, normalize, scan, unique_ids
 ATTR = "person"
 STOP_CLASS = "noperson"
 KIND = "person"
+BLOCK = "\0glossary"  # the key of a glossary form in the register's matcher
 
 
 def chapter_forms(persons: list[Person], slug: str) -> list[tuple[str, str]]:
@@ -80,9 +85,34 @@ def validate_persons(book: Book, reporter: Reporter) -> list[Person]:
     return usable
 
 
+def _unwrap_blocks(tokens) -> None:
+    """Drop the spans the matcher put around glossary forms (``BLOCK``), keeping their text."""
+    for t in tokens:
+        if t.type != "inline" or not t.children:
+            continue
+        out, depth, dropping = [], 0, []  # dropping: depths of open BLOCK spans
+        for c in t.children:
+            if c.type == "span_open":
+                depth += 1
+                if c.meta.get("key") == BLOCK and c.meta.get("link_kind") == KIND:
+                    dropping.append(depth)
+                    continue
+            elif c.type == "span_close":
+                if dropping and dropping[-1] == depth:
+                    dropping.pop()
+                    depth -= 1
+                    continue
+                depth -= 1
+            out.append(c)
+        t.children = out
+
+
 def _index_tokens(ch: Chapter, tokens, matcher: Matcher, by_id: dict[str, Person], counter: list[int],
                   reporter: Reporter, note_line: int | None = None) -> None:
-    for occ in scan(tokens, matcher, attr=ATTR, stop_class=STOP_CLASS, kind=KIND, skip_headings=False):
+    for occ in scan(tokens, matcher, attr=ATTR, stop_class=STOP_CLASS, kind=KIND, skip_headings=False,
+                    stop_attrs=("gl",)):
+        if occ.key == BLOCK and not occ.explicit:
+            continue
         person = by_id.get(occ.key)
         if note_line is not None:
             line: int | None = note_line
@@ -109,12 +139,13 @@ def index_persons(book: Book, reporter: Reporter) -> Book:
     for p in persons:
         p.occurrences = []
     cache: dict[frozenset[tuple[str, str]], Matcher] = {}
+    blockers = sorted({(BLOCK, f) for e in book.glossary for f in e.forms})
     for ch in book.chapters:
         pairs = chapter_forms(persons, ch.slug)
         key = frozenset(pairs)
         matcher = cache.get(key)
-        if matcher is None:
-            matcher = cache[key] = Matcher(sorted(pairs))
+        if matcher is None:  # a glossary form the same as a name stays the glossary's
+            matcher = cache[key] = Matcher(blockers + sorted(pairs))
         counter = [0]
         _index_tokens(ch, ch.tokens, matcher, by_id, counter, reporter)
         defs = ch.footnote_defs
@@ -122,6 +153,8 @@ def index_persons(book: Book, reporter: Reporter) -> Book:
             first = defs.get(note.label)
             line = None if first is None else ch.body_line + first
             _index_tokens(ch, note.tokens, matcher, by_id, counter, reporter, note_line=line)
+            _unwrap_blocks(note.tokens)
+        _unwrap_blocks(ch.tokens)
     for p in persons:
         if not p.occurrences:
             reporter.warning(p.location.file, p.location.line,
