@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .creators import compute_creators
 from .diagnostics import BookError, Diagnostic, Reporter, Severity
 from .lint.integrity import check_integrity
 from .model import Book, Chapter
@@ -79,6 +80,7 @@ def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Boo
     reporter.silenced |= set(project.meta.silence)
     book = parse_project(project)
     book.persons = read_persons(project.root)  # the register of persons (persons.yaml)
+    book.meta.creators = compute_creators(book)  # authors, translators, editor (edition/creators.py)
     for transform in TRANSFORMS:
         book = transform(book, reporter)
     from .records import load_records
