@@ -128,7 +128,7 @@ def test_every_glossary_link_lands_on_its_definition_and_every_note_link_on_the_
     n_gl = n_notes = 0
     problems: list[str] = []
     for name, tree in docs.items():
-        for a in tree.iter("{%s}a" % NS["h"]):
+        for a in tree.iter(f"{{{NS['h']}}}a"):
             href, role = a.get("href") or "", a.get("role") or ""
             if "doc-glossref" not in role and "noteref" not in (a.get(EPUB_TYPE) or ""):
                 continue

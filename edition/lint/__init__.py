@@ -19,7 +19,13 @@ if TYPE_CHECKING:
 
 def lint(book: Book, reporter: Reporter) -> None:
     # imported here: a build imports lint.integrity (a transform), not the rules
-    from .book import duplicate_ids, glossary_entries, glossary_references, missing_metadata, subject_commas
+    from .book import (
+        duplicate_ids,
+        glossary_entries,
+        glossary_references,
+        missing_metadata,
+        subject_commas,
+    )
     from .paragraphs import book_paragraphs
     from .typography import RULES
 
