@@ -94,7 +94,7 @@ class XhtmlRenderer(RendererHTML):
             # a heading right before an extract is its caption (the source it quotes):
             # <figure><figcaption>…</figcaption><blockquote class="extract">…</blockquote></figure>
             t.meta["caption"] = True
-            return (f'<figure class="source-extract"><figcaption class="extract-source"'
+            return ('<figure class="source-extract"><figcaption class="extract-source"'
                     + (f' id="{esc(hid)}"' if hid else "") + pid + ">")
         return f'<h{level}' + (f' id="{esc(hid)}"' if hid else "") + pid + ">"
 
