@@ -50,7 +50,7 @@ from .epub_ncx import build_ncx
 from .epub_pages import insert_pagebreaks, page_list_nav, page_metadata
 from .glossary import add_glossary_items
 from .html import Doc, Writer, esc
-from .index import add_index_items
+from .index import add_index_items, label_locators, print_pages
 
 __all__ = ["book_identifier", "build_epub", "normalize_zip", "write_atomic"]
 
@@ -146,6 +146,7 @@ def build_epub(book: Book, css: str, fonts_dir: Path | None = None, page_map: di
     resolve_links(docs)
     # the print edition's page breaks, from the PDF's page map (render/epub_pages.py)
     pages = insert_pagebreaks(docs, page_map["pages"]) if page_map else []
+    label_locators(docs, print_pages(docs) if pages else {})  # the index's "p. 42" (render/index.py)
     lang = book.meta.language
 
     eb = epub.EpubBook()
