@@ -156,3 +156,86 @@ def test_every_glossary_link_lands_on_its_definition_and_every_note_link_on_the_
                     problems.append(f"{name}: note {href} does not lead back to a call")
     assert not problems, problems[:20]
     assert n_gl > 100 and n_notes > 50, (n_gl, n_notes)
+
+
+# -- page list for EPUB 2 reading systems, navigation ----------------------------
+
+NCX = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
+
+
+def test_ncx_carries_every_printed_page(edition_build):
+    import json
+
+    pagemap = json.loads((edition_build["dir"] / ".pagemap.json").read_text())
+    labels = [str(p["label"]) for p in pagemap["pages"]]
+    with zipfile.ZipFile(edition_build["epub"]) as z:
+        ncx = etree.fromstring(z.read("EPUB/toc.ncx"))
+    docs = xhtml_docs(edition_build["epub"])
+    meta = {m.get("name"): m.get("content") for m in ncx.findall("n:head/n:meta", NCX)}
+    targets = ncx.findall("n:pageList/n:pageTarget", NCX)
+    assert [t.findtext("n:navLabel/n:text", namespaces=NCX) for t in targets] == labels
+    assert meta["dtb:totalPageCount"] == str(len(labels)) and len(labels) > 200
+    assert meta["dtb:maxPageNumber"] == str(max(int(x) for x in labels if x.isdigit()))
+    assert int(meta["dtb:depth"]) >= 2
+    for t in targets:
+        label = t.findtext("n:navLabel/n:text", namespaces=NCX)
+        assert (t.get("type"), t.get("value")) == (("normal", label) if label.isdigit() else ("front", None))
+        file, _, frag = t.find("n:content", NCX).get("src").partition("#")
+        el = docs[file].xpath(f"//*[@id='{frag}']")
+        assert el and el[0].get("aria-label") == label and el[0].get(EPUB_TYPE) == "pagebreak"
+    # playOrder follows the reading order, across the navMap and the page list
+    orders = [int(e.get("playOrder")) for e in ncx.iter(f"{{{NCX['n']}}}navPoint")]
+    pages = [int(t.get("playOrder")) for t in targets]
+    assert orders == sorted(orders) and pages == sorted(pages)
+    assert sorted(set(orders + pages)) == list(range(1, len(set(orders + pages)) + 1))
+
+
+def test_contents_reach_sections_and_extracts(edition_build):
+    docs = xhtml_docs(edition_build["epub"])
+    nav = docs["nav.xhtml"]
+    toc = nav.find(".//h:nav[@id='toc']", NS)
+    top = toc.findall("h:ol/h:li", NS)
+    bio = next(li for li in top if li.find("h:a", NS).get("href") == "biography.xhtml")
+    sections = bio.findall("h:ol/h:li", NS)
+    assert len(sections) >= 20
+    primary = next(li for li in sections if li.findtext("h:a", namespaces=NS) == "Primary Sources")
+    extracts = primary.findall("h:ol/h:li/h:a", NS)
+    assert len(extracts) == 44, len(extracts)
+    for a in [*(li.find("h:a", NS) for li in sections), *extracts]:
+        file, _, frag = a.get("href").partition("#")
+        (el,) = docs[file].xpath(f"//*[@id='{frag}']")
+        assert " ".join("".join(el.itertext()).split()).startswith(a.text[:20]), (a.text, a.get("href"))
+    # the extracts' sources are captions, not headings
+    bio_doc = docs["biography.xhtml"]
+    figures = bio_doc.findall(".//h:figure", NS)
+    assert len(figures) == 44
+    for f in figures:
+        assert [etree.QName(c).localname for c in f][:2] == ["figcaption", "blockquote"], etree.tostring(f)[:200]
+    assert not bio_doc.findall(".//h:h3", NS)
+    # other documents with sections get their second level too
+    shachtman = next(li for li in top if li.find("h:a", NS).get("href") == "shachtman.xhtml")
+    assert [a.text for a in shachtman.findall("h:ol/h:li/h:a", NS)][:1] == ["In the Thick of the Fight"]
+
+
+def test_index_locators_name_the_printed_page(edition_build):
+    docs = xhtml_docs(edition_build["epub"])
+    index = docs["index.xhtml"]
+    locators = index.findall(".//h:a[@epub:type='index-locator']", NS)
+    assert len(locators) > 500
+    # the page each target falls on: the last page-break marker before it, in reading order
+    with zipfile.ZipFile(edition_build["epub"]) as z:
+        opf = etree.fromstring(z.read("EPUB/content.opf"))
+    manifest = {i.get("id"): i.get("href") for i in opf.findall(".//opf:item", NS)}
+    spine = [manifest[r.get("idref")] for r in opf.findall(".//opf:itemref", NS)]
+    page_of: dict[str, str] = {}
+    page = None
+    for name in spine:
+        for el in docs[name].iter():
+            if el.get(EPUB_TYPE) == "pagebreak":
+                page = el.get("aria-label")
+            elif el.get("id") and page:
+                page_of.setdefault(f"{name}#{el.get('id')}", page)
+    for a in locators:
+        p = page_of[a.get("href")]
+        assert a.text == f"p.\u00a0{p}", (a.text, p, a.get("href"))
+        assert a.get("aria-label").endswith(f", page {p}")
