@@ -171,8 +171,11 @@ def test_opf_metadata(golden):
 
     def people(tag: str) -> dict[str, str]:
         return {e.text: refines[("#" + e.get("id"), "role")] for e in md.findall(f"dc:{tag}", NS)}
-    assert people("creator") == {"Test Editor": "edt"}
-    assert people("contributor") == {"A. Author": "aut", "B. Author": "aut", "T. Translator": "trl"}
+    # the documents' authors are the creators (issue #19), the editor a contributor
+    assert people("creator") == {"A. Author": "aut", "B. Author": "aut"}
+    assert people("contributor") == {"T. Translator": "trl", "Test Editor": "edt"}
+    assert [refines[("#" + e.get("id"), "file-as")] for e in md.findall("dc:creator", NS)] == \
+        ["Author, A.", "Author, B."]
     assert md.findtext("dc:language", namespaces=NS) == "en"
     ident = md.find("dc:identifier", NS)
     assert pkg.get("unique-identifier") == ident.get("id")

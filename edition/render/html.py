@@ -201,15 +201,25 @@ class XhtmlRenderer(RendererHTML):
 
 
 def _captions_extract(tokens: Sequence[Token], idx: int) -> bool:
-    """Is the heading at ``idx`` followed at once by an extract (``::: extract``)?  Then
-    it is that extract's caption; the extract's container is marked to close the figure."""
-    for j in range(idx + 1, len(tokens)):
-        if tokens[j].type == "heading_close":
-            nxt = tokens[j + 1] if j + 1 < len(tokens) else None
-            if nxt is not None and nxt.type == "container_extract_open":
-                nxt.meta["figure"] = True
-                return True
-            return False
+    """Is the heading at ``idx`` the caption of an extract: is all it heads one extract
+    (``::: extract``), followed by a heading of its level or higher, or by nothing?  (A
+    list of sources quoted, each under its own heading.)  Then the extract's container is
+    marked to close the figure."""
+    j = next((j for j in range(idx + 1, len(tokens)) if tokens[j].type == "heading_close"), None)
+    if j is None or j + 1 >= len(tokens) or tokens[j + 1].type != "container_extract_open":
+        return False
+    depth = 0
+    for k in range(j + 1, len(tokens)):
+        if tokens[k].type == "container_extract_open":
+            depth += 1
+        elif tokens[k].type == "container_extract_close":
+            depth -= 1
+            if depth == 0:
+                after = tokens[k + 1] if k + 1 < len(tokens) else None
+                if after is None or (after.type == "heading_open" and after.tag <= tokens[idx].tag):
+                    tokens[j + 1].meta["figure"] = True
+                    return True
+                return False
     return False
 
 
