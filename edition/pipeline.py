@@ -114,7 +114,8 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     cache = build_cache.plan(root, out_dir, targets, page_size, print_shop, force)
     if "pdf" in cache.stale:
         cache.fresh.pop("epub", None)  # a new PDF, a new page list for the EPUB
-    elif "epub" in cache.stale and "pdf" in cache.fresh:  # the PDF is current: its page map?
+        cache.fresh.pop("kepub", None)
+    elif ("epub" in cache.stale or "kepub" in cache.stale) and "pdf" in cache.fresh:  # its page map?
         from .render import pagemap
 
         if pagemap.cached(cache.out_dir, pagemap.inputs_key(root)) is None:
@@ -148,7 +149,7 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     if "pdf" in targets and "epub" not in targets and (out_dir / f"{book.meta.slug}.epub").is_file():
         cache = build_cache.plan(root, out_dir, [*targets, "epub"], page_size, print_shop, force=True)
         targets = cache.stale
-    map_key = pagemap.inputs_key(root) if "epub" in targets or "pdf" in targets else ""
+    map_key = pagemap.inputs_key(root) if {"epub", "kepub", "pdf"} & set(targets) else ""
     new_map: dict | None = None
     if "pdf" in targets:
         from .render.pdf import PdfError, geometry_css, render_pdf
@@ -163,7 +164,7 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         pending.append((out_dir / f"{book.meta.slug}{suffix}.pdf", data))
         during["pdf"], n = reporter.items[n:], len(reporter.items)
         new_map = pagemap.make(book, pending[-1][0].name, data, map_key, print_shop)
-    if "epub" in targets:
+    if "epub" in targets or "kepub" in targets:
         from .render.epub import LinkError
 
         say("writing EPUB")
@@ -172,8 +173,14 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
             data = build_epub(book, read_style(root, "epub.css"), page_map=page_map)
         except LinkError as exc:
             raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"EPUB: {exc}", "build.epub")) from None
-        pending.append((out_dir / f"{book.meta.slug}.epub", data))
-        during["epub"], n = reporter.items[n:], len(reporter.items)
+        if "epub" in targets:
+            pending.append((out_dir / f"{book.meta.slug}.epub", data))
+            during["epub"], n = reporter.items[n:], len(reporter.items)
+        if "kepub" in targets:  # the Kobo edition: the EPUB as kepubify makes it (render/kepub.py)
+            from .render.kepub import build_kepub
+
+            pending.append((out_dir / f"{book.meta.slug}.kepub.epub", build_kepub(data, book.meta.language)))
+            during["kepub"], n = reporter.items[n:], len(reporter.items)
     for path, data in pending:
         try:
             write_atomic(path, data)
