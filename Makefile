@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 EDITION := $(BIN)/edition
 
 .DEFAULT_GOAL := all
-.PHONY: all epub pdf test check lint types clean help distclean bench ace reader epubtools
+.PHONY: all epub kepub pdf test check lint types clean help distclean bench ace reader epubtools
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -23,11 +23,15 @@ $(VENV)/.dev: pyproject.toml $(VENV)/.runtime
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-all: $(VENV)/.runtime  ## build both editions into build/
+all: $(VENV)/.runtime  ## build the editions into build/ (EPUB, PDF, Kobo kepub)
 	$(EDITION) build all
+	$(EDITION) build kepub
 
 epub: $(VENV)/.runtime  ## build the EPUB (build/<slug>.epub)
 	$(EDITION) build epub
+
+kepub: $(VENV)/.runtime  ## build the Kobo edition (build/<slug>.kepub.epub)
+	$(EDITION) build kepub
 
 pdf: $(VENV)/.runtime  ## build the print PDF (build/<slug>.pdf)
 	$(EDITION) build pdf

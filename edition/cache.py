@@ -128,8 +128,8 @@ def inputs_digest(root: Path) -> str:
 
 def variant(target: str, page_size: str | None, print_shop: bool) -> str:
     """The name of an output's options: ``epub``, ``pdf:A4``, ``pdf:-:print-shop``."""
-    if target == "epub":
-        return "epub"
+    if target in ("epub", "kepub"):
+        return target
     return f"pdf:{page_size or '-'}" + (":print-shop" if print_shop else "")
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``edition build [epub|pdf|all]``, ``edition check``.  No logic here.
+"""Command line: ``edition build [epub|kepub|pdf|all]``, ``edition check``.  No logic here.
 
 Exit status: 0 ok, 1 problems in the book, 2 usage error.
 """
@@ -24,7 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     b = sub.add_parser("build", help="build the editions into build/")
-    b.add_argument("target", nargs="?", default="all", choices=["epub", "pdf", "all"])
+    b.add_argument("target", nargs="?", default="all", choices=["epub", "kepub", "pdf", "all"])
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--page-size", choices=["A5", "A4", "Letter"], help="override book.yaml's page_size")
     b.add_argument("--print-shop", action="store_true",

@@ -26,6 +26,20 @@ class Location:
         return self.file if self.line is None else f"{self.file}:{self.line}"
 
 
+@dataclass(frozen=True)
+class Creator:
+    """A name on the book: its authors (``aut``), translators (``trl``), editor (``edt``).
+
+    ``role`` is a MARC relator code; ``file_as`` the name as a library sorts it
+    ("Trotsky, Leon").  Computed when the book is read (``edition/creators.py``), for
+    the EPUB's ``dc:creator``/``dc:contributor`` and the PDF's Author field alike.
+    """
+
+    name: str
+    file_as: str
+    role: str = "aut"
+
+
 @dataclass
 class Fragment:
     """A piece of user-written Markdown outside a chapter's text: a headnote, a discussion
@@ -59,7 +73,14 @@ class BookMeta:
     page_size: str = "A5"
     chapters: list[str] = field(default_factory=list)
     silence: list[str] = field(default_factory=list)
+    authors: list[Creator] = field(default_factory=list)  # book.yaml `authors:`, as given (or none)
+    creators: list[Creator] = field(default_factory=list)  # computed: authors, translators, editor
     location: Location = field(default_factory=lambda: Location("book.yaml"))
+
+    @property
+    def author_names(self) -> list[str]:
+        """The book's authors (role ``aut``), in order: e.g. for the PDF's Author field."""
+        return [c.name for c in self.creators if c.role == "aut"]
 
 
 @dataclass

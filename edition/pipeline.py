@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .creators import compute_creators
 from .diagnostics import BookError, Diagnostic, Reporter, Severity
 from .lint.integrity import check_integrity
 from .model import Book, Chapter
@@ -95,6 +96,7 @@ def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Boo
     book.persons, book.persons_intro, book.family = read_persons_file(project.root)
     book.abbreviations, book.abbreviations_intro = read_abbreviations(project.root)
     book.font_credit = read_font_credit(project.root)
+    book.meta.creators = compute_creators(book)  # authors, translators, editor (edition/creators.py)
     parse_entries(book)  # their Markdown, and the glossary's, parsed once like the chapters
     for transform in TRANSFORMS:
         book = transform(book, reporter)
@@ -182,7 +184,8 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     cache = build_cache.plan(root, out_dir, targets, page_size, print_shop, force)
     if "pdf" in cache.stale:
         cache.fresh.pop("epub", None)  # a new PDF, a new page list for the EPUB
-    elif "epub" in cache.stale and "pdf" in cache.fresh:  # the PDF is current: its page map?
+        cache.fresh.pop("kepub", None)
+    elif ("epub" in cache.stale or "kepub" in cache.stale) and "pdf" in cache.fresh:  # its page map?
         from .render import pagemap
 
         if pagemap.cached(cache.out_dir, pagemap.inputs_key(root)) is None:
@@ -216,7 +219,7 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     if "pdf" in targets and "epub" not in targets and (out_dir / f"{book.meta.slug}.epub").is_file():
         cache = build_cache.plan(root, out_dir, [*targets, "epub"], page_size, print_shop, force=True)
         targets = cache.stale
-    map_key = pagemap.inputs_key(root) if "epub" in targets or "pdf" in targets else ""
+    map_key = pagemap.inputs_key(root) if {"epub", "kepub", "pdf"} & set(targets) else ""
     new_map: dict | None = None
     if "pdf" in targets:
         from .render.pdf import PdfError, geometry_css, render_pdf
@@ -234,7 +237,7 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         pending.append((out_dir / f"{book.meta.slug}{suffix}.pdf", data))
         during["pdf"], n = reporter.items[n:], len(reporter.items)
         new_map = pagemap.make(book, pending[-1][0].name, data, map_key, print_shop)
-    if "epub" in targets:
+    if "epub" in targets or "kepub" in targets:
         from .render.epub import LinkError
 
         say("writing EPUB")
@@ -243,8 +246,14 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
             data = build_epub(book, read_style(root, "epub.css"), page_map=page_map)
         except LinkError as exc:
             raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"EPUB: {exc}", "build.epub")) from None
-        pending.append((out_dir / f"{book.meta.slug}.epub", data))
-        during["epub"], n = reporter.items[n:], len(reporter.items)
+        if "epub" in targets:
+            pending.append((out_dir / f"{book.meta.slug}.epub", data))
+            during["epub"], n = reporter.items[n:], len(reporter.items)
+        if "kepub" in targets:  # the Kobo edition: the EPUB as kepubify makes it (render/kepub.py)
+            from .render.kepub import build_kepub
+
+            pending.append((out_dir / f"{book.meta.slug}.kepub.epub", build_kepub(data, book.meta.language)))
+            during["kepub"], n = reporter.items[n:], len(reporter.items)
     outputs = list(pending)
     if new_map is not None:  # beside the PDF: `edition build epub` reuses it while current
         outputs.append((out_dir / pagemap.FILENAME, pagemap.to_bytes(new_map)))

@@ -24,7 +24,7 @@ from typing import Any
 from . import memo
 from .diagnostics import BookError, Diagnostic, Severity
 from .gate import checked_path, read_input
-from .model import Apparatus, BookMeta, ChapterMeta, GlossaryEntry, Location, Person
+from .model import Apparatus, BookMeta, ChapterMeta, Creator, GlossaryEntry, Location, Person
 
 MAX_CHAPTER_BYTES = 8 * 1024 * 1024  # refuse a chapter larger than this, clearly
 PAGE_SIZES = ("A5", "A4", "Letter")
@@ -112,11 +112,16 @@ def read_book_config(root: Path) -> BookMeta:
         node = load_yaml(text, rel)
         cfg = validate(BookConfig, node, rel, "book.yaml")
         return {"fields": cfg.model_dump(),
-                "chapter_lines": [line_of(node, ("chapters", i)) for i in range(len(cfg.chapters))]}
+                "chapter_lines": [line_of(node, ("chapters", i)) for i in range(len(cfg.chapters))],
+                "subject_lines": [line_of(node, ("subjects", i)) for i in range(len(cfg.subjects))]}
 
     data = checked(root, rel, text, compute)
-    meta = BookMeta(**data["fields"], location=Location(rel))
+    fields = dict(data["fields"])
+    fields["authors"] = [Creator(a, "") if isinstance(a, str) else Creator(a["name"], a.get("file_as") or "")
+                         for a in fields.get("authors", [])]
+    meta = BookMeta(**fields, location=Location(rel))
     meta._chapter_lines = dict(enumerate(data["chapter_lines"]))  # type: ignore[attr-defined]
+    meta._subject_lines = dict(enumerate(data["subject_lines"]))  # type: ignore[attr-defined]
     return meta
 
 

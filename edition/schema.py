@@ -24,6 +24,11 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+class AuthorItem(_Strict):
+    name: StrictStr = Field(min_length=1)
+    file_as: StrictStr | None = None  # "Trotsky, Leon"; by default from persons.yaml or inverted
+
+
 class BookConfig(_Strict):
     title: StrictStr
     slug: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -31,6 +36,7 @@ class BookConfig(_Strict):
     subtitle: StrictStr | None = None
     short_title: StrictStr | None = None
     editor: StrictStr | None = None
+    authors: list[StrictStr | AuthorItem] = []
     publisher: StrictStr | None = None
     description: StrictStr | None = None
     subjects: list[StrictStr] = []

@@ -135,7 +135,7 @@ def test_every_entry_is_linked_from_every_chapter_that_uses_it_and_links_back(ep
                 continue
             used_anywhere.add(e.id)
             # the glossary entry links back to this chapter, landing on an occurrence
-            dd = glossary.xpath(f"//h:dt[@id='gl-{e.id}']/following-sibling::h:dd[1]", namespaces=NS)[0]
+            dd = glossary.xpath(f"//h:div[@id='gl-{e.id}']/h:dd", namespaces=NS)[0]
             backs = [a.get("href") for a in dd.findall(".//h:p[@class='gl-where']/h:a", NS)]
             mine = [h for h in backs if h.startswith(f"{slug}.xhtml#")]
             if len(mine) != 1:

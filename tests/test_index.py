@@ -296,7 +296,10 @@ def test_epub_index_links_land_on_the_names(epub_files):
         term = next(e for e in li if e.get(EPUB_TYPE) == "index-term")
         p = by_sort[element_text(term)]
         locators = [a for a in li.iter(f"{XHTML}a") if a.get(EPUB_TYPE) == "index-locator"]
-        assert len(locators) == len(p.occurrences), p.id
+        # one locator per printed page with mentions (the first there), or one per mention
+        anchors = [f"{slug}.xhtml#{a}" for slug, a, _ in p.occurrences]
+        assert locators and len(locators) <= len(anchors), p.id
+        assert all(a.get("href") in anchors for a in locators), p.id
         for a in locators:
             el = target(a.get("href"))
             links += 1
@@ -304,7 +307,7 @@ def test_epub_index_links_land_on_the_names(epub_files):
                 failures.append(f"{p.id}: {a.get('href')} -> {None if el is None else element_text(el)!r}")
         checked_people += 1
     assert not failures, failures[:20]
-    assert checked_people >= 80 and links >= 1000
+    assert checked_people >= 80 and links >= 800  # one per printed page with mentions
     # cross-references point at entries of the index
     ids = {e.get("id") for e in index.iter() if e.get("id")}
     xrefs = [a.get("href") for span in index.iter(f"{XHTML}span")

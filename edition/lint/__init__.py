@@ -20,12 +20,19 @@ if TYPE_CHECKING:
 
 def lint(book: Book, reporter: Reporter) -> None:
     # imported here: a build imports lint.integrity (a transform), not the rules
-    from .book import duplicate_ids, glossary_entries, glossary_references, missing_metadata
+    from .book import (
+        duplicate_ids,
+        glossary_entries,
+        glossary_references,
+        missing_metadata,
+        subject_commas,
+    )
     from .paragraphs import book_paragraphs
     from .shoptalk import shop_talk
     from .typography import RULES
 
     missing_metadata(book, reporter)
+    subject_commas(book, reporter)
     paras = list(book_paragraphs(book))
     for rule in RULES:
         for para, pos, message, code in rule(paras):

@@ -37,6 +37,19 @@ def missing_metadata(book: Book, reporter: Reporter) -> None:
                                      "meta.missing")
 
 
+def subject_commas(book: Book, reporter: Reporter) -> None:
+    """lint.subject-comma: Calibre (and the libraries built on it) split a subject at its
+    commas into separate tags, dropping a repeated one: "Sedov, Leon, 1906-1938" after
+    "Trotsky, Leon, 1879-1940" becomes "Sedov" and "1906-1938"."""
+    lines = getattr(book.meta, "_subject_lines", {})
+    for i, s in enumerate(book.meta.subjects):
+        if "," in s:
+            reporter.warning(book.meta.location.file, lines.get(i),
+                             f"subject '{s}' has a comma: e-book libraries such as Calibre split it "
+                             "into separate tags; write it without commas ('Leon Trotsky (1879-1940)')",
+                             "lint.subject-comma")
+
+
 def _walk(tokens: Sequence[Token]) -> Iterator[Token]:
     for t in tokens:
         yield t

@@ -17,7 +17,9 @@ and what we do about them; each has a test in ``tests/test_epub_traps.py``:
   with the ``nav`` property, and pass ``epub3_pages=False`` besides.
 * The spine always names an NCX (``toc="ncx"`` when none was added, a
   dangling reference): we add ebooklib's ``EpubNcx``, which older reading
-  systems use anyway.
+  systems use anyway.  Its content is flat, with no page list and
+  ``dtb:totalPageCount 0``: ``normalize_zip`` puts ours in its place
+  (``epub_ncx.py``: the contents' tree and the print edition's pages).
 * ``dcterms:modified`` is ``datetime.now()`` unless the option ``mtime`` is
   given: we pass the book's ``SOURCE_DATE_EPOCH`` / last-commit time.  Zip
   entries are dated now (``ZipFile.writestr`` with a name): we re-pack the
@@ -44,10 +46,11 @@ from ..model import Book
 from .cover import COVER_IMAGE, cover_doc, cover_png
 from .epub_meta import book_identifier, set_metadata
 from .epub_nav import nav_body
+from .epub_ncx import build_ncx
 from .epub_pages import insert_pagebreaks, page_list_nav, page_metadata
 from .glossary import add_glossary_items
 from .html import Doc, Writer, esc
-from .index import add_index_items
+from .index import add_index_items, label_locators, print_pages
 
 __all__ = ["book_identifier", "build_epub", "normalize_zip", "write_atomic"]
 
@@ -102,8 +105,12 @@ def _package_lang(opf: bytes, lang: str) -> bytes:
     return opf
 
 
-def normalize_zip(data: bytes, lang: str | None = None) -> bytes:
-    """Re-pack: mimetype first and stored, the rest sorted, every date fixed."""
+NCX_PATH = "EPUB/toc.ncx"
+
+
+def normalize_zip(data: bytes, lang: str | None = None, replace: dict[str, bytes] | None = None) -> bytes:
+    """Re-pack: mimetype first and stored, the rest sorted, every date fixed; an entry
+    named in ``replace`` gets the content given there."""
     src = zipfile.ZipFile(io.BytesIO(data))
     names = src.namelist()
     out = io.BytesIO()
@@ -113,7 +120,7 @@ def normalize_zip(data: bytes, lang: str | None = None) -> bytes:
             info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_DATE)
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            content = src.read(name)
+            content = (replace or {}).get(name) or src.read(name)
             if name == OPF_PATH and lang:
                 content = _package_lang(content, lang)
             if name == "mimetype":
@@ -139,6 +146,7 @@ def build_epub(book: Book, css: str, fonts_dir: Path | None = None, page_map: di
     resolve_links(docs)
     # the print edition's page breaks, from the PDF's page map (render/epub_pages.py)
     pages = insert_pagebreaks(docs, page_map["pages"]) if page_map else []
+    label_locators(docs, print_pages(docs) if pages else {})  # the index's "p. 42" (render/index.py)
     lang = book.meta.language
 
     eb = epub.EpubBook()
@@ -178,4 +186,5 @@ def build_epub(book: Book, css: str, fonts_dir: Path | None = None, page_map: di
                                   "compresslevel": 0})
     from .wellformed import check_well_formed  # every document parsed as XML before it ships
 
-    return check_well_formed(normalize_zip(buf.getvalue(), lang))
+    ncx = build_ncx(book, docs, pages, book_identifier(book))
+    return check_well_formed(normalize_zip(buf.getvalue(), lang, {NCX_PATH: ncx}))

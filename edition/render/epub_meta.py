@@ -1,8 +1,8 @@
 """The package metadata of the EPUB (content.opf ``<metadata>``).
 
-Dublin Core (title and subtitle refined by ``title-type``, the editor as
-creator, the documents' authors and translators as contributors with MARC
-relator roles, one ``dc:source`` per document) and the EPUB Accessibility 1.1
+Dublin Core (title and subtitle refined by ``title-type``, the documents'
+authors as creators, the translators and the editor as contributors, each with
+its MARC relator role and ``file-as`` (``BookMeta.creators``), one ``dc:source`` per document) and the EPUB Accessibility 1.1
 discovery metadata (schema.org ``access*`` properties, hazards, a summary and
 the ``dcterms:conformsTo`` claim).  Everything comes from ``book.yaml`` and the
 chapters' front matter; nothing is random or dated "now".
@@ -17,6 +17,7 @@ from ebooklib import epub
 
 from ..model import Book
 
+ROLE_IDS = {"aut": "author", "trl": "translator", "edt": "editor"}
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
 
@@ -36,23 +37,6 @@ def _refine(eb: epub.EpubBook, ref: str, prop: str, value: str, scheme: str | No
 
 def _meta(eb: epub.EpubBook, prop: str, value: str) -> None:
     eb.add_metadata(None, "meta", value, {"property": prop})
-
-
-def authors(book: Book) -> list[str]:
-    """The documents' authors, in reading order, each once."""
-    out: list[str] = []
-    for ch in book.chapters:
-        if ch.meta.author and ch.meta.kind == "document" and ch.meta.author not in out:
-            out.append(ch.meta.author)
-    return out
-
-
-def translators(book: Book) -> list[str]:
-    out: list[str] = []
-    for ch in book.chapters:
-        if ch.meta.translator and ch.meta.translator not in out:
-            out.append(ch.meta.translator)
-    return out
 
 
 def source_line(book: Book, ch_index: int) -> str:
@@ -101,20 +85,26 @@ def set_metadata(eb: epub.EpubBook, book: Book, cover_id: str | None) -> None:
         eb.add_metadata("DC", "title", b.subtitle, {"id": "subtitle"})
         _refine(eb, "subtitle", "title-type", "subtitle")
     eb.set_language(b.language)
-    if b.editor:
-        eb.add_metadata("DC", "creator", b.editor, {"id": "editor"})
-        _refine(eb, "editor", "role", "edt", "marc:relators")
-    for i, a in enumerate(authors(book), 1):
-        eb.add_metadata("DC", "contributor", a, {"id": f"author{i}"})
-        _refine(eb, f"author{i}", "role", "aut", "marc:relators")
-    for i, t in enumerate(translators(book), 1):
-        eb.add_metadata("DC", "contributor", t, {"id": f"translator{i}"})
-        _refine(eb, f"translator{i}", "role", "trl", "marc:relators")
+    # the documents' authors are the book's creators, the editor and translators
+    # contributors (BookMeta.creators, edition/creators.py): Calibre, Apple Books and
+    # the epub2 parser show the first dc:creator as the book's author and sort by its
+    # file-as
+    counts: dict[str, int] = {}
+    authorless = not any(c.role == "aut" for c in b.creators)  # then the editor is the creator
+    for c in b.creators:
+        counts[c.role] = counts.get(c.role, 0) + 1
+        ref = f"{ROLE_IDS.get(c.role, c.role)}{counts[c.role]}"
+        eb.add_metadata("DC", "creator" if c.role == "aut" or (authorless and c.role == "edt") else "contributor", c.name, {"id": ref})
+        _refine(eb, ref, "role", c.role, "marc:relators")
+        _refine(eb, ref, "file-as", c.file_as)
     if b.publisher:
         eb.add_metadata("DC", "publisher", b.publisher)
     if b.description:
         eb.add_metadata("DC", "description", b.description)
     for s in b.subjects:
+        # Calibre splits a dc:subject at commas into tags and drops a repeated one
+        # ("Sedov, Leon, 1906-1938" after "Trotsky, Leon, …" became "Sedov",
+        # "1906-1938"); a subject with a comma is a lint warning (lint.subject-comma)
         eb.add_metadata("DC", "subject", s)
     if b.rights:
         eb.add_metadata("DC", "rights", b.rights)

@@ -196,6 +196,13 @@ def _hoist(body: str, pos: int) -> int:
             return pos
         lt = before.rfind("<")
         tag = before[lt:]
+        if _tag_name(tag) == "figcaption" and not tag.startswith("</"):
+            # a marker may not stand before a figure's caption: before the figure, then
+            fig = body[:lt].rstrip()
+            if fig.endswith(">") and _tag_name(fig[fig.rfind("<"):]) == "figure":
+                pos = fig.rfind("<")
+                continue
+            return pos
         if tag.startswith(("</", "<!", "<?")) or _tag_name(tag) in NO_HOIST | VOID:
             return pos
         if _tag_name(tag) == "span" and 'role="doc-pagebreak"' in tag:

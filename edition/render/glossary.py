@@ -1,7 +1,8 @@
 """The glossary document of both editions, and the EPUB search key map.
 
-EPUB: ``glossary.xhtml`` (back matter, landmark ``glossary``): a ``<dl>`` whose
-``<dt epub:type="glossterm">`` holds the ``<dfn>`` and whose
+EPUB: ``glossary.xhtml`` (back matter, landmark ``glossary``): a ``<dl>`` of
+``<div id="gl-…">`` (the target of every link to the entry, so that a pop-up
+shows term and definition), each of whose ``<dt epub:type="glossterm">`` holds the ``<dfn>`` and whose
 ``<dd epub:type="glossdef">`` holds the definition (Markdown; ``{gl=id}``
 spans in it link to other entries), the ``see`` links, the entry's source
 (the 1938 pamphlet's own glossary, verbatim, or the editor), and a link back
@@ -55,7 +56,12 @@ def _entry(w: Writer, e: GlossaryEntry, by_id: dict[str, GlossaryEntry], titles:
     from .html import esc, in_the_text, render_tokens
 
     env = w.env()
-    parts = [f'<dt id="{entry_anchor(e.id)}" epub:type="glossterm" class="gl-term gl-{e.category}">'
+    # The links land on a <div> round the term and its definition (HTML allows one
+    # inside a <dl>), not on the <dt>: a reading system that pops up the target of a
+    # glossary link (foliate-js shows the element the link points at) shows the term
+    # *and* its definition, not the bare word.
+    parts = [f'<div id="{entry_anchor(e.id)}" class="gl-entry">',
+             f'<dt epub:type="glossterm" class="gl-term gl-{e.category}">'
              f"<dfn>{esc(e.headword)}</dfn></dt>",
              '<dd epub:type="glossdef" class="gl-def">']
     body = (render_tokens(e.definition_text.tokens, env).strip() if e.definition_text
@@ -85,7 +91,7 @@ def _entry(w: Writer, e: GlossaryEntry, by_id: dict[str, GlossaryEntry], titles:
             parts.append(f'<p class="gl-pages">{word} {items}</p>')
         else:
             parts.append(in_the_text(w, e.occurrences, titles, "gl-where"))
-    parts.append("</dd>")
+    parts.append("</dd>\n</div>")
     return "\n".join(parts)
 
 

@@ -105,7 +105,16 @@ class XhtmlRenderer(RendererHTML):
         stack.append(src)
         t.meta["level"] = level
         hid = t.meta.get("id")
-        return f'<h{level}' + (f' id="{esc(hid)}"' if hid else "") + _pid(t, env) + ">"
+        pid = _pid(t, env)
+        if not hid and pid:  # a chapter's section: the EPUB's contents link to it (epub_nav.py)
+            hid = pid.split('"')[1]
+        if env.get("captions") and _captions_extract(tokens, idx):
+            # a heading right before an extract is its caption (the source it quotes):
+            # <figure><figcaption>…</figcaption><blockquote class="extract">…</blockquote></figure>
+            t.meta["caption"] = True
+            return ('<figure class="source-extract"><figcaption class="extract-source"'
+                    + (f' id="{esc(hid)}"' if hid else "") + pid + ">")
+        return f'<h{level}' + (f' id="{esc(hid)}"' if hid else "") + pid + ">"
 
     # every paragraph, heading and list item of a chapter's text gets data-pid="<chapter>-<n>",
     # the same in both editions: where a printed page begins (render/pagemap.py)
@@ -119,6 +128,8 @@ class XhtmlRenderer(RendererHTML):
     def heading_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         opened = next((tokens[j] for j in range(idx - 1, -1, -1) if tokens[j].type == "heading_open"),
                       tokens[idx])
+        if opened.meta.get("caption"):
+            return "</figcaption>\n"
         level = opened.meta.get("level") or min(6, int(tokens[idx].tag[1]) + env.get("heading_shift", 0))
         return f"</h{level}>\n"
 
@@ -128,6 +139,8 @@ class XhtmlRenderer(RendererHTML):
     # -- containers -------------------------------------------------------
     def _container_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         kind = tokens[idx].type[len("container_"):-len("_open")]
+        figure = bool(tokens[idx].meta.get("figure"))
+        env.setdefault("containers", []).append(figure)
         if kind == "extract":
             return '<blockquote class="extract">\n'
         if kind == "epigraph":
@@ -136,7 +149,9 @@ class XhtmlRenderer(RendererHTML):
 
     def _container_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         kind = tokens[idx].type[len("container_"):-len("_close")]
-        return "</blockquote>\n" if kind in ("extract", "epigraph") else "</div>\n"
+        stack = env.get("containers") or [False]
+        end = "</figure>\n" if stack.pop() else ""
+        return ("</blockquote>\n" if kind in ("extract", "epigraph") else "</div>\n") + end
 
     # -- attribute spans: glossary links and plain spans ---------------------
     def span_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
@@ -201,6 +216,29 @@ class XhtmlRenderer(RendererHTML):
         return (f'<a class="noteref {note.kind}" id="{call_id}" href="#{note.anchor}" '
                 f'epub:type="noteref" role="doc-noteref" aria-label="{label} {note.number}">'
                 f"{note.number}</a>")
+
+
+def _captions_extract(tokens: Sequence[Token], idx: int) -> bool:
+    """Is the heading at ``idx`` the caption of an extract: is all it heads one extract
+    (``::: extract``), followed by a heading of its level or higher, or by nothing?  (A
+    list of sources quoted, each under its own heading.)  Then the extract's container is
+    marked to close the figure."""
+    j = next((j for j in range(idx + 1, len(tokens)) if tokens[j].type == "heading_close"), None)
+    if j is None or j + 1 >= len(tokens) or tokens[j + 1].type != "container_extract_open":
+        return False
+    depth = 0
+    for k in range(j + 1, len(tokens)):
+        if tokens[k].type == "container_extract_open":
+            depth += 1
+        elif tokens[k].type == "container_extract_close":
+            depth -= 1
+            if depth == 0:
+                after = tokens[k + 1] if k + 1 < len(tokens) else None
+                if after is None or (after.type == "heading_open" and after.tag <= tokens[idx].tag):
+                    tokens[j + 1].meta["figure"] = True
+                    return True
+                return False
+    return False
 
 
 def _pid(t: Token, env: dict) -> str:
@@ -283,7 +321,8 @@ class Writer:
 
     def env(self, **extra: object) -> dict:
         env: dict = {"notes": self.notes, "href": self.href, "render_note": self.render_note_inline,
-                     "heading_shift": 1, "page": self.page if self.print else None}
+                     "heading_shift": 1, "page": self.page if self.print else None,
+                     "captions": not self.print}  # print.css does not style <figure> (yet)
         env.update(extra)
         return env
 

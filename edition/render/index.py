@@ -11,13 +11,16 @@ EPUB: ``index.xhtml`` follows EPUB Indexes 1.0 (``epub:type`` ``index`` on the
 section, ``index-group`` per letter, ``index-entry-list``, ``index-entry``,
 ``index-term``, ``index-locator-list`` / ``index-locator`` and
 ``index-xref-preferred``): each locator links to one occurrence, grouped by
-document.  PDF: the printed pages of the occurrences, merged into ranges
+document; once the print edition's page breaks are in place (``label_locators``), a
+locator reads "p. 42" (the first mention on that printed page) with an accessible
+name ("Leon Trotsky, page 42").  PDF: the printed pages of the occurrences, merged into ranges
 ("12–14, 17"), from the two-pass ``page_of``; each range links to its first
 occurrence.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections import defaultdict
@@ -143,6 +146,57 @@ def _locators(w: Writer, p: Person, titles: dict[str, str]) -> str:
     return '<ul class="ix-locators" epub:type="index-locator-list">' + "".join(items) + "</ul>"
 
 
+_LOCATOR_ITEM = re.compile(r'<li><span class="ix-doc">([^<]*)</span> ((?:<a epub:type="index-locator" '
+                           r'href="[^"]*">\d+</a>(?:, )?)+)</li>')
+_LOCATOR = re.compile(r'<a epub:type="index-locator" href="([^"]*)">(\d+)</a>')
+_ID_OR_PAGE = re.compile(r'<span epub:type="pagebreak"[^>]*\baria-label="([^"]*)"|\bid="([^"]+)"')
+
+
+def print_pages(docs: list[Doc]) -> dict[str, str]:
+    """``file#id`` -> the printed page that place falls on, from the page-break markers the
+    EPUB carries (``epub_pages.insert_pagebreaks``); empty when it has none."""
+    out: dict[str, str] = {}
+    page: str | None = None
+    for d in docs:
+        for m in _ID_OR_PAGE.finditer(d.body):
+            if m.group(1) is not None:
+                page = html.unescape(m.group(1))
+            elif page is not None:
+                out.setdefault(f"{d.filename}#{m.group(2)}", page)
+    return out
+
+
+def label_locators(docs: list[Doc], pages: dict[str, str]) -> None:
+    """EPUB, after the links are resolved and the page breaks placed: the index's locators
+    say what they point to.  With the print edition's pages, one link per printed page
+    ("p. 42", to the first mention there, named "Leon Trotsky, page 42" for a screen
+    reader); without them the mentions stay numbered, each with a name ("The Exile,
+    mention 2")."""
+    from .html import esc
+
+    index = next((d for d in docs if d.filename == INDEX_FILE), None)
+    if index is None:
+        return
+
+    def item(m: re.Match[str]) -> str:
+        doc_html = m.group(1)
+        doc = html.unescape(doc_html)
+        hrefs = [(html.unescape(h), n) for h, n in _LOCATOR.findall(m.group(2))]
+        links: list[str] = []
+        if pages and all(pages.get(h) for h, _ in hrefs):
+            first: dict[str, str] = {}
+            for h, _ in hrefs:
+                first.setdefault(pages[h], h)
+            links = [f'<a epub:type="index-locator" href="{esc(h)}" '
+                     f'aria-label="{esc(doc)}, page {esc(p)}">p.\u00a0{esc(p)}</a>' for p, h in first.items()]
+        else:
+            links = [f'<a epub:type="index-locator" href="{esc(h)}" '
+                     f'aria-label="{esc(doc)}, mention {n}">{n}</a>' for h, n in hrefs]
+        return f'<li><span class="ix-doc">{doc_html}</span> {", ".join(links)}</li>'
+
+    index.body = _LOCATOR_ITEM.sub(item, index.body)
+
+
 def _entry(w: Writer, p: Person, titles: dict[str, str]) -> str:
     from .html import esc
 
@@ -166,7 +220,8 @@ def _xref(w: Writer, heading: str, targets: list[Person]) -> str:
 
 INTRO = ("<p>Persons named in the documents and in the editor’s text, under the name the register "
          "of persons gives them; other names and spellings refer to it.</p>")
-INTRO_EPUB = "<p>The numbers link to each mention, document by document.</p>"
+INTRO_EPUB = ("<p>Under each name, document by document, links to its mentions: to the first on each "
+              "page of the print edition (“p. 42”), or numbered when the pages are not known.</p>")
 INTRO_PRINT = "<p>Numbers are page numbers; names in notes are included.</p>"
 
 
@@ -185,8 +240,8 @@ def index_doc(w: Writer) -> Doc | None:
         rows.append((sort_key(heading), _xref(w, heading, targets)))
     rows.sort(key=lambda r: r[0])
     groups: dict[str, list[str]] = {}
-    for key, html in rows:
-        groups.setdefault(letter(key[2]), []).append(html)
+    for key, row in rows:
+        groups.setdefault(letter(key[2]), []).append(row)
     # epub:type "index" with its ARIA role on the section (DAISY Ace's epub-type-has-matching-role);
     # not on <body>, which can take no role (see add_index_items)
     body = ['<section id="index" class="index" epub:type="index" role="doc-index" '

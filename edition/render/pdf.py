@@ -252,13 +252,9 @@ def glyphs_missing(book: Book, have: frozenset[int]) -> list[tuple[Location, lis
 
 
 def document_authors(book: Book) -> list[str]:
-    """The authors of the book's documents, in reading order, each once."""
-    out: list[str] = []
-    for ch in book.chapters:
-        a = ch.meta.author
-        if ch.meta.kind == "document" and a and a not in out:
-            out.append(a)
-    return out
+    """The book's authors (``BookMeta.creators``, role ``aut``: edition/creators.py), for the
+    PDF's Author field; the editor is named on the title page, not as an author."""
+    return [c.name for c in book.meta.creators if c.role == "aut"]
 
 
 def pdf_date(epoch: int) -> str:
