@@ -64,7 +64,9 @@ try {
     const c = new window.reader.CFI();
     const on = c.compare(loc.start.cfi, cfi) <= 0 && c.compare(cfi, loc.end.cfi) <= 0;
     const squash = (e) => (e ? e.textContent.trim().replace(/\s+/g, " ") : "");
-    return { found: true, on, text: squash(el), next: squash(el.nextElementSibling) };
+    const term = el.querySelector("dt"), def = el.querySelector("dd");
+    return { found: true, on, text: squash(el), next: squash(el.nextElementSibling),
+      term: squash(term), dd: squash(def) };
   }, id);
   const frame = () => page.frameLocator("#viewer iframe");
   // click an element of the book where it is on screen, as a reader's finger
@@ -186,7 +188,9 @@ try {
     const w = await where();
     const entry = await visible(gloss.target);
     if (!w.href.endsWith(gloss.glossary) || !entry.on) fail(`glossary link to ${gloss.target} not followed`);
-    report.steps.push({ step: "glossary entry", where: w, text: entry.text, definition: entry.next, shot: await shot("glossary-entry") });
+    // the link lands on the entry: its term and definition (render/glossary.py)
+    report.steps.push({ step: "glossary entry", where: w, text: entry.term || entry.text,
+      definition: entry.dd || entry.next, shot: await shot("glossary-entry") });
   } else {
     report.steps.push({ step: "glossary", skipped: gloss ? "no link into the glossary" : "no glossary" });
   }
