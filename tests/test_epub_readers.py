@@ -118,7 +118,7 @@ def serve(site: Path) -> http.server.ThreadingHTTPServer:
     return server
 
 
-def read_in_epubjs(epub: Path, name: str, tmp_path: Path) -> dict:
+def read_in_epubjs(epub: Path, name: str, tmp_path: Path, page: str = "42") -> dict:
     require(shutil.which("node") is not None, "node")
     require((READER / "node_modules" / "playwright-core").is_dir(),
             "the reader harness's npm packages (`make reader` installs them)")
@@ -134,7 +134,7 @@ def read_in_epubjs(epub: Path, name: str, tmp_path: Path) -> dict:
     try:
         proc = subprocess.run(
             ["node", str(READER / "reader.mjs"),
-             f"http://127.0.0.1:{server.server_address[1]}/index.html", str(shots)],
+             f"http://127.0.0.1:{server.server_address[1]}/index.html", str(shots), page],
             capture_output=True, text=True, timeout=300, cwd=READER,
             env=dict(os.environ, CHROMIUM=str(CHROMIUM)))
     finally:
@@ -214,6 +214,16 @@ def read_in_foliate(epub: Path, name: str, tmp_path: Path, page: str) -> dict:
 
 def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text.casefold())
+
+
+def test_real_edition_with_its_page_list_in_epubjs(edition_build, tmp_path):
+    """epub.js: "go to page 42" shows the page where its marker is; the contents reach an
+    entry two levels down."""
+    steps = read_in_epubjs(edition_build["epub"], "epubjs-pages", tmp_path)
+    go = steps["go to page"]
+    assert "skipped" not in go and go["pages"] > 200, go
+    deep = steps["contents"]
+    assert len(deep["path"]) == 3 and deep["text"] == deep["path"][2]
 
 
 def test_real_edition_in_foliate(edition_build, tmp_path):
