@@ -189,6 +189,16 @@ def body_text(page: str) -> str:
     return "\n".join(lines)
 
 
+NOTE_LINE = re.compile(r"^\d+\.\u2002")  # a footnote: its number, an en space
+
+
+def without_notes(text: str) -> str:
+    """A page's body text without the footnotes at its foot."""
+    lines = text.splitlines()
+    first = next((j for j, line in enumerate(lines) if NOTE_LINE.match(line)), len(lines))
+    return "\n".join(lines[:first])
+
+
 def folio_index(pages: list[str]) -> dict[str, int]:
     """Printed folio -> page index, from the running heads/feet read back from the PDF."""
     offsets: dict[int, int] = {}
@@ -253,8 +263,10 @@ def test_pdf_glossary_pages_point_at_pages_where_the_term_appears(edition_build)
                 if i is None:
                     problems.append(f"{e.id}: page {folio} is not in the book")
                     continue
-                # a term may start at the foot of the page and end on the next one
-                here = flat(body_text(pages[i]) + "\n" + (pages[i + 1][:80] if i + 1 < len(pages) else ""))
+                # a term may start at the foot of the page and end on the next one, past the
+                # page's footnotes ("Switzer-" / "9. Ed. The Mexican painter." / "land")
+                here = flat(without_notes(body_text(pages[i])) + "\n"
+                            + (pages[i + 1][:80] if i + 1 < len(pages) else ""))
                 checked += 1
                 if not any(f in here for f in forms):
                     problems.append(f"{e.id}: page {folio} (index {i}) does not show {e.forms}")
