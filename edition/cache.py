@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -50,10 +51,13 @@ def _hash_file(h: hashlib._Hash, path: Path, name: str, inside: Path | None = No
     if inside is not None and path.is_symlink():  # a link: where it leads, and never read
         h.update(os.readlink(path).encode("utf-8", "surrogateescape") + b"\0")  # outside
         try:
-            path.resolve().relative_to(inside)
-        except (ValueError, OSError):
+            path.resolve(strict=True).relative_to(inside)
+        except (ValueError, OSError, RuntimeError):  # outside, dangling, or a loop
             return
-    try:
+    try:  # only a regular file is read: a FIFO would block for ever (the gate refuses it)
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            h.update(b"<not a regular file>\0")
+            return
         data = path.read_bytes()
     except OSError as exc:  # unreadable: the build will say so; the key must still differ
         data = f"<unreadable: {exc.errno}>".encode()
@@ -208,6 +212,10 @@ def plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | 
     """Hash the inputs and compare with the manifest: nothing else is read or imported."""
     root = root.resolve()
     out = (out_dir or root / "build").resolve()
+    if out.is_dir():  # a build killed while moving its outputs: finish it; drop old temporaries
+        from .atomic import recover
+
+        recover(out)
     digest = inputs_digest(root)
     keys, ids = {}, {}
     for t in targets:

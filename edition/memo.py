@@ -102,13 +102,15 @@ def json_value(root: Path, kind: str, parts: list[bytes | str], compute: Callabl
     in the order they were written, which the editor's YAML order can carry)."""
     k = key(kind, *parts)
     data = get(root, kind, k)
-    if data is not None:
-        try:
-            return json.loads(data)
-        except ValueError:
-            pass  # damaged: compute again
+    if data is not None:  # "<sha256 of the value>\n<value>": a damaged entry ({}, null, cut short)
+        digest, _, value = data.partition(b"\n")  # is computed again, never trusted
+        if digest.decode("ascii", "replace") == hashlib.sha256(value).hexdigest():
+            try:
+                return json.loads(value)
+            except ValueError:
+                pass
     encoded = json.dumps(compute(), ensure_ascii=False).encode("utf-8")
-    put(root, kind, k, encoded)
+    put(root, kind, k, hashlib.sha256(encoded).hexdigest().encode("ascii") + b"\n" + encoded)
     return json.loads(encoded)
 
 

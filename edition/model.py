@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -24,6 +24,23 @@ class Location:
 
     def __str__(self) -> str:
         return self.file if self.line is None else f"{self.file}:{self.line}"
+
+
+@dataclass
+class Fragment:
+    """A piece of user-written Markdown outside a chapter's text: a headnote, a discussion
+    question, a glossary definition or note, a register identification.  Parsed once, in
+    the parse stage (``parse.make_fragment``); the transforms run over its tokens as over a
+    chapter's (sanitizing, cross-references); the renderers only render them."""
+
+    text: str
+    tokens: list[Token]
+    location: Location  # the file and the line on which the text begins
+
+    def line_of(self, token_map: list[int] | None) -> int | None:
+        if self.location.line is None:
+            return None
+        return self.location.line + (token_map[0] if token_map else 0)
 
 
 @dataclass
@@ -58,7 +75,8 @@ class ChapterMeta:
     rights: str | None = None
     role: Role = "body"
     kind: Literal["document", "editorial"] = "document"
-    extra: dict[str, Any] = field(default_factory=dict)
+    headnote: Fragment | None = None  # the editor's (front matter or apparatus.yaml)
+    questions: list[Fragment] = field(default_factory=list)  # for discussion (apparatus.yaml)
 
 
 @dataclass
@@ -82,6 +100,8 @@ class Chapter:
     body_line: int = 1  # file line on which the Markdown body starts
     notes: list[Note] = field(default_factory=list)
     number: int = 0
+    body: str = ""  # the Markdown text after the front matter
+    footnote_defs: dict[str, int] = field(default_factory=dict)  # label -> 0-based line in body
 
     @property
     def anchor(self) -> str:
@@ -106,6 +126,9 @@ class GlossaryEntry:
     occurrences: list[tuple[str, str]] = field(default_factory=list)  # (chapter slug, anchor id)
     note: str | None = None  # the editor's addition to a pamphlet entry (Markdown)
     explicit_only: list[str] = field(default_factory=list)  # ambiguous forms: linked only by markup
+    text_lines: dict[str, int] = field(default_factory=dict)  # "definition"/"note" -> its first line
+    definition_text: Fragment | None = None  # the definition, parsed (parse stage)
+    note_text: Fragment | None = None  # the note, parsed
 
 
 @dataclass
@@ -123,6 +146,16 @@ class Book:
     source_date_epoch: int = 0
     records: list = field(default_factory=list)  # edition.records.SourceRecordView, for back matter
 
+    def fragments(self) -> list[Fragment]:
+        """Every piece of user-written Markdown outside the chapters' text, in book order."""
+        out: list[Fragment] = []
+        for ch in self.chapters:
+            out += [f for f in [ch.meta.headnote, *ch.meta.questions] if f is not None]
+        for e in self.glossary:
+            out += [f for f in (e.definition_text, e.note_text) if f is not None]
+        out += [p.identification_text for p in self.persons if p.identification_text is not None]
+        return out
+
     def chapter(self, slug: str) -> Chapter:
         for ch in self.chapters:
             if ch.slug == slug:
@@ -138,6 +171,8 @@ class Apparatus:
     short_title: str | None = None  # for running heads, when the title is long
     questions: list[str] = field(default_factory=list)
     line: int | None = None  # of the chapter's key in apparatus.yaml
+    headnote_line: int | None = None  # where the headnote's text begins
+    question_lines: list[int | None] = field(default_factory=list)
 
 
 @dataclass
@@ -158,3 +193,5 @@ class Person:
     location: Location = field(default_factory=lambda: Location("persons.yaml"))
     form_lines: dict[str, int] = field(default_factory=dict)  # form -> line in persons.yaml
     occurrences: list[tuple[str, str, str]] = field(default_factory=list)  # (chapter slug, anchor, text)
+    text_lines: dict[str, int] = field(default_factory=dict)  # "identification" -> its first line
+    identification_text: Fragment | None = None  # the identification, parsed (parse stage)

@@ -25,7 +25,7 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .model import Chapter, ChapterMeta, Location
+from .model import Book, Chapter, ChapterMeta, Fragment, Location
 
 CONTAINERS = ("letter", "extract", "verse", "headnote", "epigraph")
 
@@ -46,10 +46,23 @@ def parse_markdown(text: str) -> tuple[list[Token], dict]:
     return tokens, env
 
 
-def parse_inline(text: str) -> list[Token]:
-    """Parse a short Markdown fragment (a definition, a headnote)."""
+def make_fragment(text: str, file: str, line: int | None) -> Fragment:
+    """A short Markdown text outside a chapter (a headnote, a definition), parsed."""
     tokens, _ = parse_markdown(text)
-    return tokens
+    return Fragment(text, tokens, Location(file, line))
+
+
+def parse_entries(book: Book) -> None:
+    """The parse stage for the Markdown in glossary.yaml and persons.yaml: each definition,
+    note and identification becomes a Fragment with its file and line."""
+    for e in book.glossary:
+        file = e.location.file
+        e.definition_text = make_fragment(e.definition, file, e.text_lines.get("definition", e.location.line))
+        if e.note:
+            e.note_text = make_fragment(e.note, file, e.text_lines.get("note", e.location.line))
+    for p in book.persons:
+        p.identification_text = make_fragment(p.identification, p.location.file,
+                                              p.text_lines.get("identification", p.location.line))
 
 
 _FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.M)
@@ -65,8 +78,5 @@ def footnote_definitions(body: str) -> dict[str, int]:
 
 def make_chapter(slug: str, rel: str, path, meta: ChapterMeta, body: str, body_line: int) -> Chapter:
     tokens, env = parse_markdown(body)
-    ch = Chapter(slug=slug, path=path, meta=meta, tokens=tokens,
-                 location=Location(rel, 1), body_line=body_line)
-    ch.meta.extra["footnote_defs"] = footnote_definitions(body)
-    ch.meta.extra["body"] = body
-    return ch
+    return Chapter(slug=slug, path=path, meta=meta, tokens=tokens, location=Location(rel, 1),
+                   body_line=body_line, body=body, footnote_defs=footnote_definitions(body))

@@ -5,6 +5,7 @@ read (project) -> parse -> transforms -> renderers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,13 +13,14 @@ from pathlib import Path
 from .diagnostics import BookError, Diagnostic, Reporter, Severity
 from .lint.integrity import check_integrity
 from .model import Book, Chapter
-from .parse import make_chapter
+from .parse import make_chapter, make_fragment, parse_entries
 from .project import Project, load_project, read_abbreviations, read_persons_file
 from .transforms.abbreviations import check_abbreviations
 from .transforms.glossary import link_glossary
 from .transforms.notes import number_notes
 from .transforms.persons import index_persons
 from .transforms.sanitize import sanitize
+from .transforms.structure import check_structure
 from .transforms.xref import resolve_xrefs
 
 Transform = Callable[[Book, Reporter], Book]
@@ -26,6 +28,7 @@ Transform = Callable[[Book, Reporter], Book]
 # The ordered list of transforms.  Each is a plain function Book -> Book.
 TRANSFORMS: list[Transform] = [
     check_integrity,  # chapter slugs, glossary see-cycles: errors that stop a build
+    check_structure,  # unclosed or unknown ::: containers, nesting the parser would drop
     sanitize,
     number_notes,
     resolve_xrefs,  # quoted cross-references (#slug:phrase) get their anchors
@@ -37,12 +40,17 @@ TRANSFORMS: list[Transform] = [
 
 
 def slug_of(rel: str) -> str:
+    """"03-sedoff.md" -> "sedoff": the number orders files, the slug names the chapter.  The
+    slug names the e-book file and the ids, so it is kept to a-z, 0-9 and '-' ("99-my
+    chapter's text.md" -> "my-chapter-s-text"); "chapter" if nothing is left."""
+    import unicodedata
+
     stem = rel.rsplit(".", 1)[0]
-    # "03-sedoff" -> "sedoff": the number orders files, the slug names the chapter
     parts = stem.split("-", 1)
     if len(parts) == 2 and parts[0].isdigit():
         stem = parts[1]
-    return stem.lower()
+    ascii_ = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-") or "chapter"
 
 
 def parse_project(project: Project) -> Book:
@@ -52,15 +60,17 @@ def parse_project(project: Project) -> Book:
                           raw.body_line)
         ch.number = n
         if raw.headnote:
-            ch.meta.extra["headnote"] = raw.headnote
-        extra = (project.apparatus or {}).get(ch.slug)
-        if extra is not None:  # apparatus.yaml: the editor's headnote and questions
-            if extra.headnote:
-                ch.meta.extra["headnote"] = extra.headnote
-            if extra.short_title:
-                ch.meta.short_title = extra.short_title
-            if extra.questions:
-                ch.meta.extra["questions"] = list(extra.questions)
+            ch.meta.headnote = make_fragment(raw.headnote, raw.rel, raw.headnote_line)
+        app = (project.apparatus or {}).get(ch.slug)
+        if app is not None:  # apparatus.yaml: the editor's headnote and questions
+            rel = "apparatus.yaml"
+            if app.headnote:
+                ch.meta.headnote = make_fragment(app.headnote, rel, app.headnote_line or app.line)
+            if app.short_title:
+                ch.meta.short_title = app.short_title
+            lines = app.question_lines + [None] * (len(app.questions) - len(app.question_lines))
+            ch.meta.questions = [make_fragment(q, rel, ln or app.line)
+                                 for q, ln in zip(app.questions, lines, strict=True)]
         chapters.append(ch)
     unknown = sorted(set(project.apparatus or {}) - {c.slug for c in chapters})
     if unknown:
@@ -84,6 +94,7 @@ def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Boo
     # the register of persons (persons.yaml): persons, introduction, family tree
     book.persons, book.persons_intro, book.family = read_persons_file(project.root)
     book.abbreviations, book.abbreviations_intro = read_abbreviations(project.root)
+    parse_entries(book)  # their Markdown, and the glossary's, parsed once like the chapters
     for transform in TRANSFORMS:
         book = transform(book, reporter)
     from .records import load_records
@@ -104,9 +115,52 @@ def styles_dir(root: Path) -> Path:
 
 
 def read_style(root: Path, name: str) -> str:
+    """A style sheet, through the gate; a reference to anything outside the project (or, for
+    the EPUB's, which is shipped alone, to any other file) is an error at its line."""
     from .project import read_text
 
-    return read_text(styles_dir(root) / name, f"styles/{name}")
+    rel = f"styles/{name}"
+    text = read_text(styles_dir(root) / name, rel, root)
+    errors = [Diagnostic(rel, line, Severity.ERROR, msg, "css.reference")
+              for line, msg in css_references(text, local_ok=name != "epub.css")]
+    if errors:
+        raise BookError(errors)
+    return text
+
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.S)
+_CSS_REF = re.compile(r"@import\s*(?:url\(\s*)?[\"']?\s*([^\"')\s;]*)|\burl\(\s*[\"']?\s*([^\"')\s]*)", re.I)
+
+
+def css_references(css: str, local_ok: bool) -> list[tuple[int, str]]:
+    """(line, problem) for every @import and url() that leads out of the project (a scheme,
+    ``//host``, an absolute path, ``..``); with ``local_ok`` False, for every one but ``data:``."""
+
+    def unescape(m: re.Match[str]) -> str:
+        if m.group(1):
+            try:
+                return chr(int(m.group(1), 16))
+            except (ValueError, OverflowError):
+                return "?"
+        return m.group(2)
+
+    text = _CSS_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), css)
+    text = _CSS_ESCAPE.sub(unescape, text)  # u\72l( is url(
+    out = []
+    for m in _CSS_REF.finditer(text):
+        target = (m.group(1) if m.group(1) is not None else m.group(2)) or ""
+        line = text.count("\n", 0, m.start()) + 1
+        if target.lower().startswith("data:"):
+            continue
+        remote = bool(re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|\\", target)) or ".." in target.split("/")
+        if remote:
+            out.append((line, f"'{target}' is outside the project: the editions load nothing from "
+                              "elsewhere"))
+        elif not local_ok:
+            out.append((line, f"'{target}': the e-book's style sheet is shipped alone and may "
+                              "refer to no other file"))
+    return out
 
 
 def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | None = None,
@@ -126,7 +180,7 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         build_cache.replay(cache, reporter)
         return BuildResult(skipped=[f.path for f in cache.fresh.values()])
     targets = cache.stale
-    from .atomic import write_atomic
+    from .atomic import write_all
     from .render.epub import build_epub
 
     book = load_book(root, reporter)
@@ -177,18 +231,15 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
             raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"EPUB: {exc}", "build.epub")) from None
         pending.append((out_dir / f"{book.meta.slug}.epub", data))
         during["epub"], n = reporter.items[n:], len(reporter.items)
-    for path, data in pending:
-        try:
-            write_atomic(path, data)
-        except OSError as exc:
-            raise BookError(Diagnostic(str(path), None, Severity.ERROR, f"cannot write: {exc.strerror}",
-                                       "build.write")) from None
-        result.outputs.append(path)
+    outputs = list(pending)
     if new_map is not None:  # beside the PDF: `edition build epub` reuses it while current
-        try:
-            write_atomic(out_dir / pagemap.FILENAME, pagemap.to_bytes(new_map))
-        except OSError:
-            pass  # without it a later EPUB-only build has no page list; nothing else is lost
+        outputs.append((out_dir / pagemap.FILENAME, pagemap.to_bytes(new_map)))
+    try:  # all aside first, then moved into place together (atomic.write_all)
+        write_all(outputs)
+    except OSError as exc:
+        raise BookError(Diagnostic(str(out_dir), None, Severity.ERROR, f"cannot write: {exc.strerror}",
+                                   "build.write")) from None
+    result.outputs += [path for path, _ in pending]
     for target, (path, data) in zip(during, pending, strict=True):
         cache.record(target, path, data, before, during[target])
     cache.save()

@@ -12,6 +12,7 @@ configuration reads it back, without parsing YAML or importing pydantic.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import subprocess
@@ -22,6 +23,7 @@ from typing import Any
 
 from . import memo
 from .diagnostics import BookError, Diagnostic, Severity
+from .gate import checked_path, read_input
 from .model import Apparatus, BookMeta, ChapterMeta, GlossaryEntry, Location, Person
 
 MAX_CHAPTER_BYTES = 8 * 1024 * 1024  # refuse a chapter larger than this, clearly
@@ -34,6 +36,7 @@ class RawChapter:
     rel: str
     meta: ChapterMeta
     headnote: str | None
+    headnote_line: int | None
     body: str
     body_line: int
     listed_at: int | None
@@ -54,21 +57,39 @@ def _err(file: str, line: int | None, msg: str, code: str) -> Diagnostic:
     return Diagnostic(file, line, Severity.ERROR, msg, code)
 
 
-def read_text(path: Path, rel: str) -> str:
+def read_text(path: Path, rel: str, root: Path | None = None, controls: bool = False) -> str:
+    """A project file's text, read through the one gate (``gate.read_input``: no link out of
+    ``root``, nothing but a regular file), a byte order mark dropped, CRLF read as LF.  A
+    control character is an error at its line, unless ``controls`` (a source the importers
+    read as it came: its form feeds are theirs to handle)."""
+    data = read_input(path, rel, root)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BookError(_err(rel, None, "file not found", "file.missing")) from None
-    except OSError as exc:
-        raise BookError(_err(rel, None, f"cannot read: {exc.strerror}", "file.unreadable")) from None
-    try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise BookError(
             _err(rel, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
                  "file.encoding")
         ) from None
+    # as Windows editors save it: a byte order mark, CRLF line ends
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    bad = [] if controls else [_err(rel, text.count("\n", 0, m.start()) + 1, f"control character {char_name(m.group())} "
+                "(column {}): not allowed in a text file".format(m.start() - text.rfind("\n", 0, m.start())),
+                "file.control-char") for m in itertools.islice(CONTROL_CHARS.finditer(text), 10)]
+    if bad:
+        raise BookError(bad)
+    return text
+
+
+# Characters XML 1.0 forbids, C1 controls and non-characters: none can reach an e-book.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def char_name(c: str) -> str:
+    import unicodedata
+
+    name = {"\x0c": "FORM FEED", "\x0b": "LINE TABULATION", "\x00": "NULL", "\x1b": "ESCAPE"}.get(c)
+    return f"U+{ord(c):04X}" + (f" ({name or unicodedata.name(c, '')})" if name or unicodedata.name(c, "") else "")
 
 
 def checked(root: Path | None, rel: str, text: str, compute: Callable[[], Any], part: str = "") -> Any:
@@ -82,7 +103,7 @@ def checked(root: Path | None, rel: str, text: str, compute: Callable[[], Any], 
 
 def read_book_config(root: Path) -> BookMeta:
     rel = "book.yaml"
-    text = read_text(root / rel, rel)
+    text = read_text(root / rel, rel, root)
 
     def compute() -> dict:
         from .schema import BookConfig
@@ -114,11 +135,13 @@ def split_front_matter(text: str, rel: str, root: Path | None = None) -> tuple[d
 
     def compute() -> dict:
         from .schema import ChapterConfig
-        from .yamlio import load_yaml, validate
+        from .yamlio import load_yaml, text_line_of, validate
 
         node = load_yaml(yaml_text, rel, line_offset=1)
-        return validate(ChapterConfig, {} if node is None else node, rel, "front matter",
-                        line_offset=1).model_dump()
+        cfg = validate(ChapterConfig, {} if node is None else node, rel, "front matter",
+                       line_offset=1).model_dump()
+        cfg["headnote_line"] = text_line_of(node, ("headnote",), line_offset=1)
+        return cfg
 
     cfg = checked(root, rel, yaml_text, compute, part="#front-matter")
     body_line = text[: m.end()].count("\n") + 1
@@ -128,25 +151,21 @@ def split_front_matter(text: str, rel: str, root: Path | None = None) -> tuple[d
 def read_chapter(root: Path, rel: str, listed_at: int | None) -> RawChapter:
     path = root / "chapters" / rel
     shown = f"chapters/{rel}"
-    try:  # a symbolic link may not lead out of the project (no file outside it is read)
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        raise BookError(_err(shown, None, "chapter is a link to a file outside the project",
-                             "book.chapter-path")) from None
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise BookError(_err("book.yaml", listed_at, f"chapter '{rel}' is listed but {shown} does not exist",
                              "book.chapter-missing"))
-    if path.stat().st_size > MAX_CHAPTER_BYTES:
+    real = checked_path(path, shown, root)  # no link out of the project, no FIFO, no loop
+    if real.stat().st_size > MAX_CHAPTER_BYTES:
         raise BookError(_err(shown, None, f"chapter is larger than {MAX_CHAPTER_BYTES // (1024 * 1024)} MiB; "
                              "split it into several chapters", "chapter.too-large"))
-    text = read_text(path, shown)
+    text = read_text(path, shown, root)
     data, body, body_line = split_front_matter(text, shown, root)
     if not body.strip():
         raise BookError(_err(shown, body_line, "chapter has no text after its front matter",
                              "chapter.empty"))
-    headnote = data.pop("headnote")
+    headnote, headnote_line = data.pop("headnote"), data.pop("headnote_line", None)
     meta = ChapterMeta(**data)
-    return RawChapter(path, shown, meta, headnote, body, body_line, listed_at)
+    return RawChapter(path, shown, meta, headnote, headnote_line, body, body_line, listed_at)
 
 
 def read_model(root: Path, rel: str, schema: str, what: str,
@@ -155,9 +174,9 @@ def read_model(root: Path, rel: str, schema: str, what: str,
     class name in ``schema.py``): ``extract(model, tree)`` makes the plain data kept (the
     tree gives line numbers, ``yamlio.line_of``).  None when the file is absent or empty."""
     path = root / rel
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return None
-    text = read_text(path, rel)
+    text = read_text(path, rel, root)
 
     def compute() -> Any:
         from . import schema as schemas
@@ -171,22 +190,37 @@ def read_model(root: Path, rel: str, schema: str, what: str,
     return checked(root, rel, text, compute)
 
 
+def _text_lines(node: Any, path: tuple[Any, ...], keys: tuple[str, ...]) -> dict[str, int]:
+    """key -> the line on which its (Markdown) text begins, for the keys present."""
+    from .yamlio import text_line_of
+
+    lines = {k: text_line_of(node, (*path, k)) for k in keys}
+    return {k: ln for k, ln in lines.items() if ln is not None}
+
+
 def read_glossary(root: Path) -> list[GlossaryEntry]:
     from .yamlio import line_of
 
     rel = "glossary.yaml"
     items = read_model(root, rel, "GlossaryFile", "glossary.yaml", lambda gl, node: [
-        (item.model_dump(), line_of(node, ("entries", i))) for i, item in enumerate(gl.entries)])
-    return [GlossaryEntry(**fields, location=Location(rel, line)) for fields, line in items or []]
+        (item.model_dump(), line_of(node, ("entries", i)),
+         _text_lines(node, ("entries", i), ("definition", "note"))) for i, item in enumerate(gl.entries)])
+    return [GlossaryEntry(**fields, location=Location(rel, line), text_lines=text_lines)
+            for fields, line, text_lines in items or []]
 
 
 def read_apparatus(root: Path) -> dict[str, Apparatus]:
-    from .yamlio import line_of
+    from .yamlio import line_of, text_line_of
 
-    items = read_model(root, "apparatus.yaml", "ApparatusFile", "apparatus.yaml", lambda app, node: [
-        (slug, item.model_dump(), line_of(node, ("chapters", slug)))
-        for slug, item in app.chapters.items()])
-    return {slug: Apparatus(**fields, line=line) for slug, fields, line in items or []}
+    def extract(app: Any, node: Any) -> list:
+        return [(slug, item.model_dump(), line_of(node, ("chapters", slug)),
+                 text_line_of(node, ("chapters", slug, "headnote")),
+                 [text_line_of(node, ("chapters", slug, "questions", i)) for i in range(len(item.questions))])
+                for slug, item in app.chapters.items()]
+
+    items = read_model(root, "apparatus.yaml", "ApparatusFile", "apparatus.yaml", extract)
+    return {slug: Apparatus(**fields, line=line, headnote_line=hline, question_lines=qlines)
+            for slug, fields, line, hline, qlines in items or []}
 
 
 def git_version(root: Path) -> tuple[str, int | None]:
@@ -216,7 +250,8 @@ def read_persons_file(root: Path) -> tuple[list[Person], str | None, dict | None
             form_lines = {f: line_of(node, ("persons", i, "forms", j)) for j, f in enumerate(item.forms)}
             form_lines.update({f: line_of(node, ("persons", i, "ambiguous", f)) for f in item.ambiguous})
             out.append((item.model_dump(), line_of(node, ("persons", i)),
-                        {f: ln for f, ln in form_lines.items() if ln is not None}))
+                        {f: ln for f, ln in form_lines.items() if ln is not None},
+                        _text_lines(node, ("persons", i), ("identification",))))
         family = None
         if data.family is not None:
             family = {**data.family.model_dump(), "line": line_of(node, ("family",))}
@@ -224,10 +259,10 @@ def read_persons_file(root: Path) -> tuple[list[Person], str | None, dict | None
 
     data = read_model(root, rel, "PersonsFile", "persons.yaml", extract) or {}
     out = []
-    for fields, line, form_lines in data.get("items", []):
+    for fields, line, form_lines, text_lines in data.get("items", []):
         entry = fields.pop("glossary_entry")
         out.append(Person(**fields, glossary_entry=entry, location=Location(rel, line),
-                          form_lines=form_lines))
+                          form_lines=form_lines, text_lines=text_lines))
     return out, data.get("introduction"), data.get("family")
 
 

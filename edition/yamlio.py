@@ -77,6 +77,7 @@ class LineMap(dict):  # type: ignore[type-arg]
 
     line: int
     key_lines: dict[Any, int]
+    value_lines: dict[Any, int]  # where each value's text begins (a block scalar: the line after '|')
 
 
 class LineSeq(list):  # type: ignore[type-arg]
@@ -84,12 +85,61 @@ class LineSeq(list):  # type: ignore[type-arg]
 
     line: int
     item_lines: list[int]
+    value_lines: list[int]
 
 
 class _DuplicateKey(Exception):
     def __init__(self, key: Any, line: int, first: int) -> None:
         super().__init__(key)
         self.key, self.line, self.first = key, line, first
+
+
+def _text_line(node: Any) -> int:
+    """The line on which a value's text begins (1-based): a block scalar's (``|``, ``>``)
+    begins on the line after its indicator."""
+    return node.start_mark.line + 1 + (1 if getattr(node, "style", None) in ("|", ">") else 0)
+
+
+MAX_NODES = 200_000  # values once aliases are expanded: far above any book's files
+MAX_DEPTH = 100  # nested mappings and lists
+
+
+class _TooBig(Exception):
+    def __init__(self, line: int, why: str) -> None:
+        super().__init__(why)
+        self.line, self.why = line, why
+
+
+def _check_size(root: Any, mapping: Any, sequence: Any) -> None:
+    """Refuse a tree that aliases would expand past MAX_NODES values (a "billion laughs"
+    bomb: nine aliases of nine aliases ... take minutes and gigabytes to expand), one nested
+    deeper than MAX_DEPTH, and an alias inside its own anchor (a cycle)."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Any, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        line = node.start_mark.line + 1
+        if key in active:
+            raise _TooBig(line, "an alias refers to the value that contains it")
+        if depth > MAX_DEPTH:
+            raise _TooBig(line, f"values nested more than {MAX_DEPTH} deep")
+        total = 1
+        if isinstance(node, mapping | sequence):
+            active.add(key)
+            children = ([n for pair in node.value for n in pair] if isinstance(node, mapping)
+                        else node.value)
+            for child in children:
+                total += size(child, depth + 1)
+                if total > MAX_NODES:
+                    raise _TooBig(line, f"aliases expand this file past {MAX_NODES:,} values")
+            active.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root, 0)
 
 
 def _build_node(loader: Any, node: Any, memo: dict[int, Any], mapping: Any, sequence: Any,
@@ -100,7 +150,7 @@ def _build_node(loader: Any, node: Any, memo: dict[int, Any], mapping: Any, sequ
         return memo[id(node)]
     if isinstance(node, mapping):
         out = LineMap()
-        out.line, out.key_lines = node.start_mark.line + 1, {}
+        out.line, out.key_lines, out.value_lines = node.start_mark.line + 1, {}, {}
         memo[id(node)] = out
         loader.flatten_mapping(node)  # merge keys (<<)
         for key_node, value_node in node.value:
@@ -113,19 +163,34 @@ def _build_node(loader: Any, node: Any, memo: dict[int, Any], mapping: Any, sequ
             if key in out:
                 raise _DuplicateKey(key, line, out.key_lines[key])
             out.key_lines[key] = line
+            out.value_lines[key] = _text_line(value_node)
             out[key] = _build_node(loader, value_node, memo, mapping, sequence, error)
         return out
     if isinstance(node, sequence):
         seq = LineSeq()
-        seq.line, seq.item_lines = node.start_mark.line + 1, []
+        seq.line, seq.item_lines, seq.value_lines = node.start_mark.line + 1, [], []
         memo[id(node)] = seq
         for item in node.value:
             seq.item_lines.append(item.start_mark.line + 1)
+            seq.value_lines.append(_text_line(item))
             seq.append(_build_node(loader, item, memo, mapping, sequence, error))
         return seq
     value = loader.construct_object(node, deep=True)
+    if isinstance(value, str):
+        bad = _CONTROL.search(value)
+        if bad:  # "a\fb": an escape made a character no e-book may hold
+            raise _BadChar(node.start_mark.line + 1, f"U+{ord(bad.group()):04X}")
     memo[id(node)] = value
     return value
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+class _BadChar(Exception):
+    def __init__(self, line: int, char: str) -> None:
+        super().__init__(char)
+        self.line, self.char = line, char
 
 
 def load_yaml(text: str, file: str, line_offset: int = 0) -> Any:
@@ -135,6 +200,8 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> Any:
     loader = _loader()(text)
     try:
         root = loader.get_single_node()
+        if root is not None:
+            _check_size(root, yaml.MappingNode, yaml.SequenceNode)
         return None if root is None else _build_node(loader, root, {}, yaml.MappingNode,
                                                      yaml.SequenceNode, yaml.constructor.ConstructorError)
     except _DuplicateKey as exc:
@@ -142,6 +209,18 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> Any:
             Diagnostic(file, exc.line + line_offset, Severity.ERROR,
                        f"malformed YAML: key '{exc.key}' is given twice "
                        f"(first on line {exc.first + line_offset})", "yaml.syntax")
+        ) from None
+    except _TooBig as exc:
+        raise BookError(Diagnostic(file, exc.line + line_offset, Severity.ERROR,
+                                   f"YAML refused: {exc.why}", "yaml.limit")) from None
+    except RecursionError:
+        raise BookError(Diagnostic(file, None, Severity.ERROR, "YAML refused: nested too deeply",
+                                   "yaml.limit")) from None
+    except _BadChar as exc:
+        raise BookError(
+            Diagnostic(file, exc.line + line_offset, Severity.ERROR,
+                       f"control character {exc.char} in a value: not allowed in a text",
+                       "yaml.control-char")
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -174,6 +253,25 @@ def line_of(node: Any, path: tuple[Any, ...], line_offset: int = 0) -> int | Non
     if line is None and isinstance(node, LineMap | LineSeq):
         line = node.line
     return None if line is None else line + line_offset
+
+
+def text_line_of(node: Any, path: tuple[Any, ...], line_offset: int = 0) -> int | None:
+    """The line on which the value at ``path`` begins (for a Markdown text: its first line)."""
+    *parents, last = path
+    cur = node
+    for key in parents:
+        if isinstance(cur, LineMap | LineSeq):
+            try:
+                cur = cur[key]
+            except (KeyError, IndexError, TypeError):
+                return None
+        else:
+            return None
+    if isinstance(cur, LineMap) and last in cur.value_lines:
+        return cur.value_lines[last] + line_offset
+    if isinstance(cur, LineSeq) and isinstance(last, int) and 0 <= last < len(cur.value_lines):
+        return cur.value_lines[last] + line_offset
+    return None
 
 
 def to_plain(node: Any) -> Any:

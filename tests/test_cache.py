@@ -72,9 +72,9 @@ def test_one_changed_byte_rebuilds(book, capsys, change):
     if change == "chapter":
         flip_byte(book.root / "chapters" / "01-one.md", -3)  # "note." -> "notd."
     elif change == "css":
-        flip_byte(book.root / "styles" / "epub.css")  # the final newline
+        flip_byte(book.root / "styles" / "epub.css", -2)  # the last "}" -> "|"
     elif change == "font":
-        flip_byte(book.root / "styles" / "fonts" / "EBGaramond12-Regular.otf", 20)
+        flip_byte(book.root / "styles" / "fonts" / "EBGaramond12-Regular.otf", -100)  # in a glyph
     elif change == "book.yaml":
         text = (book.root / "book.yaml").read_text()
         (book.root / "book.yaml").write_text(text.replace("Test Editor", "Test Editer"))

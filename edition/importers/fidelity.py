@@ -230,7 +230,7 @@ def check_imports(root: Path, sources: dict[str, tuple[SourceRecord, int | None]
             continue
         reporter.extend(diags)
         src = f"sources/{record.file}"
-        text = read_text(root / src, src)
+        text = read_text(root / src, src, controls=True)
         for d in account(text, record, result):
             kind = {"added": "dropped", "dropped": "added"}.get(d.kind, d.kind)
             reporter.error(src, d.line, f"import {kind} words without a record: "

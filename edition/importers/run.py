@@ -90,7 +90,7 @@ def importer_for(record: SourceRecord) -> Callable[[str, SourceRecord, list[Corr
 
 def import_one(root: Path, record: SourceRecord) -> tuple[ImportResult, list[Diagnostic]]:
     """Import one source in memory.  Diagnostics: corrections that matched nothing."""
-    text = read_text(root / "sources" / record.file, f"sources/{record.file}")
+    text = read_text(root / "sources" / record.file, f"sources/{record.file}", controls=True)
     recorded = load_corrections(root, record.id)
     result = importer_for(record)(text, record, [c for c, _ in recorded])
     lines = {id(c): ln for c, ln in recorded}

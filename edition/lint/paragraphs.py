@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from ..model import Book, Chapter
-from ..parse import parse_markdown
 
 OBJ = "\ufffc"  # stands for a code span, a note call or an image
 _TEXT = {"text", "text_special"}
@@ -75,7 +74,8 @@ def plain_text(children: Sequence[Token]) -> str:
 
 
 def _from_tokens(ch: Chapter, tokens: Sequence[Token], kind: str, where: str = "",
-                 fixed_line: int | None = None, source_text: bool = False) -> Iterator[Para]:
+                 fixed_line: int | None = None, source_text: bool = False,
+                 file: str | None = None) -> Iterator[Para]:
     block = kind
     for t in tokens:
         if t.type == "heading_open":
@@ -85,16 +85,16 @@ def _from_tokens(ch: Chapter, tokens: Sequence[Token], kind: str, where: str = "
         if t.type != "inline" or not t.children:
             continue
         line = fixed_line if fixed_line is not None else ch.line_of(t.map)
-        yield Para(ch.location.file, line, plain_text(t.children), block, where, source_text)
+        yield Para(file or ch.location.file, line, plain_text(t.children), block, where, source_text)
 
 
 def chapter_paragraphs(ch: Chapter) -> Iterator[Para]:
     """The headnote, then the text, then the notes, in reading order."""
-    headnote = ch.meta.extra.get("headnote")
-    if isinstance(headnote, str) and headnote.strip():
-        tokens, _ = parse_markdown(headnote)
-        # the headnote lives in the front matter: point at its first line
-        yield from _from_tokens(ch, tokens, "headnote", "in the headnote: ", fixed_line=1)
+    headnote = ch.meta.headnote
+    if headnote is not None and headnote.text.strip():
+        # the headnote lives in the front matter or apparatus.yaml: point at its first line
+        yield from _from_tokens(ch, headnote.tokens, "headnote", "in the headnote: ",
+                                fixed_line=headnote.location.line or 1, file=headnote.location.file)
     document = ch.meta.kind == "document"
     yield from _from_tokens(ch, ch.tokens, "paragraph", source_text=document)
     for note in ch.notes:

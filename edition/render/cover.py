@@ -34,19 +34,34 @@ PACKAGE_FONTS = Path(__file__).resolve().parents[2] / "styles" / "fonts"
 COVER_IMAGE = "images/cover.png"
 
 
-def _font_file(fonts_dir: Path, style: str) -> Path | None:
+def _font_data(fonts_dir: Path, style: str) -> tuple[str, bytes] | None:
+    """(name shown, bytes) of a face, read through the gate: the project's ``styles/fonts``
+    (no link out of the project), else the tool's own."""
+    from ..gate import read_input
+
     for d in (fonts_dir, PACKAGE_FONTS):
         p = d / FONT_FILES[style]
-        if p.is_file():
-            return p
+        if p.exists() or p.is_symlink():
+            project = d.parent.parent if d == fonts_dir else None
+            return f"styles/fonts/{FONT_FILES[style]}", read_input(p, f"styles/fonts/{FONT_FILES[style]}",
+                                                                   project)
     return None
 
 
 def _font(fonts_dir: Path, style: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     from PIL import ImageFont
 
-    p = _font_file(fonts_dir, style)
-    return ImageFont.truetype(str(p), size) if p is not None else ImageFont.load_default(size)
+    from ..diagnostics import BookError, Diagnostic, Severity
+
+    found = _font_data(fonts_dir, style)
+    if found is None:
+        return ImageFont.load_default(size)
+    rel, data = found
+    try:
+        return ImageFont.truetype(io.BytesIO(data), size)
+    except OSError as exc:  # a damaged or wrong file: say which, not a traceback
+        raise BookError(Diagnostic(rel, None, Severity.ERROR, f"not a font FreeType can read ({exc})",
+                                   "font.unreadable")) from None
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
@@ -91,8 +106,8 @@ def cover_png(book: Book, fonts_dir: Path) -> bytes:
     # (Pillow's version is in every memo key: memo.code_digest covers the installed packages)
     parts: list[bytes | str] = ["cover", b.title, b.subtitle or "", b.editor or ""]
     for style in sorted(FONT_FILES):
-        p = _font_file(fonts_dir, style)
-        parts.append(p.read_bytes() if p is not None else b"<default font>")
+        found = _font_data(fonts_dir, style)
+        parts.append(found[1] if found is not None else b"<default font>")
     k = memo.key(*parts)
     png = memo.get(book.root, "cover", k)
     if png is None or not png.startswith(b"\x89PNG\r\n\x1a\n"):

@@ -176,4 +176,6 @@ def build_epub(book: Book, css: str, fonts_dir: Path | None = None, page_map: di
     mtime = datetime.datetime.fromtimestamp(book.source_date_epoch, datetime.UTC).replace(tzinfo=None)
     epub.write_epub(buf, eb, {"mtime": mtime, "raise_exceptions": True, "epub3_pages": False,
                                   "compresslevel": 0})
-    return normalize_zip(buf.getvalue(), lang)
+    from .wellformed import check_well_formed  # every document parsed as XML before it ships
+
+    return check_well_formed(normalize_zip(buf.getvalue(), lang))

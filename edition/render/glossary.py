@@ -19,7 +19,6 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Book, GlossaryEntry
-from ..parse import parse_markdown
 from ..transforms.glossary import entry_anchor
 
 if TYPE_CHECKING:
@@ -52,16 +51,6 @@ def page_ranges(pages: list[str]) -> list[tuple[str, int]]:
     return [(a if a == b else f"{a}{EN_DASH}{b}", first[a]) for a, b in merge_pages(pages)]
 
 
-def _definition_tokens(text: str):
-    tokens, _ = parse_markdown(text)
-    for t in tokens:
-        for c in t.children or []:
-            if c.type == "span_open" and c.attrs.get("gl"):
-                c.meta["href"] = entry_anchor(str(c.attrs["gl"]))
-                c.meta["class"] = "gl-xref"
-    return tokens
-
-
 def _entry(w: Writer, e: GlossaryEntry, by_id: dict[str, GlossaryEntry], titles: dict[str, str]) -> str:
     from .html import esc, in_the_text, render_tokens
 
@@ -69,7 +58,8 @@ def _entry(w: Writer, e: GlossaryEntry, by_id: dict[str, GlossaryEntry], titles:
     parts = [f'<dt id="{entry_anchor(e.id)}" epub:type="glossterm" class="gl-term gl-{e.category}">'
              f"<dfn>{esc(e.headword)}</dfn></dt>",
              '<dd epub:type="glossdef" class="gl-def">']
-    body = render_tokens(_definition_tokens(e.definition), env).strip()
+    body = (render_tokens(e.definition_text.tokens, env).strip() if e.definition_text
+            else f"<p>{esc(e.definition)}</p>")
     src = f'<span class="gl-source gl-source-{e.source}">{SOURCE_LABEL.get(e.source, esc(e.source))}.</span>'
     if body.endswith("</p>"):
         body = body[:-4] + " " + src + "</p>"
@@ -77,7 +67,8 @@ def _entry(w: Writer, e: GlossaryEntry, by_id: dict[str, GlossaryEntry], titles:
         body += f"<p>{src}</p>"
     parts.append(body)
     if e.note:
-        note = render_tokens(_definition_tokens(e.note), env).strip()
+        note = (render_tokens(e.note_text.tokens, env).strip() if e.note_text
+                else f"<p>{esc(e.note)}</p>")
         note = note.replace("<p>", '<p class="gl-note"><span class="note-kind">Editor’s note.</span> ', 1)
         parts.append(note)
     see = [by_id[s] for s in e.see if s in by_id]

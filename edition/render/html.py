@@ -245,7 +245,7 @@ def render_markdown(text: str, env: dict) -> str:
     return render_tokens(tokens, env)
 
 
-def _strip_p(fragment: str) -> str:
+def strip_p(fragment: str) -> str:
     f = fragment.strip()
     if f.startswith("<p>") and f.endswith("</p>") and f.count("<p>") == 1:
         return f[3:-4]
@@ -340,17 +340,17 @@ class Writer:
         parts = [f'<section id="{ch.anchor}" class="{classes}" epub:type="{etype}" role="{role}" '
                  f'aria-labelledby="{title_id}" data-running="{esc(running)}">',
                  "\n".join(head)]
-        headnote = ch.meta.extra.get("headnote")
+        headnote = ch.meta.headnote
         if headnote:
             parts.append('<div class="headnote" role="note" aria-label="Editor’s headnote">'
-                         + render_markdown(headnote, self.env()) + "</div>")
+                         + render_tokens(headnote.tokens, self.env()) + "</div>")
         parts.append('<div class="chapter-body">')
         parts.append(render_tokens(ch.tokens, self.env(chapter=ch, pid=[ch.anchor, 0])))
         parts.append("</div>")
-        questions = ch.meta.extra.get("questions")
+        questions = ch.meta.questions
         if questions:
             qid = f"{ch.anchor}-questions"
-            items = "".join(f"<li>{_strip_p(render_markdown(q, self.env()))}</li>" for q in questions)
+            items = "".join(f"<li>{strip_p(render_tokens(q.tokens, self.env()))}</li>" for q in questions)
             parts.append(f'<section class="questions" id="{qid}" aria-labelledby="{qid}-h">'
                          f'<h2 id="{qid}-h">For discussion</h2><ol>{items}</ol></section>')
         if self.notes == "end":

@@ -79,14 +79,16 @@ def short_title(title: str) -> str:
 
 
 def _entry(w: Writer, p: Person, titles: dict[str, str], sources: dict[str, str]) -> str:
-    from .html import esc, in_the_text
+    from .html import esc, in_the_text, render_tokens, strip_p
 
     name = esc(p.sort_name)
     if not w.print and p.occurrences:
         name = f'<a href="{esc(w.href(person_anchor(p)))}">{name}</a>'
     dates = f' <span class="pn-dates">({esc(p.dates)})</span>' if p.dates else ""
+    ident = (strip_p(render_tokens(p.identification_text.tokens, w.env())) if p.identification_text
+             else esc(p.identification))
     parts = [f'<dt id="{register_anchor(p)}" class="pn-name">{name}{dates}</dt>',
-             f'<dd class="pn-body"><p class="pn-id">{esc(p.identification)}</p>']
+             f'<dd class="pn-body"><p class="pn-id">{ident}</p>']
     names = []
     for form, chapters in other_names(p):
         where = ""

@@ -107,6 +107,13 @@ def link_glossary(book: Book, reporter: Reporter) -> Book:
         if not e.occurrences:
             reporter.warning(e.location.file, e.location.line,
                              f"glossary entry “{e.id}” is never used in the text", "glossary.unused")
+    for e in book.glossary:  # {gl=id} in a definition or note links to that entry
+        for fragment in (e.definition_text, e.note_text):
+            for t in fragment.tokens if fragment else []:
+                for c in t.children or []:
+                    if c.type == "span_open" and c.attrs.get("gl"):
+                        c.meta["href"] = entry_anchor(str(c.attrs["gl"]))
+                        c.meta["class"] = "gl-xref"
     return book
 
 

@@ -57,7 +57,7 @@ def _extract(ch: Chapter, reporter: Reporter) -> None:
         i += 1
     ch.tokens = body_tokens
 
-    defs_lines: dict[str, int] = ch.meta.extra.get("footnote_defs", {})
+    defs_lines: dict[str, int] = ch.footnote_defs
     by_id: dict[int, Note] = {}
     called: set[str] = set()
     for t in ch.tokens:

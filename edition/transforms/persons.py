@@ -148,7 +148,7 @@ def index_persons(book: Book, reporter: Reporter) -> Book:
             matcher = cache[key] = Matcher(blockers + sorted(pairs))
         counter = [0]
         _index_tokens(ch, ch.tokens, matcher, by_id, counter, reporter)
-        defs = ch.meta.extra.get("footnote_defs", {})
+        defs = ch.footnote_defs
         for note in ch.notes:
             first = defs.get(note.label)
             line = None if first is None else ch.body_line + first

@@ -13,73 +13,154 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 from markdown_it.token import Token
 
 from ..diagnostics import Reporter
-from ..model import Book, Chapter
+from ..model import Book, Chapter, Fragment
 
+# The one allow-list, for raw HTML (filtered by nh3, the Rust ammonia sanitizer) and for
+# the Markdown attribute syntax ({.class}, {lang=de}): the same tags and attributes.
 ALLOWED_TAGS = {"em", "i", "b", "strong", "sup", "sub", "br", "span", "abbr", "small", "cite", "q",
                 "s", "u", "wbr"}
 ALLOWED_ATTRS = {"class", "lang", "title", "xml:lang"}
-_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9:-]*)([^>]*)>", re.S)
-_ATTR = re.compile(r"([^\s=/>]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_DANGEROUS_OPEN = re.compile(r"<\s*(script|style|iframe|object|embed|template|svg|math|noscript|textarea|title)\b",
-                             re.I)
+# Keys of the attribute syntax that the tool itself reads (not written to the XHTML as
+# given): glossary and register links, a cross-reference's range end, an id.
+TOOL_ATTRS = {"gl", "person", "until", "through", "id"}
+# What markdown-it itself sets on its tokens (links and images are checked by check_target).
+PARSER_ATTRS = {"href", "src", "alt", "start"}
+DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "svg", "math",
+                     "noscript", "textarea", "title", "xmp", "noembed", "noframes"}
+_VOID = ("br", "wbr")
+_UNSAFE_VALUE = re.compile(r"javascript:|vbscript:|expression\(|url\(", re.I)
+_DANGEROUS_OPEN = re.compile(rf"<\s*({'|'.join(sorted(DROP_WITH_CONTENT))})\b", re.I)
+_DECLARATION = re.compile(r"<!(?!--)|<\?", re.I)  # <!DOCTYPE …>, <!ENTITY …>, <![CDATA[, <?xml
+
+
+class _Audit(HTMLParser):
+    """Lists what the allow-list refuses in a piece of HTML (nh3 removes it silently)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+
+    def _tag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.problems.append(f"<{tag}> is not allowed in the editor's or author's text")
+            return
+        for key, value in attrs:
+            if key not in ALLOWED_ATTRS:
+                self.problems.append(f"attribute '{key}' on <{tag}> is not allowed")
+            elif value and _UNSAFE_VALUE.search(value):
+                self.problems.append(f"unsafe value in '{key}' on <{tag}>")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in ALLOWED_TAGS and f"<{tag}> is not allowed in the editor's or author's text" \
+                not in self.problems:
+            self.problems.append(f"<{tag}> is not allowed in the editor's or author's text")
+
+    def handle_decl(self, decl: str) -> None:
+        self.problems.append(f"a declaration (<!{decl.split()[0] if decl.split() else ''} …>) "
+                             "is not allowed")
+
+    def unknown_decl(self, data: str) -> None:
+        self.problems.append("a declaration (<![…]>) is not allowed")
+
+    def handle_pi(self, data: str) -> None:
+        self.problems.append("a processing instruction (<?…>) is not allowed")
+
+
+def audit_html(fragment: str) -> list[str]:
+    """What the allow-list refuses in ``fragment``, in words (empty: nothing)."""
+    parser = _Audit()
+    parser.feed(fragment)
+    parser.close()
+    if _DECLARATION.search(fragment) and not any("declaration" in p or "processing" in p
+                                                 for p in parser.problems):
+        parser.problems.append("a declaration (<!…>) is not allowed")
+    return list(dict.fromkeys(parser.problems))
+
+
+def _attr_ok(key: str, value: str) -> bool:
+    return key in ALLOWED_ATTRS and not _UNSAFE_VALUE.search(value)
 
 
 def clean_html(fragment: str) -> tuple[str, list[str]]:
-    """Return (safe fragment, problems).  Unknown tags are dropped with their content
-    only for script/style-like elements; other unknown tags lose just the tag."""
-    problems: list[str] = []
-    frag = _COMMENT.sub("", fragment)
-    for dangerous in ("script", "style", "iframe", "object", "embed", "template", "svg", "math",
-                      "noscript", "textarea", "title"):
-        pat = re.compile(rf"<\s*{dangerous}\b.*?(</\s*{dangerous}\s*>|\Z)", re.S | re.I)
-        if pat.search(frag):
-            problems.append(f"<{dangerous}> is not allowed in a chapter")
-            frag = pat.sub("", frag)
+    """(the fragment filtered by the allow-list, as XHTML; what was refused).
 
-    def repl(m: re.Match[str]) -> str:
-        closing, name, rest = m.group(1), m.group(2).lower(), m.group(3)
+    nh3 parses the fragment as a browser would, drops every tag and attribute outside the
+    allow-list (script-like elements with their content), and serialises well-formed
+    markup with ``&`` and ``<`` escaped; void elements are then closed for XHTML."""
+    import nh3
+
+    problems = audit_html(fragment)
+    out = nh3.clean(fragment, tags=ALLOWED_TAGS, clean_content_tags=DROP_WITH_CONTENT,
+                    attributes={"*": ALLOWED_ATTRS}, attribute_filter=lambda _t, k, v: v if _attr_ok(k, v) else None,
+                    url_schemes=set(), strip_comments=True, link_rel=None)
+    out = out.replace("&nbsp;", "\u00a0")  # html5ever's one named entity: not defined in XHTML
+    out = re.sub(rf"<({'|'.join(_VOID)})(\s[^>]*)?>", lambda m: f"<{m.group(1)}{m.group(2) or ''}/>", out)
+    return out, problems
+
+
+class _OneTag(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(("open", tag, attrs))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(("open", tag, attrs))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tags.append(("close", tag, []))
+
+
+def clean_inline_tag(tag_text: str) -> tuple[str, list[str]]:
+    """An inline HTML token (one tag, ``<span class="x">`` or ``</span>``, or a comment) through
+    the same allow-list.  Cleaned one by one, an opening tag must stay open (nh3 would close
+    it), so the tag is rebuilt from the parsed name and the allowed attributes."""
+    from html import escape
+
+    problems = audit_html(tag_text)
+    parser = _OneTag()
+    parser.feed(tag_text)
+    parser.close()
+    out = []
+    for kind, name, attrs in parser.tags:
         if name not in ALLOWED_TAGS:
-            problems.append(f"<{name}> is not allowed in a chapter")
-            return ""
-        if closing:
-            return f"</{name}>"
-        attrs = []
-        for am in _ATTR.finditer(rest):
-            key = am.group(1).lower()
-            if key == "/":
-                continue
-            val = (am.group(2) or '""').strip("\"'")
-            if key not in ALLOWED_ATTRS:
-                problems.append(f"attribute '{key}' on <{name}> is not allowed")
-                continue
-            if re.search(r"javascript:|expression\(|url\(", val, re.I):
-                problems.append(f"unsafe value in '{key}' on <{name}>")
-                continue
-            val = val.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
-            attrs.append(f' {key}="{val}"')
-        selfclose = "/" if name in ("br", "wbr") else ""
-        return f"<{name}{''.join(attrs)}{selfclose}>"
-
-    frag = _TAG.sub(repl, frag)
-    # anything that still looks like markup is escaped rather than trusted
-    frag = re.sub(r"<(?![a-z/])", "&lt;", frag)
-    return frag, problems
+            continue
+        if kind == "close":
+            if name not in _VOID:
+                out.append(f"</{name}>")
+            continue
+        kept = "".join(f' {k}="{escape(v or "", quote=True)}"' for k, v in attrs if _attr_ok(k, v or ""))
+        out.append(f"<{name}{kept}/>" if name in _VOID else f"<{name}{kept}>")
+    return "".join(out), problems
 
 
 def check_target(target: str, root: Path, kind: str) -> str | None:
     """None if the link or image target is acceptable, else the reason."""
+    from urllib.parse import unquote
+
     t = target.strip()
     if not t:
         return f"empty {kind} target"
     if t.startswith("#") and kind == "link":
         return None
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", t) or t.startswith("//"):
+    # as a browser reads it: percent-escapes decoded, tabs, line ends and controls dropped
+    # (``java&#x09;script:`` is ``javascript:``)
+    bare = re.sub(r"[\x00-\x20\x7f]", "", unquote(t))
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", bare) or bare.startswith(("//", "\\\\", "/\\", "\\/")):
         return f"{kind} to '{t}' refused: the editions link only inside the book"
     if t.startswith("/") or t.startswith("\\"):
         return f"{kind} to absolute path '{t}' refused"
@@ -93,14 +174,29 @@ def check_target(target: str, root: Path, kind: str) -> str | None:
     return None
 
 
-def _walk(ch: Chapter, root: Path, reporter: Reporter) -> None:
+# Characters XML 1.0 forbids (and C1 controls): a character reference (&#12;) can make one
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]|"
+                      r"&#(?:x0*(?:[0-8bcef]|1[0-9a-f]|7f|[89][0-9a-f]|d[89a-f][0-9a-f]{2}|fff[ef])|"
+                      r"0*(?:[0-8]|1[1-2]|1[4-9]|2[0-9]|3[01]|12[7-9]|1[3-5][0-9]))\b;?", re.I)
+
+
+def _controls(t: Token, src: Chapter | Fragment, line: int | None, reporter: Reporter) -> None:
+    if t.content and _CONTROL.search(t.content):
+        reporter.error(src.location.file, line, "a control character (or a reference to one, "
+                       "such as &#12;) is not allowed in a text; removed", "text.control-char")
+        t.content = _CONTROL.sub("", t.content)
+
+
+def _walk(ch: Chapter | Fragment, root: Path, reporter: Reporter) -> None:
     for t in ch.tokens:
         line = ch.line_of(t.map)
+        _controls(t, ch, line, reporter)
         if t.type == "html_block":
             clean, problems = clean_html(t.content)
             for p in problems:
                 reporter.error(ch.location.file, line, p, "html.unsafe")
             t.content = clean
+        _check_attrs(t, ch, line, reporter)
         if t.type != "inline" or not t.children:
             continue
         kids: list[Token] = []
@@ -112,11 +208,12 @@ def _walk(ch: Chapter, root: Path, reporter: Reporter) -> None:
                 if c.type == "html_inline" and re.match(rf"<\s*/\s*{skip}\s*>", c.content, re.I):
                     skip = None
                 continue
+            _controls(c, ch, line, reporter)
             if c.type == "html_inline":
                 opened = _DANGEROUS_OPEN.match(c.content)
                 if opened and not re.search(rf"</\s*{opened.group(1)}\s*>", c.content, re.I):
                     skip = opened.group(1).lower()
-                clean, problems = clean_html(c.content)
+                clean, problems = clean_inline_tag(c.content)
                 for p in problems:
                     reporter.error(ch.location.file, line, p, "html.unsafe")
                 c.content = clean
@@ -130,14 +227,9 @@ def _walk(ch: Chapter, root: Path, reporter: Reporter) -> None:
                 if why:
                     reporter.error(ch.location.file, line, why, "image.refused")
                     c = Token("text", "", 0, content=c.content)
-            elif c.type in ("span_open",):
-                for key in list(c.attrs):
-                    if key.lower().startswith("on") or key.lower() == "style":
-                        reporter.error(ch.location.file, line,
-                                       f"attribute '{key}' is not allowed", "html.unsafe")
-                        c.attrs.pop(key)
+            _check_attrs(c, ch, line, reporter)
             kids.append(c)
-        t.children = kids
+        t.children = _balance(kids, ch, ch.line_of(t.map), reporter)
     for t in ch.tokens:
         # markdown-it's own link validation turns javascript:/file: links into text;
         # report them too, so the editor knows why the link vanished, and keep only its label.
@@ -153,10 +245,66 @@ def _walk(ch: Chapter, root: Path, reporter: Reporter) -> None:
                 c.content = _BAD_SCHEME.sub(lambda m: m.group(2), c.content)
 
 
+_TAG_NAME = re.compile(r"<(/?)([a-z]+)")
+
+
+def _balance(kids: list[Token], src: Chapter | Fragment, line: int | None,
+             reporter: Reporter) -> list[Token]:
+    """Raw inline tags nested properly with each other and with the Markdown around them
+    (``<b>*x</b>*`` would give ``<b><em>x</b></em>``): a closing tag that closes nothing
+    open is dropped, a tag left open is closed where its Markdown or paragraph ends."""
+    out: list[Token] = []
+    stack: list[str | None] = []  # open raw tags by name; None for a Markdown opener
+
+    def close(name: str) -> None:
+        out.append(Token("html_inline", "", 0, content=f"</{name}>"))
+        reporter.warning(src.location.file, line, f"<{name}> is not closed in its paragraph or "
+                         "emphasis; closed there", "html.unbalanced")
+
+    for c in kids:
+        m = _TAG_NAME.match(c.content) if c.type == "html_inline" else None
+        if m and not c.content.endswith("/>"):
+            if not m.group(1):
+                stack.append(m.group(2))
+            elif stack and stack[-1] == m.group(2):
+                stack.pop()
+            else:
+                reporter.warning(src.location.file, line, f"</{m.group(2)}> closes no open <{m.group(2)}>; "
+                                 "dropped", "html.unbalanced")
+                continue
+        elif c.nesting == 1:
+            stack.append(None)
+        elif c.nesting == -1:
+            while stack and stack[-1] is not None:
+                close(str(stack.pop()))
+            if stack:
+                stack.pop()
+        out.append(c)
+    while stack:
+        name = stack.pop()
+        if name is not None:
+            close(name)
+    return out
+
+
+def _check_attrs(t: Token, src: Chapter | Fragment, line: int | None, reporter: Reporter) -> None:
+    """The attribute syntax ({style=…}, {onclick=…}) through the same allow-list as raw HTML."""
+    for key in list(t.attrs or {}):
+        value = str(t.attrs[key])
+        if key in PARSER_ATTRS and t.type in ("link_open", "image", "ordered_list_open"):
+            continue
+        if key in TOOL_ATTRS or (key in ALLOWED_ATTRS and not _UNSAFE_VALUE.search(value)):
+            continue
+        reporter.error(src.location.file, line, f"attribute '{key}' is not allowed", "html.unsafe")
+        t.attrs.pop(key)
+
+
 _BAD_SCHEME = re.compile(r"(!?)\[([^\]]*)\]\(\s*(javascript|vbscript|file|data):(?:[^()]|\([^()]*\))*\)", re.I)
 
 
 def sanitize(book: Book, reporter: Reporter) -> Book:
     for ch in book.chapters:
         _walk(ch, book.root, reporter)
+    for fragment in book.fragments():  # headnotes, questions, definitions, identifications
+        _walk(fragment, book.root, reporter)
     return book

@@ -27,7 +27,7 @@ from urllib.parse import unquote
 from markdown_it.token import Token
 
 from ..diagnostics import Reporter
-from ..model import Book, Chapter
+from ..model import Book, Chapter, Fragment
 
 _APOS = str.maketrans({"’": "'", "‘": "'", "\u202f": " ", "\u00a0": " ", "“": '"', "”": '"'})
 
@@ -125,7 +125,7 @@ def _place_anchor(ch: Chapter, phrases: list[str], anchor: str) -> bool:
 _TARGET = re.compile(r"^#?([a-z0-9][a-z0-9-]*):(.+)$", re.S)
 
 
-def resolve_one(target: str, ch: Chapter, t: Token, by_slug: dict[str, Chapter],
+def resolve_one(target: str, ch: Chapter | Fragment, t: Token, by_slug: dict[str, Chapter],
                 made: dict[tuple[str, str], str], reporter: Reporter) -> str:
     """An anchor id for ``slug``, ``ch-slug`` or ``slug:phrase`` (placing the anchor)."""
     target = target.lstrip("#")
@@ -162,10 +162,16 @@ def resolve_xrefs(book: Book, reporter: Reporter) -> Book:
 def _resolve(book: Book, reporter: Reporter) -> Book:
     by_slug = {ch.slug: ch for ch in book.chapters}
     made: dict[tuple[str, str], str] = {}
+    sources: list[tuple[Chapter | Fragment, list[Token]]] = []
     for ch in book.chapters:
         tokens = list(ch.tokens)
         for note in ch.notes:
             tokens.extend(note.tokens)
+        sources.append((ch, tokens))
+    # the editor's texts outside the chapters: headnotes, questions, glossary definitions,
+    # register identifications (their file and line in the diagnostics)
+    sources += [(f, f.tokens) for f in book.fragments()]
+    for src, tokens in sources:
         for t in tokens:
             if t.type != "inline" or not t.children:
                 continue
@@ -175,11 +181,11 @@ def _resolve(book: Book, reporter: Reporter) -> Book:
                 for attr in ("until", "through"):  # the end of a {.pagerange}
                     end = c.attrGet(attr)
                     if end:
-                        c.attrSet(attr, resolve_one(unquote(str(end)), ch, t, by_slug, made,
+                        c.attrSet(attr, resolve_one(unquote(str(end)), src, t, by_slug, made,
                                                     reporter))
                 href = unquote(str(c.attrGet("href") or ""))
                 if not href.startswith("#"):
                     continue
                 if href[1:] in by_slug or _TARGET.match(href):
-                    c.attrSet("href", "#" + resolve_one(href, ch, t, by_slug, made, reporter))
+                    c.attrSet("href", "#" + resolve_one(href, src, t, by_slug, made, reporter))
     return book
