@@ -136,11 +136,21 @@ def page_body_texts(pdf: Path) -> list[str]:
     for page in reader.pages:
         lines: dict[float, list[tuple[float, str]]] = {}
 
-        def visit(text, cm, tm, font, size, lines=lines):
+        last: list[float] = []  # the line of the last run kept
+
+        def visit(text, cm, tm, font, size, lines=lines, last=last):
             # tm[5]: CSS px from the top; the running head and folio sit at ~37 px.  A run of
-            # only ° or figures (the glossary's mark, a note call) is raised off the line.
-            if text and tm[5] >= 55 and not re.fullmatch(r"[°\d\s]+", text):
-                lines.setdefault(round(tm[5]), []).append((tm[4], text))
+            # only ° or figures (the glossary's mark, a note call) is raised off the line: it
+            # stands as a space in the line it interrupts ("Seva" call "were" is "Seva were")
+            if not text or tm[5] < 55:
+                return
+            if re.fullmatch(r"[°\d\s]+", text):
+                if last:
+                    lines[last[0]].append((tm[4], " "))
+                return
+            key = round(tm[5])
+            lines.setdefault(key, []).append((tm[4], text))
+            last[:] = [key]
 
         page.extract_text(visitor_text=visit)
         # runs of one line are joined as they come, except that a run opening with a capital
