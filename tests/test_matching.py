@@ -97,6 +97,13 @@ def test_hyphen_joins_words():
     assert keys("the Bolshevik—a dash is not a hyphen", pairs) == [("b", "Bolshevik")]
 
 
+def test_a_sentence_end_is_not_an_initial():
+    # "good-by." ends a sentence; the "y." is no initial, so "F.A. Guetier" after it is found
+    assert [h.form for h in Matcher([("g", "F.A. Guetier")]).find("to say good-by. F.A. Guetier, our")] \
+        == ["F.A. Guetier"]
+    assert Matcher([("s", "S. R.")]).find("the U. S. S. R. and") == []
+
+
 def test_an_initialism_is_not_found_inside_a_longer_one():
     pairs = [("sr", "S. R.'s"), ("sr", "S. R."), ("sr", "S.R."), ("us", "U. S.")]
     narrow = "\u202f"

@@ -100,11 +100,12 @@ class Hit:
 
 _SPACES = re.compile(" +")
 
-# An initial is a letter and a full stop ("S." in "S. R.").  A form that begins (ends) with
-# one may not follow (precede) another initial, with or without a space between.
+# An initial is a letter standing alone and a full stop ("S." in "S. R."; not the "y." that
+# ends "good-by.").  A form that begins (ends) with one may not follow (precede) another
+# initial, with or without a space between.
 _INITIAL_START = re.compile(r"[^\W\d_]\.")
 _INITIAL_END = re.compile(r"(?<![^\W_])[^\W\d_]\.$")
-_AFTER_INITIAL = r"(?<![^\W\d_]\.)(?<![^\W\d_]\. )"
+_AFTER_INITIAL = r"(?<!(?<![^\W_])[^\W\d_]\.)(?<!(?<![^\W_])[^\W\d_]\. )"
 _BEFORE_INITIAL = r"(?! ?[^\W\d_]\.)"
 
 
