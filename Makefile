@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 EDITION := $(BIN)/edition
+# pytest-xdist workers for `make test` (`make test TEST_WORKERS=0` runs serially)
+TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := all
 .PHONY: all epub kepub pdf test check lint types clean help distclean bench ace reader epubtools
@@ -36,8 +38,8 @@ kepub: $(VENV)/.runtime  ## build the Kobo edition (build/<slug>.kepub.epub)
 pdf: $(VENV)/.runtime  ## build the print PDF (build/<slug>.pdf)
 	$(EDITION) build pdf
 
-test: $(VENV)/.dev  ## run the test suite (builds the real edition, runs EPUBCheck)
-	$(BIN)/python -m pytest -q
+test: $(VENV)/.dev  ## run the test suite in parallel (builds the real edition, runs EPUBCheck)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check edition tests
@@ -74,7 +76,7 @@ ace: $(ACE) epub  ## DAISY Ace on the EPUB: zero violations (report: build/ace/e
 	PUPPETEER_EXECUTABLE_PATH=$(CHROMIUM) $(ACE) -E -s -f -o build/ace/edition build/$(SLUG).epub
 
 reader: $(READER_DEPS) $(VENV)/.dev  ## open the EPUB in epub.js (screenshots: build/reading-system/)
-	$(BIN)/python -m pytest -q tests/test_epub_readers.py -k reading_system
+	EDITION_TEST_ARTIFACTS=build $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_epub_readers.py -k reading_system
 
 clean:  ## remove outputs and caches, keep .venv
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache .hypothesis .cache

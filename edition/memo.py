@@ -2,7 +2,8 @@
 
 An editor rebuilds after every change to a chapter, but the configuration, the five
 source documents with their corrections, and the book's title stay the same for weeks.
-What depends only on those is kept in ``<project>/.cache/memo/``:
+What depends only on those is kept in ``<project>/.cache/memo/`` (the cache folder:
+``cache.cache_dir``):
 
 * the validated contents of each YAML text: ``book.yaml``, each chapter's front
   matter, ``glossary.yaml``, ``persons.yaml``, ``apparatus.yaml``, ``sources.yaml``
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 1
-DIR = Path(".cache") / "memo"
+DIR = "memo"  # in cache.cache_dir(root)
 KEEP = 8  # entries kept per kind
 
 
@@ -64,7 +65,9 @@ def enabled() -> bool:
 
 
 def _path(root: Path, kind: str, k: str) -> Path:
-    return root / DIR / f"{kind}.{k[:32]}"
+    from .cache import cache_dir
+
+    return cache_dir(root) / DIR / f"{kind}.{k[:32]}"
 
 
 def get(root: Path, kind: str, k: str) -> bytes | None:

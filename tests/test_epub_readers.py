@@ -6,8 +6,9 @@ Both need tools outside Python: ``make ace`` installs ace-cli into
 ``.cache/ace/``; ``make reader`` installs the harness's npm packages into
 ``tests/reader/node_modules``; both use Debian's ``/usr/bin/chromium``.  When
 a tool is missing the test is skipped, except in CI (``CI=true``), where it
-fails: CI must run them.  Reports and screenshots go to ``build/ace/`` and
-``build/reading-system/``.
+fails: CI must run them.  Reports and screenshots go to ``ace/`` and
+``reading-system/`` in a temporary folder, or in ``$EDITION_TEST_ARTIFACTS`` when it is set
+(``make reader`` sets it to ``build/``): a test writes nothing into the checkout.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import zipfile
 from pathlib import Path
@@ -29,7 +31,7 @@ from test_epub import golden_epub, real_epub
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ACE = Path(os.environ.get("ACE_CLI", ROOT / ".cache" / "ace" / "bin" / "ace-cli"))
 READER = ROOT / "tests" / "reader"
-OUT = ROOT / "build"
+OUT = Path(os.environ.get("EDITION_TEST_ARTIFACTS") or tempfile.mkdtemp(prefix="edition-readers-"))
 
 
 def require(ok: bool, what: str) -> None:

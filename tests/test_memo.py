@@ -14,6 +14,7 @@ import pytest
 from conftest import ROOT
 
 from edition.bench.books import copy_project
+from edition.cache import cache_dir
 from edition.cli import main
 from edition.diagnostics import Reporter
 from edition.pipeline import load_book
@@ -31,7 +32,7 @@ def build_epub(root: Path, out: Path) -> bytes:
 
 
 def memo_files(root: Path) -> list[Path]:
-    return sorted((root / ".cache" / "memo").glob("*.*"))
+    return sorted((cache_dir(root) / "memo").glob("*.*"))
 
 
 def textual_notes(epub: bytes, tmp: Path) -> str:
@@ -121,8 +122,8 @@ def test_a_mistake_in_the_yaml_is_reported_though_the_memo_is_warm(project, tmp_
 def test_a_memo_that_cannot_be_written_does_not_fail_the_build(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = copy_project(ROOT, tmp_path / "book")
-    (root / ".cache").mkdir()
-    (root / ".cache" / "memo").write_text("a file where the memo's folder should be")
+    cache_dir(root).mkdir(parents=True)
+    (cache_dir(root) / "memo").write_text("a file where the memo's folder should be")
     plain = build_epub(root, tmp_path / "one")
-    assert (root / ".cache" / "memo").is_file()  # left as it was
+    assert (cache_dir(root) / "memo").is_file()  # left as it was
     assert build_epub(root, tmp_path / "two") == plain
