@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .html import Doc, esc
+from .xhtml import Doc, esc
 
 if TYPE_CHECKING:
     from .html import Writer

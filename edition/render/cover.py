@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from .. import memo
 from ..model import Book
-from .html import Doc, esc
+from .xhtml import Doc, esc
 
 if TYPE_CHECKING:
     from PIL import ImageDraw, ImageFont
