@@ -36,7 +36,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Severity
+from .atomic import recover, write_atomic
+from .diagnostics import BookError, Diagnostic, Reporter, Severity
 
 FORMAT = 1
 MANIFEST = "build-manifest.json"  # in cache_dir(root)
@@ -200,8 +201,6 @@ class Plan:
         entries.update(self.made)
         # forget outputs that no longer exist (temporary folders of earlier builds)
         entries = {k: v for k, v in entries.items() if Path(v.get("output", "")).is_file()}
-        from .atomic import write_atomic
-
         try:
             write_atomic(path, json.dumps({"format": FORMAT, "outputs": entries}, indent=1,
                                           sort_keys=True).encode("utf-8"))
@@ -225,8 +224,6 @@ def plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | 
     root = root.resolve()
     out = (out_dir or root / "build").resolve()
     if out.is_dir():  # a build killed while moving its outputs: finish it; drop old temporaries
-        from .atomic import recover
-
         recover(out)
     digest = inputs_digest(root)
     keys, ids = {}, {}
@@ -256,8 +253,6 @@ def plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | 
 def replay(p: Plan, reporter) -> None:
     """Report again what the builds of the skipped outputs reported (once each), and fail
     as they would have under ``--strict``."""
-    from .diagnostics import BookError, Reporter
-
     before: list[Diagnostic] = []
     for f in p.fresh.values():
         for d in f.before + f.during:

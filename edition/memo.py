@@ -34,6 +34,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_atomic
+from .cache import PACKAGE, cache_dir, hash_tree, installed
+
 FORMAT = 1
 DIR = "memo"  # in cache.cache_dir(root)
 KEEP = 8  # entries kept per kind
@@ -43,8 +46,6 @@ KEEP = 8  # entries kept per kind
 def code_digest() -> str:
     """SHA-256 of the package's code (every ``*.py`` under ``edition/``), Python's version and
     the installed distributions with their versions (pydantic, PyYAML, Pillow …)."""
-    from .cache import PACKAGE, hash_tree, installed  # the build cache's own hashing
-
     h = hashlib.sha256(f"edition-memo {FORMAT}\0{sys.version}\0".encode())
     h.update("\0".join(installed()).encode() + b"\0")
     hash_tree(h, PACKAGE, "<edition>", (".py",))
@@ -65,8 +66,6 @@ def enabled() -> bool:
 
 
 def _path(root: Path, kind: str, k: str) -> Path:
-    from .cache import cache_dir
-
     return cache_dir(root) / DIR / f"{kind}.{k[:32]}"
 
 
@@ -83,8 +82,6 @@ def put(root: Path, kind: str, k: str, data: bytes) -> None:
     """Store atomically; keep the newest KEEP entries of the kind.  Never fails the build."""
     if not enabled():
         return
-    from .atomic import write_atomic
-
     path = _path(root, kind, k)
     try:
         write_atomic(path, data)

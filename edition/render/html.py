@@ -13,7 +13,7 @@ PDF concatenates them).  The two editions differ only in
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from ..model import Book, Chapter, Note
 from .abbreviations import abbreviations_doc
@@ -64,12 +64,6 @@ class Writer:
             if isinstance(order, list) and label in order and order.index(label) > 0:
                 return order[order.index(label) - 1]
         return label
-
-    def page_refs(self, anchors: Sequence[str]) -> str:
-        """The pages of these anchors as merged ranges, "12–14, 17" (render/pagerefs.py)."""
-        from .pagerefs import page_refs
-
-        return page_refs(anchors, self.page_of)
 
     # -- notes ------------------------------------------------------------
     def note_body(self, note: Note) -> str:
