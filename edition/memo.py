@@ -6,19 +6,15 @@ What depends only on those is kept in ``<project>/.cache/memo/`` (the cache fold
 ``cache.cache_dir``):
 
 * the validated contents of each YAML text: ``book.yaml``, each chapter's front
-  matter, ``glossary.yaml``, ``persons.yaml``, ``apparatus.yaml``, ``sources.yaml``
-  and the corrections files (``project.checked``, :func:`json_value`), so a rebuild
+  matter, ``glossary.yaml``, ``persons.yaml``, ``apparatus.yaml`` (``project.checked``, :func:`json_value`), so a rebuild
   neither parses YAML nor imports pydantic;
-* each source's import record for the Textual Notes (``records.py``), so no importer
-  runs;
 * the cover image (``render/cover.py``), so Pillow is not imported.
 
 Each entry's key is a SHA-256 over every byte the step reads *and* the code of the
 whole ``edition`` package, the Python version and the installed packages' versions: a
 changed input, a changed importer, a new release or an upgraded pydantic gives a new
 key, so a stale entry is never read, only left behind (each kind keeps its newest few).  A memo that cannot be read, decoded or written is
-the same as none: the step runs.  ``edition check`` runs the importers in full
-regardless (the fidelity check needs their whole result).  ``EDITION_NO_MEMO=1``
+the same as none: the step runs.  ``EDITION_NO_MEMO=1``
 turns the memo off (the benchmark's first-build figures).
 """
 

@@ -165,7 +165,7 @@ class Book:
     abbreviations_intro: str | None = None
     version: str = "unversioned"
     source_date_epoch: int = 0
-    records: list = field(default_factory=list)  # edition.records.SourceRecordView, for back matter
+    import_records: list = field(default_factory=list)  # import_record.ImportRecord: Textual Notes, Sources
     font_credit: str | None = None  # styles/fonts/CREDIT.txt: the print edition's faces, credited
 
     def fragments(self) -> list[Fragment]:

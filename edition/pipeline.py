@@ -13,6 +13,7 @@ from pathlib import Path
 from .atomic import write_all
 from .creators import compute_creators
 from .diagnostics import BookError, Diagnostic, Reporter, Severity
+from .import_record import load_import_records
 from .lint.integrity import check_integrity
 from .model import Book, Chapter
 from .parse import make_chapter, make_fragment, parse_entries
@@ -84,10 +85,8 @@ def parse_project(project: Project) -> Book:
                 version=project.version, source_date_epoch=project.source_date_epoch)
 
 
-def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Book:
-    """Read, parse and transform.  Raises BookError on a problem that stops everything.
-    ``full_records``: run every importer for the whole import (``edition check``), not
-    only what the back matter prints (which a build reads from the memo)."""
+def load_book(root: Path, reporter: Reporter) -> Book:
+    """Read, parse and transform.  Raises BookError on a problem that stops everything."""
     project = load_project(root)
     reporter.silenced |= set(project.meta.silence)
     book = parse_project(project)
@@ -99,10 +98,9 @@ def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Boo
     parse_entries(book)  # their Markdown, and the glossary's, parsed once like the chapters
     for transform in TRANSFORMS:
         book = transform(book, reporter)
-    from .records import load_records
-
-    book.records = load_records(book.root, [(ch.path.name, ch.meta.title, ch.anchor)
-                                            for ch in book.chapters], full=full_records)
+    # what `edition import` recorded of each source (sources/records/): data, no importer runs
+    book.import_records = load_import_records(book.root, [(ch.path.name, ch.meta.title, ch.anchor)
+                                                          for ch in book.chapters])
     return book
 
 

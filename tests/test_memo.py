@@ -1,13 +1,12 @@
-"""The memo (edition/memo.py): a rebuild reads the import records and the cover from
-``.cache/memo`` and gives the same bytes as a build without it; a changed correction,
-a damaged entry or ``edition check`` never see a stale or broken record."""
+"""The memo (edition/memo.py): a rebuild reads the validated YAML and the cover from
+the cache folder's ``memo/`` and gives the same bytes as a build without it; a damaged
+entry is the same as none."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,6 @@ from conftest import ROOT
 from edition.bench.books import copy_project
 from edition.cache import cache_dir
 from edition.cli import main
-from edition.diagnostics import Reporter
-from edition.pipeline import load_book
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +32,6 @@ def memo_files(root: Path) -> list[Path]:
     return sorted((cache_dir(root) / "memo").glob("*.*"))
 
 
-def textual_notes(epub: bytes, tmp: Path) -> str:
-    (tmp / "x.epub").write_bytes(epub)
-    with zipfile.ZipFile(tmp / "x.epub") as z:
-        return z.read("EPUB/textual-notes.xhtml").decode("utf-8")
-
-
 def test_rebuild_from_the_memo_gives_the_same_bytes(project, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     monkeypatch.setenv("EDITION_NO_MEMO", "1")
@@ -49,10 +40,8 @@ def test_rebuild_from_the_memo_gives_the_same_bytes(project, tmp_path, monkeypat
     monkeypatch.delenv("EDITION_NO_MEMO")
     first = build_epub(project, tmp_path / "first")  # computes and stores
     kinds = {p.name.rsplit(".", 1)[0] for p in memo_files(project)}
-    assert {"cover", "import-biography-leon-trotsky", "import-hansen-1941-persecution",
-            "import-shachtman-1941-sedoff", "import-trotsky-1930-my-life-exile",
-            "import-trotsky-1938-sedoff-pamphlet", "yaml-book.yaml", "yaml-glossary.yaml",
-            "yaml-persons.yaml", "yaml-apparatus.yaml", "yaml-sources-sources.yaml",
+    assert {"cover", "yaml-book.yaml", "yaml-glossary.yaml",
+            "yaml-persons.yaml", "yaml-apparatus.yaml",
             "yaml-chapters-01-exile.md-front-matter"} <= kinds
     second = build_epub(project, tmp_path / "second")  # reads
     assert plain == first == second
@@ -61,31 +50,6 @@ def test_rebuild_from_the_memo_gives_the_same_bytes(project, tmp_path, monkeypat
     for p in memo_files(project):
         p.write_bytes(b"\x00not json, not a PNG")
     assert build_epub(project, tmp_path / "damaged") == plain
-
-
-def test_a_changed_correction_is_not_read_from_the_memo(project, tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    build_epub(project, tmp_path / "warm")
-    corr = project / "sources" / "corrections" / "shachtman-1941-sedoff.yaml"
-    text = corr.read_text(encoding="utf-8")
-    assert 'note: "stray hyphen"' in text
-    corr.write_text(text.replace('note: "stray hyphen"', 'note: "a hyphen, recorded anew"'), encoding="utf-8")
-    try:
-        notes = textual_notes(build_epub(project, tmp_path / "changed"), tmp_path)
-        assert "(a hyphen, recorded anew)" in notes and "(stray hyphen)" not in notes
-    finally:
-        corr.write_text(text, encoding="utf-8")
-
-
-def test_check_runs_the_whole_import_whatever_the_memo_says(project, tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    build_epub(project, tmp_path / "warm")
-    built = load_book(project, Reporter())
-    assert built.records and all(v.result is None for v in built.records)  # from the memo
-    checked = load_book(project, Reporter(), full_records=True)
-    assert all(v.result is not None and v.result.body for v in checked.records)
-    assert [(v.applied, v.removed) for v in checked.records] == [(v.applied, v.removed)
-                                                                 for v in built.records]
 
 
 def test_a_rebuild_from_the_memo_imports_neither_pydantic_nor_yaml(project, tmp_path):

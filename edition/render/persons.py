@@ -57,9 +57,9 @@ def source_titles(book: Book) -> dict[str, str]:
     """source id -> the document's short title: ``short_title`` in sources.yaml, else the
     title of the chapter made from it, before a colon ("Leon Sedoff")."""
     out: dict[str, str] = {}
-    for rec in book.records:
-        if getattr(rec.record, "short_title", None):
-            out[rec.record.id] = rec.record.short_title
+    for rec in book.import_records:
+        if getattr(rec.source, "short_title", None):
+            out[rec.source.id] = rec.source.short_title
     for ch in book.chapters:
         if ch.meta.source:
             out.setdefault(ch.meta.source, short_title(ch.meta.short_title or ch.meta.title))
