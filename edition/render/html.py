@@ -49,7 +49,7 @@ class Writer:
     def env(self, **extra: object) -> dict:
         env: dict = {"notes": self.notes, "href": self.href, "render_note": self.render_note_inline,
                      "heading_shift": 1, "page": self.page if self.print else None,
-                     "captions": not self.print}  # print.css does not style <figure> (yet)
+                     "captions": not self.print}  # <figure> and <figcaption> in the EPUB only: print.css styles no figure
         env.update(extra)
         return env
 
