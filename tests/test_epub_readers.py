@@ -31,7 +31,12 @@ from test_epub import golden_epub, real_epub
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ACE = Path(os.environ.get("ACE_CLI", ROOT / ".cache" / "ace" / "bin" / "ace-cli"))
 READER = ROOT / "tests" / "reader"
-OUT = Path(os.environ.get("EDITION_TEST_ARTIFACTS") or tempfile.mkdtemp(prefix="edition-readers-"))
+
+
+@functools.cache
+def out_dir() -> Path:
+    """Where reports and screenshots go: $EDITION_TEST_ARTIFACTS, else a temporary folder."""
+    return Path(os.environ.get("EDITION_TEST_ARTIFACTS") or tempfile.mkdtemp(prefix="edition-readers-"))
 
 
 def require(ok: bool, what: str) -> None:
@@ -57,7 +62,7 @@ def real(tmp_path_factory) -> Path:
 def run_ace(epub: Path, name: str) -> tuple[subprocess.CompletedProcess, dict]:
     require(ACE.is_file(), f"ace-cli ({ACE}; `make ace` installs it)")
     require(CHROMIUM.is_file(), f"Chromium ({CHROMIUM})")
-    out = OUT / "ace" / name
+    out = out_dir() / "ace" / name
     shutil.rmtree(out, ignore_errors=True)
     env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=str(CHROMIUM))
     proc = subprocess.run([str(ACE), "-E", "-s", "-f", "-o", str(out), str(epub)],
@@ -117,7 +122,7 @@ def read_in_epubjs(epub: Path, name: str, tmp_path: Path) -> dict:
         ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    shots = OUT / "reading-system" / name
+    shots = out_dir() / "reading-system" / name
     shutil.rmtree(shots, ignore_errors=True)
     try:
         proc = subprocess.run(
