@@ -58,7 +58,7 @@ def source_titles(book: Book) -> dict[str, str]:
     title of the chapter made from it, before a colon ("Leon Sedoff")."""
     out: dict[str, str] = {}
     for rec in book.import_records:
-        if getattr(rec.source, "short_title", None):
+        if rec.source.short_title:
             out[rec.source.id] = rec.source.short_title
     for ch in book.chapters:
         if ch.meta.source:
