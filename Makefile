@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 EDITION := $(BIN)/edition
+# pytest-xdist workers for `make test` (`make test TEST_WORKERS=0` runs serially)
+TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := all
 .PHONY: all epub kepub pdf test check lint types clean help distclean bench ace reader epubtools
@@ -36,8 +38,8 @@ kepub: $(VENV)/.runtime  ## build the Kobo edition (build/<slug>.kepub.epub)
 pdf: $(VENV)/.runtime  ## build the print PDF (build/<slug>.pdf)
 	$(EDITION) build pdf
 
-test: $(VENV)/.dev  ## run the test suite (builds the real edition, runs EPUBCheck)
-	$(BIN)/python -m pytest -q
+test: $(VENV)/.dev  ## run the test suite in parallel (builds the real edition, runs EPUBCheck)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check edition tests

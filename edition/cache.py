@@ -1,7 +1,7 @@
 """The build cache: an output whose inputs have not changed is not built again.
 
 Every output (the EPUB; the PDF for a page size and variant) is recorded in
-``<project>/.cache/build-manifest.json`` with a key: a SHA-256 over the bytes of
+``<project>/.cache/build-manifest.json`` (the cache folder: :func:`cache_dir`) with a key: a SHA-256 over the bytes of
 every input, read as plain files (no YAML is parsed, nothing is imported, no
 importer runs), so checking costs a few milliseconds:
 
@@ -36,14 +36,27 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Severity
+from .atomic import recover, write_atomic
+from .diagnostics import BookError, Diagnostic, Reporter, Severity
 
 FORMAT = 1
-MANIFEST = Path(".cache") / "build-manifest.json"
+MANIFEST = "build-manifest.json"  # in cache_dir(root)
+CACHE_ENV = "EDITION_CACHE_DIR"
 INPUT_DIRS = ("chapters", "sources", "styles")
 PACKAGE = Path(__file__).resolve().parent  # the edition package: its code is an input
 PACKAGE_FONTS = PACKAGE.parent / "styles" / "fonts"  # the cover's fonts (render/cover.py)
 _SKIP = {"__pycache__", ".git", ".cache"}
+
+
+def cache_dir(root: Path) -> Path:
+    """The project's cache folder (build manifest, memo): ``<project>/.cache``, or, when
+    ``EDITION_CACHE_DIR`` is set, a folder inside it named after the project's absolute path
+    (so a read-only checkout, or the test suite, keeps the project untouched)."""
+    base = os.environ.get(CACHE_ENV, "")
+    if not base:
+        return root / ".cache"
+    name = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
+    return Path(base) / name
 
 
 def _hash_file(h: hashlib._Hash, path: Path, name: str, inside: Path | None = None) -> None:
@@ -183,13 +196,11 @@ class Plan:
         """Merge what was built into the manifest (atomically; a failure only costs speed)."""
         if not self.made:
             return
-        path = self.root / MANIFEST
+        path = cache_dir(self.root) / MANIFEST
         entries = _read(path)
         entries.update(self.made)
         # forget outputs that no longer exist (temporary folders of earlier builds)
         entries = {k: v for k, v in entries.items() if Path(v.get("output", "")).is_file()}
-        from .atomic import write_atomic
-
         try:
             write_atomic(path, json.dumps({"format": FORMAT, "outputs": entries}, indent=1,
                                           sort_keys=True).encode("utf-8"))
@@ -213,8 +224,6 @@ def plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | 
     root = root.resolve()
     out = (out_dir or root / "build").resolve()
     if out.is_dir():  # a build killed while moving its outputs: finish it; drop old temporaries
-        from .atomic import recover
-
         recover(out)
     digest = inputs_digest(root)
     keys, ids = {}, {}
@@ -225,7 +234,7 @@ def plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | 
     p = Plan(root, out, keys, ids)
     if force:
         return p
-    entries = _read(root / MANIFEST)
+    entries = _read(cache_dir(root) / MANIFEST)
     for t in targets:
         e = entries.get(ids[t])
         if not e or e.get("key") != keys[t]:
@@ -244,8 +253,6 @@ def plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | 
 def replay(p: Plan, reporter) -> None:
     """Report again what the builds of the skipped outputs reported (once each), and fail
     as they would have under ``--strict``."""
-    from .diagnostics import BookError, Reporter
-
     before: list[Diagnostic] = []
     for f in p.fresh.values():
         for d in f.before + f.during:

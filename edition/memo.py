@@ -2,22 +2,19 @@
 
 An editor rebuilds after every change to a chapter, but the configuration, the five
 source documents with their corrections, and the book's title stay the same for weeks.
-What depends only on those is kept in ``<project>/.cache/memo/``:
+What depends only on those is kept in ``<project>/.cache/memo/`` (the cache folder:
+``cache.cache_dir``):
 
 * the validated contents of each YAML text: ``book.yaml``, each chapter's front
-  matter, ``glossary.yaml``, ``persons.yaml``, ``apparatus.yaml``, ``sources.yaml``
-  and the corrections files (``project.checked``, :func:`json_value`), so a rebuild
+  matter, ``glossary.yaml``, ``persons.yaml``, ``apparatus.yaml`` (``project.checked``, :func:`json_value`), so a rebuild
   neither parses YAML nor imports pydantic;
-* each source's import record for the Textual Notes (``records.py``), so no importer
-  runs;
 * the cover image (``render/cover.py``), so Pillow is not imported.
 
 Each entry's key is a SHA-256 over every byte the step reads *and* the code of the
 whole ``edition`` package, the Python version and the installed packages' versions: a
 changed input, a changed importer, a new release or an upgraded pydantic gives a new
 key, so a stale entry is never read, only left behind (each kind keeps its newest few).  A memo that cannot be read, decoded or written is
-the same as none: the step runs.  ``edition check`` runs the importers in full
-regardless (the fidelity check needs their whole result).  ``EDITION_NO_MEMO=1``
+the same as none: the step runs.  ``EDITION_NO_MEMO=1``
 turns the memo off (the benchmark's first-build figures).
 """
 
@@ -33,8 +30,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_atomic
+from .cache import PACKAGE, cache_dir, hash_tree, installed
+
 FORMAT = 1
-DIR = Path(".cache") / "memo"
+DIR = "memo"  # in cache.cache_dir(root)
 KEEP = 8  # entries kept per kind
 
 
@@ -42,8 +42,6 @@ KEEP = 8  # entries kept per kind
 def code_digest() -> str:
     """SHA-256 of the package's code (every ``*.py`` under ``edition/``), Python's version and
     the installed distributions with their versions (pydantic, PyYAML, Pillow …)."""
-    from .cache import PACKAGE, hash_tree, installed  # the build cache's own hashing
-
     h = hashlib.sha256(f"edition-memo {FORMAT}\0{sys.version}\0".encode())
     h.update("\0".join(installed()).encode() + b"\0")
     hash_tree(h, PACKAGE, "<edition>", (".py",))
@@ -64,7 +62,7 @@ def enabled() -> bool:
 
 
 def _path(root: Path, kind: str, k: str) -> Path:
-    return root / DIR / f"{kind}.{k[:32]}"
+    return cache_dir(root) / DIR / f"{kind}.{k[:32]}"
 
 
 def get(root: Path, kind: str, k: str) -> bytes | None:
@@ -80,8 +78,6 @@ def put(root: Path, kind: str, k: str, data: bytes) -> None:
     """Store atomically; keep the newest KEEP entries of the kind.  Never fails the build."""
     if not enabled():
         return
-    from .atomic import write_atomic
-
     path = _path(root, kind, k)
     try:
         write_atomic(path, data)

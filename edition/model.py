@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
+    from .import_record import ImportRecord
+
 NoteKind = Literal["author", "translator", "editor"]
 Role = Literal["front", "body", "back"]
 
@@ -165,7 +167,7 @@ class Book:
     abbreviations_intro: str | None = None
     version: str = "unversioned"
     source_date_epoch: int = 0
-    records: list = field(default_factory=list)  # edition.records.SourceRecordView, for back matter
+    import_records: list[ImportRecord] = field(default_factory=list)  # sources/records/: Textual Notes, Sources
     font_credit: str | None = None  # styles/fonts/CREDIT.txt: the print edition's faces, credited
 
     def fragments(self) -> list[Fragment]:

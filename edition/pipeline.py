@@ -10,12 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic import write_all
 from .creators import compute_creators
 from .diagnostics import BookError, Diagnostic, Reporter, Severity
+from .import_record import load_import_records
 from .lint.integrity import check_integrity
 from .model import Book, Chapter
 from .parse import make_chapter, make_fragment, parse_entries
-from .project import Project, load_project, read_abbreviations, read_persons_file
+from .project import Project, load_project, read_abbreviations, read_persons_file, read_text
 from .transforms.abbreviations import check_abbreviations
 from .transforms.glossary import link_glossary
 from .transforms.notes import number_notes
@@ -75,8 +77,6 @@ def parse_project(project: Project) -> Book:
         chapters.append(ch)
     unknown = sorted(set(project.apparatus or {}) - {c.slug for c in chapters})
     if unknown:
-        from .diagnostics import Diagnostic, Severity
-
         raise BookError([Diagnostic("apparatus.yaml",
                                     (project.apparatus or {})[u].line,
                                     Severity.ERROR, f"no chapter with slug '{u}' in book.yaml",
@@ -85,10 +85,8 @@ def parse_project(project: Project) -> Book:
                 version=project.version, source_date_epoch=project.source_date_epoch)
 
 
-def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Book:
-    """Read, parse and transform.  Raises BookError on a problem that stops everything.
-    ``full_records``: run every importer for the whole import (``edition check``), not
-    only what the back matter prints (which a build reads from the memo)."""
+def load_book(root: Path, reporter: Reporter) -> Book:
+    """Read, parse and transform.  Raises BookError on a problem that stops everything."""
     project = load_project(root)
     reporter.silenced |= set(project.meta.silence)
     book = parse_project(project)
@@ -100,10 +98,9 @@ def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Boo
     parse_entries(book)  # their Markdown, and the glossary's, parsed once like the chapters
     for transform in TRANSFORMS:
         book = transform(book, reporter)
-    from .records import load_records
-
-    book.records = load_records(book.root, [(ch.path.name, ch.meta.title, ch.anchor)
-                                            for ch in book.chapters], full=full_records)
+    # what `edition import` recorded of each source (sources/records/): data, no importer runs
+    book.import_records = load_import_records(book.root, [(ch.path.name, ch.meta.title, ch.anchor)
+                                                          for ch in book.chapters])
     return book
 
 
@@ -119,8 +116,6 @@ def styles_dir(root: Path) -> Path:
 
 def read_font_credit(root: Path) -> str | None:
     """The credit line of the print faces, kept beside them (styles/fonts/CREDIT.txt)."""
-    from .project import read_text
-
     path = styles_dir(root) / "fonts" / "CREDIT.txt"
     if not path.is_file():
         return None
@@ -130,8 +125,6 @@ def read_font_credit(root: Path) -> str | None:
 def read_style(root: Path, name: str) -> str:
     """A style sheet, through the gate; a reference to anything outside the project (or, for
     the EPUB's, which is shipped alone, to any other file) is an error at its line."""
-    from .project import read_text
-
     rel = f"styles/{name}"
     text = read_text(styles_dir(root) / name, rel, root)
     errors = [Diagnostic(rel, line, Severity.ERROR, msg, "css.reference")
@@ -194,7 +187,6 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         build_cache.replay(cache, reporter)
         return BuildResult(skipped=[f.path for f in cache.fresh.values()])
     targets = cache.stale
-    from .atomic import write_all
     from .render.epub import build_epub
 
     book = load_book(root, reporter)

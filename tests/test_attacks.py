@@ -25,6 +25,8 @@ from conftest import SmallBook, epubcheck_messages, run_epubcheck
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from edition.cache import cache_dir
+
 ONE = """\
 In Coyoacán the Old Man wrote to his son in Paris.
 
@@ -336,7 +338,7 @@ def test_damaged_memo_entries_are_computed_again(tmp_path, content):
     book = base_book(tmp_path / "book")
     assert book.run("build", "epub").returncode == 0
     epub = (book.root / "build" / "small-book.epub").read_bytes()
-    entries = [p for p in (book.root / ".cache" / "memo").glob("yaml-*")]
+    entries = [p for p in (cache_dir(book.root) / "memo").glob("yaml-*")]
     assert entries
     for p in entries:
         p.write_text(content)

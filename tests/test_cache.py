@@ -6,6 +6,7 @@ deleted or edited output is built again.  No timing is asserted here: speed live
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -59,7 +60,7 @@ def test_second_build_is_skipped_and_force_rebuilds(book, capsys):
     status, lines, _ = build(book, capsys, "epub")
     assert status == 0 and wrote(lines) == [] and skipped(lines) == ["small-book.epub"]
     assert (epub.read_bytes(), epub.stat().st_mtime_ns) == before  # not even rewritten
-    manifest = json.loads((book.root / ".cache" / "build-manifest.json").read_text())
+    manifest = json.loads((cache.cache_dir(book.root) / cache.MANIFEST).read_text())
     assert [v["output"] for v in manifest["outputs"].values()] == [str(epub.resolve())]
     status, lines, _ = build(book, capsys, "epub", "--force")
     assert status == 0 and wrote(lines) == ["small-book.epub"]
@@ -157,7 +158,7 @@ def test_skipped_build_reports_the_same_warnings_and_strict_fails(book, capsys):
 
 def test_damaged_manifest_means_a_rebuild(book, capsys):
     build(book, capsys, "epub")
-    (book.root / ".cache" / "build-manifest.json").write_text("{not json")
+    (cache.cache_dir(book.root) / cache.MANIFEST).write_text("{not json")
     status, lines, err = build(book, capsys, "epub")
     assert status == 0 and wrote(lines) == ["small-book.epub"] and "Traceback" not in err
     assert skipped(build(book, capsys, "epub")[1]) == ["small-book.epub"]
@@ -168,7 +169,7 @@ def test_failed_build_records_nothing(book, capsys):
     status, _, err = build(book, capsys, "epub")
     assert status == 1 and "chapter.front-matter" in err
     # no manifest entry and no output (the memo may keep book.yaml's validated contents)
-    assert not (book.root / cache.MANIFEST).exists() and not (book.root / "build").exists()
+    assert not (cache.cache_dir(book.root) / cache.MANIFEST).exists() and not (book.root / "build").exists()
 
 
 def test_noop_build_imports_neither_the_pipeline_nor_weasyprint(book):
@@ -181,7 +182,9 @@ def test_noop_build_imports_neither_the_pipeline_nor_weasyprint(book):
     assert first.returncode == 0, first.stderr
     assert "weasyprint" in first.stdout  # the check below can see an import
     # from another folder (another sys.path[0]): the key does not depend on it
-    second = subprocess.run(env_run, capture_output=True, text=True, cwd=book.root, timeout=900)
+    # (PYTHONPATH: this checkout's package, not whichever one the environment installed)
+    second = subprocess.run(env_run, capture_output=True, text=True, cwd=book.root, timeout=900,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert second.returncode == 0, second.stderr
     assert second.stdout.splitlines()[-1] == "[]", second.stdout
     assert second.stdout.count("up to date: ") == 2

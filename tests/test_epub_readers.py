@@ -6,9 +6,10 @@ Both need tools outside Python: ``make ace`` installs ace-cli into
 ``.cache/ace/``; ``make reader`` installs the harness's npm packages into
 ``tests/reader/node_modules``; both use Debian's ``/usr/bin/chromium``.  When
 a tool is missing the test is skipped, except in CI (``CI=true``), where it
-fails: CI must run them.  Ace's reports go to ``build/ace/``; the screenshots to a
-temporary folder, or to ``$READING_SYSTEM_SHOTS`` (``make reader``:
-``build/reading-system/``).
+fails: CI must run them.  Ace's reports go to ``ace/`` in a temporary folder, or in
+``$EDITION_TEST_ARTIFACTS`` when it is set; the screenshots to a temporary folder, or to
+``$READING_SYSTEM_SHOTS`` (``make reader``: ``build/reading-system/``): a test writes
+nothing into the checkout.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 import zipfile
 from pathlib import Path
@@ -31,7 +33,12 @@ from test_epub import golden_epub, real_epub
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ACE = Path(os.environ.get("ACE_CLI", ROOT / ".cache" / "ace" / "bin" / "ace-cli"))
 READER = ROOT / "tests" / "reader"
-OUT = ROOT / "build"
+
+
+@functools.cache
+def out_dir() -> Path:
+    """Where reports and screenshots go: $EDITION_TEST_ARTIFACTS, else a temporary folder."""
+    return Path(os.environ.get("EDITION_TEST_ARTIFACTS") or tempfile.mkdtemp(prefix="edition-readers-"))
 
 
 def require(ok: bool, what: str) -> None:
@@ -57,7 +64,7 @@ def real(tmp_path_factory) -> Path:
 def run_ace(epub: Path, name: str) -> tuple[subprocess.CompletedProcess, dict]:
     require(ACE.is_file(), f"ace-cli ({ACE}; `make ace` installs it)")
     require(CHROMIUM.is_file(), f"Chromium ({CHROMIUM})")
-    out = OUT / "ace" / name
+    out = out_dir() / "ace" / name
     shutil.rmtree(out, ignore_errors=True)
     env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=str(CHROMIUM))
     proc = subprocess.run([str(ACE), "-E", "-s", "-f", "-o", str(out), str(epub)],

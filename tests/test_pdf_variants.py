@@ -9,7 +9,7 @@ import pytest
 from test_pdf import check_text_block, make_notes_book
 from test_pdf_read import MM, norm, read_pages
 
-from edition.render.pagerefs import format_runs, merge_pages, page_refs, roman_value
+from edition.render.pagerefs import merge_pages, roman_value
 
 SIZES = {"A5": (148, 210), "A4": (210, 297), "Letter": (215.9, 279.4)}
 # the margins pdf.py gives A4 and Letter (mm): bigger page, bigger type, wider margins
@@ -163,32 +163,15 @@ def test_stylesheet_image_outside_the_project_is_not_read(tmp_path, inside):
 
 
 # -- page references ------------------------------------------------------------------------------
-def test_page_refs_merge_ranges():
-    page_of = {"a": "12", "b": "13", "c": "14", "d": "17", "e": "12", "f": "iii", "g": "iv",
-               "h": "ix", "i": "1", "j": "2", "k": "?"}
-    assert page_refs(["a", "b", "c", "d"], page_of) == "12\u201314, 17"
-    assert page_refs(["d", "c", "a", "e", "b"], page_of) == "12\u201314, 17"  # order, duplicates
-    assert page_refs(["g", "f", "h", "i", "j"], page_of) == "iii\u2013iv, ix, 1\u20132"
-    assert page_refs(["a"], page_of) == "12"
-    assert page_refs([], page_of) == ""
-    assert page_refs(["k", "missing", "a"], page_of) == "12"  # unknown anchors are left out
-    assert page_refs(["a", "b"], None) == "00, 00"  # before the first pass: a stand-in
+def test_merge_pages_orders_and_merges():
+    assert merge_pages(["12", "13", "14", "17"]) == [("12", "14"), ("17", "17")]
+    assert merge_pages(["17", "14", "12", "12", "13"]) == [("12", "14"), ("17", "17")]  # order, duplicates
+    assert merge_pages(["iv", "iii", "ix", "1", "2"]) == [("iii", "iv"), ("ix", "ix"), ("1", "2")]
+    assert merge_pages(["?", "12"]) == [("12", "12")]  # a lost anchor's "?" is left out
+    assert merge_pages([]) == []
 
 
 def test_page_ref_helpers():
     assert roman_value("xiv") == 14 and roman_value("iv") == 4 and roman_value("12") is None
     assert merge_pages(["5", "4", "3", "v"]) == [("v", "v"), ("3", "5")]
     assert merge_pages(["iv", "1"]) == [("iv", "iv"), ("1", "1")]  # never across the matter
-    assert format_runs([("1", "1"), ("3", "9")]) == "1, 3\u20139"
-
-
-def test_writer_page_refs_uses_the_layout(tmp_path):
-    from edition.diagnostics import Reporter
-    from edition.pipeline import load_book
-    from edition.render.html import Writer
-
-    book = make_notes_book(tmp_path / "book")
-    model = load_book(book.root, Reporter())
-    w = Writer(model, notes="inline", href=lambda a: "#" + a, page_of={"x": "3", "y": "4"},
-               print_edition=True)
-    assert w.page_refs(["y", "x"]) == "3\u20134"

@@ -87,7 +87,7 @@ def main() -> int:
                   "--css", str(book / "styles" / "epub.css"),
                   "--epub-embed-font", str(book / "styles" / "fonts" / "*.ttf"),
                   "--metadata", "title=Bench", "-o", str(t / "pandoc.epub")]
-        # an editor's rebuild: the sources' import records and the cover come from the memo
+        # an editor's rebuild: the validated YAML and the cover come from the memo
         # (edition/memo.py), filled by the warm-up run; then a first build, the memo off
         child("epub", book, built)
         report.epub = interleave(lambda: child("epub", book, built), lambda: run(pandoc, env=env),

@@ -168,7 +168,7 @@ class Report:
             "its last pass, and writes the PDF (PDF/UA-1, as ours). The PDF build lays the book out "
             "until the page numbers it prints are the pages the anchors land on (see the stages).",
             "* *EPUB rebuild* is what an editor pays after changing a chapter: the validated "
-            "YAML, the sources' import records (for the Textual Notes) and the cover image come "
+            "YAML and the cover image come "
             "from the memo "
             "(`edition/memo.py`, keyed by content and code), filled by one warm-up run. *First "
             "build* turns the memo off (`EDITION_NO_MEMO=1`): every importer runs and the cover "

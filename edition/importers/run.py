@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import BookError, Diagnostic, Reporter, Severity
+from ..import_record import write_record
 from ..project import read_text
 from .base import Correction, ImportResult, SourceRecord
 from .sources import SOURCES_YAML, corrections_path, load_corrections, load_sources
@@ -132,7 +133,8 @@ def describe(record: SourceRecord, result: ImportResult, full: bool) -> list[str
 
 def run_import(root: Path, ids: list[str], all_: bool, force: bool, report: bool,
                reporter: Reporter, say: Callable[[str], None] = print) -> list[Path]:
-    """Import the sources named (or all); returns the chapters written."""
+    """Import the sources named (or all); returns the files written (import records,
+    chapters)."""
     sources = load_sources(root)
     if not ids and not all_:
         raise BookError(Diagnostic(SOURCES_YAML, None, Severity.ERROR,
@@ -160,6 +162,9 @@ def run_import(root: Path, ids: list[str], all_: bool, force: bool, report: bool
             reporter.error(SOURCES_YAML, line, f"'{sid}' not written: its record of corrections "
                            "does not match the source", "import.not-written")
             continue
+        # what the import learned, for the build's Textual Notes (import_record.py): written
+        # even when the chapter is kept, since it describes the source, not the chapter
+        written.append(write_record(root, record, result.applied, result.removed))
         target = root / "chapters" / record.chapter
         rel = f"chapters/{record.chapter}"
         if target.exists() and not force:

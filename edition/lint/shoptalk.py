@@ -125,8 +125,8 @@ def shop_talk(book: Book, reporter: Reporter) -> None:
         if isinstance(value, str):
             _report(reporter, meta.location.file, _line_of_key(book.root, meta.location.file, key),
                     value, f"in {key}: ")
-    for view in book.records:
-        rec = view.record
+    for view in book.import_records:
+        rec = view.source
         for key in ("author", "title", "subtitle", "date", "publication", "credit", "rights",
                     "translator"):
             value = getattr(rec, key, None)

@@ -11,9 +11,11 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Book
+from ..transforms.glossary import entry_anchor
+from .xhtml import Doc, esc
 
 if TYPE_CHECKING:
-    from .html import Doc, Writer
+    from .html import Writer
 
 ABBREVIATIONS_FILE = "abbreviations.xhtml"
 INTRO = "<p>The abbreviations the documents use, and what they stand for.</p>"
@@ -24,9 +26,6 @@ def sort_key(abbreviation: str) -> tuple[str, str]:
 
 
 def _entry(w: Writer, a: dict, glossary: dict[str, str]) -> str:
-    from ..transforms.glossary import entry_anchor
-    from .html import esc
-
     head = f'<dt class="ab-term"><abbr>{esc(a["abbreviation"])}</abbr>'
     if a["spellings"]:
         head += ' <span class="ab-spellings">(also ' + ", ".join(esc(s) for s in a["spellings"]) + ")</span>"
@@ -43,8 +42,6 @@ def _entry(w: Writer, a: dict, glossary: dict[str, str]) -> str:
 
 
 def abbreviations_doc(w: Writer) -> Doc | None:
-    from .html import Doc, esc
-
     book: Book = w.book
     if not book.abbreviations:
         return None

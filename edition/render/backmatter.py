@@ -1,4 +1,4 @@
-"""Back matter built from the record of the sources: Textual Notes and Sources.
+"""Back matter built from the import records of the sources: Textual Notes and Sources.
 
 * **Textual Notes** list, document by document, every correction the import
   applied (source line, the edition's reading ] the source's reading, the
@@ -7,15 +7,16 @@
 * **Sources and Acknowledgements** give the provenance, rights and SHA-256 of
   each source file, and credit the transcribers.
 
-The data comes from ``book.records`` (see ``edition.records``), the same import
-record the fidelity check verifies.
+The data comes from ``book.import_records``: the files ``edition import`` wrote
+(``sources/records/<id>.json``, ``edition/import_record.py``), which ``edition check``
+compares with a fresh import.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .html import Doc, esc
+from .xhtml import Doc, esc
 
 if TYPE_CHECKING:
     from .html import Writer
@@ -30,7 +31,7 @@ def _show(text: str) -> str:
 
 
 def textual_notes_doc(w: Writer) -> Doc | None:
-    records = w.book.records
+    records = w.book.import_records
     if not records:
         return None
     parts = ['<section id="textual-notes" class="textual-notes backmatter" epub:type="appendix" '
@@ -42,13 +43,13 @@ def textual_notes_doc(w: Writer) -> Doc | None:
              'of error. A vertical bar marks a line break in the source. Then the passages of the '
              'source left out of the text, with their lines and the reason.</p>']
     for rec in records:
-        title = rec.chapter_title or rec.record.title
-        sid = rec.record.id
+        title = rec.chapter_title or rec.source.title
+        sid = rec.source.id
         href = w.href(rec.chapter_anchor) if rec.chapter_anchor else None
         head = f'<a href="{esc(href)}">{esc(title)}</a>' if href else esc(title)
         parts.append(f'<section class="tn-document" id="tn-{sid}" aria-labelledby="tn-{sid}-h">')
         parts.append(f'<h2 id="tn-{sid}-h">{head}</h2>')
-        parts.append(f'<p class="tn-file">Source file: <span class="tn-filename">{esc(rec.record.file)}</span>. '
+        parts.append(f'<p class="tn-file">Source file: <span class="tn-filename">{esc(rec.source.file)}</span>. '
                      f"{len(rec.applied)} correction{'s' if len(rec.applied) != 1 else ''}, "
                      f"{len(rec.removed)} passage{'s' if len(rec.removed) != 1 else ''} left out.</p>")
         if rec.applied:
@@ -79,7 +80,7 @@ def textual_notes_doc(w: Writer) -> Doc | None:
 
 
 def sources_doc(w: Writer) -> Doc | None:
-    records = w.book.records
+    records = w.book.import_records
     if not records:
         return None
     parts = ['<section id="sources" class="sources backmatter" epub:type="appendix" '
@@ -90,7 +91,7 @@ def sources_doc(w: Writer) -> Doc | None:
              'each file says of its origin and its rights. The files themselves are kept with the '
              'edition, byte for byte as received; the SHA-256 checksum identifies each.</p>']
     for rec in records:
-        r = rec.record
+        r = rec.source
         sid = r.id
         title = rec.chapter_title or r.title
         rows = [("Author", r.author), ("Title", r.title + (f": {r.subtitle}" if r.subtitle else "")),
@@ -115,8 +116,8 @@ def sources_doc(w: Writer) -> Doc | None:
             cls = ' class="src-hash"' if k == "SHA-256" else ""
             parts.append(f"<dt>{esc(k)}</dt><dd{cls}>{esc(v)}</dd>")
         parts.append("</dl></section>")
-    credits = sorted({rec.record.credit for rec in records if rec.record.credit
-                      and rec.record.credit != "not stated"})
+    credits = sorted({rec.source.credit for rec in records if rec.source.credit
+                      and rec.source.credit != "not stated"})
     parts.append('<section class="src-ack" id="acknowledgements" aria-labelledby="ack-h">'
                  '<h2 id="ack-h">Acknowledgements</h2>')
     if credits:

@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import memo
+from ..diagnostics import BookError, Diagnostic, Severity
+from ..gate import read_input
 from ..model import Book
-from .html import Doc, esc
+from .xhtml import Doc, esc
 
 if TYPE_CHECKING:
     from PIL import ImageDraw, ImageFont
@@ -37,8 +39,6 @@ COVER_IMAGE = "images/cover.png"
 def _font_data(fonts_dir: Path, style: str) -> tuple[str, bytes] | None:
     """(name shown, bytes) of a face, read through the gate: the project's ``styles/fonts``
     (no link out of the project), else the tool's own."""
-    from ..gate import read_input
-
     for d in (fonts_dir, PACKAGE_FONTS):
         p = d / FONT_FILES[style]
         if p.exists() or p.is_symlink():
@@ -50,8 +50,6 @@ def _font_data(fonts_dir: Path, style: str) -> tuple[str, bytes] | None:
 
 def _font(fonts_dir: Path, style: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     from PIL import ImageFont
-
-    from ..diagnostics import BookError, Diagnostic, Severity
 
     found = _font_data(fonts_dir, style)
     if found is None:

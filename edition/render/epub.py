@@ -50,7 +50,8 @@ from .epub_ncx import build_ncx
 from .epub_pages import insert_pagebreaks, page_list_nav, page_metadata
 from .glossary import add_glossary_items
 from .html import Doc, Writer, esc
-from .index import add_index_items, label_locators, print_pages
+from .index import label_locators, print_pages
+from .wellformed import LinkError, check_well_formed
 
 __all__ = ["book_identifier", "build_epub", "normalize_zip", "write_atomic"]
 
@@ -60,10 +61,6 @@ _SENTINEL = re.compile(r"\x00([^\x00]*)\x00")
 FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 OPF_PATH = "EPUB/content.opf"
 BODY_TYPE = {"front": "frontmatter", "body": "bodymatter", "back": "backmatter"}
-
-
-class LinkError(Exception):
-    pass
 
 
 def xhtml_document(title: str, body: str, lang: str, body_type: str = "", css: str = "css/epub.css") -> str:
@@ -171,7 +168,6 @@ def build_epub(book: Book, css: str, fonts_dir: Path | None = None, page_map: di
         eb.add_item(item)
         items[d.id] = item
     add_glossary_items(eb, book, docs, items)  # glossary property + search key map (render/glossary.py)
-    add_index_items(book, docs, items)  # index property, body epub:type index (render/index.py)
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
                         content=xhtml_document("Contents", nav_body(docs) + page_list_nav(pages), lang).encode("utf-8"))
     nav.properties = ["nav"]
@@ -184,7 +180,6 @@ def build_epub(book: Book, css: str, fonts_dir: Path | None = None, page_map: di
     mtime = datetime.datetime.fromtimestamp(book.source_date_epoch, datetime.UTC).replace(tzinfo=None)
     epub.write_epub(buf, eb, {"mtime": mtime, "raise_exceptions": True, "epub3_pages": False,
                                   "compresslevel": 0})
-    from .wellformed import check_well_formed  # every document parsed as XML before it ships
 
     ncx = build_ncx(book, docs, pages, book_identifier(book))
     return check_well_formed(normalize_zip(buf.getvalue(), lang, {NCX_PATH: ncx}))

@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import Book, Person
+from .xhtml import Doc, esc
 
 if TYPE_CHECKING:
-    from .html import Doc, Writer
+    from .html import Writer
 
 FAMILY_FILE = "family.xhtml"
 
@@ -206,8 +207,6 @@ def layout(book: Book, roots: list[str]) -> Layout:
 # -- output ------------------------------------------------------------------------
 
 def svg(book: Book, lay: Layout, title: str, desc_id: str) -> str:
-    from .html import esc
-
     w, h = lay.width + 2, lay.height + 2
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="family-svg" role="img" '
              f'viewBox="-1 -1 {w:.0f} {h:.0f}" width="{w:.0f}" height="{h:.0f}" '
@@ -231,8 +230,6 @@ def svg(book: Book, lay: Layout, title: str, desc_id: str) -> str:
 
 
 def _label(p: Person) -> str:
-    from .html import esc
-
     return f"{esc(p.name)}" + (f" ({esc(p.dates)})" if p.dates else "")
 
 
@@ -267,14 +264,10 @@ def relations_list(book: Book, roots: list[str], list_id: str) -> str:
 
 
 def married_text(married: str) -> str:
-    from .html import esc
-
     return esc(married)
 
 
 def family_doc(w: Writer) -> Doc | None:
-    from .html import Doc, esc
-
     book: Book = w.book
     spec = book.family
     if not spec:

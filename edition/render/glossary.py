@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING
 
 from ..model import Book, GlossaryEntry
 from ..transforms.glossary import entry_anchor
+from .pagerefs import EN_DASH, merge_pages
+from .xhtml import Doc, esc, in_the_text, render_tokens
 
 if TYPE_CHECKING:
-    from .html import Doc, Writer
+    from .html import Writer
 
 GLOSSARY_FILE = "glossary.xhtml"
 SEARCH_KEY_MAP_FILE = "glossary-search-key-map.xml"
@@ -44,8 +46,6 @@ def page_ranges(pages: list[str]) -> list[tuple[str, int]]:
     the first mention on that page.  The merging is the print engineer's
     (``pagerefs.merge_pages``: roman front-matter folios first, arabic runs merged, "?" dropped).
     """
-    from .pagerefs import EN_DASH, merge_pages
-
     first: dict[str, int] = {}
     for i, p in enumerate(pages):
         first.setdefault(p, i)
@@ -53,8 +53,6 @@ def page_ranges(pages: list[str]) -> list[tuple[str, int]]:
 
 
 def _entry(w: Writer, e: GlossaryEntry, by_id: dict[str, GlossaryEntry], titles: dict[str, str]) -> str:
-    from .html import esc, in_the_text, render_tokens
-
     env = w.env()
     # The links land on a <div> round the term and its definition (HTML allows one
     # inside a <dl>), not on the <dt>: a reading system that pops up the target of a
@@ -107,8 +105,6 @@ INTRO_PRINT = "<p>In the text, the first mention of a term in each document is m
 
 
 def glossary_doc(w: Writer) -> Doc | None:
-    from .html import Doc
-
     book: Book = w.book
     if not book.glossary:
         return None
@@ -128,8 +124,6 @@ def glossary_doc(w: Writer) -> Doc | None:
 
 def search_key_map(book: Book, lang: str) -> bytes:
     """EPUB Dictionaries and Glossaries 1.0 search key map: every form -> its entry."""
-    from .html import esc
-
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
              f'<search-key-map xmlns="http://www.idpf.org/2007/ops" xml:lang="{esc(lang)}">']
     for e in sorted(book.glossary, key=sort_key):

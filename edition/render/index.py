@@ -27,9 +27,11 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from ..model import Book, Person
+from .pagerefs import merge_pages
+from .xhtml import Doc, esc
 
 if TYPE_CHECKING:
-    from .html import Doc, Writer
+    from .html import Writer
 
 INDEX_FILE = "index.xhtml"
 TITLES = ("Comrade", "General", "Father", "Professor", "Tsar", "Czar", "Sir", "Mr", "Mrs")
@@ -115,9 +117,6 @@ def person_anchor(p: Person) -> str:
 
 
 def _pages(w: Writer, p: Person) -> str:
-    from .html import esc
-    from .pagerefs import merge_pages
-
     anchors = [a for _, a, _ in p.occurrences]
     if w.page_of is None:  # first layout pass: a stand-in of similar width
         return esc(", ".join("00" for _ in anchors[:4]))
@@ -133,8 +132,6 @@ def _pages(w: Writer, p: Person) -> str:
 
 
 def _locators(w: Writer, p: Person, titles: dict[str, str]) -> str:
-    from .html import esc
-
     by_chapter: dict[str, list[str]] = defaultdict(list)
     for slug, anchor, _ in p.occurrences:
         by_chapter[slug].append(anchor)
@@ -198,8 +195,6 @@ def label_locators(docs: list[Doc], pages: dict[str, str]) -> None:
 
 
 def _entry(w: Writer, p: Person, titles: dict[str, str]) -> str:
-    from .html import esc
-
     dates = f' <span class="ix-dates">({esc(p.dates)})</span>' if p.dates else ""
     head = (f'<li class="ix-entry" epub:type="index-entry" id="{person_anchor(p)}">'
             f'<span class="ix-term" epub:type="index-term">{esc(p.sort_name)}</span>{dates}')
@@ -209,8 +204,6 @@ def _entry(w: Writer, p: Person, titles: dict[str, str]) -> str:
 
 
 def _xref(w: Writer, heading: str, targets: list[Person]) -> str:
-    from .html import esc
-
     links = "; ".join(f'<a epub:type="index-term" href="{esc(w.href(person_anchor(t)))}">'
                       f"{esc(t.sort_name)}</a>" for t in sorted(targets, key=lambda t: sort_key(t.sort_name)))
     return (f'<li class="ix-entry ix-xref" epub:type="index-entry">'
@@ -226,8 +219,6 @@ INTRO_PRINT = "<p>Numbers are page numbers; names in notes are included.</p>"
 
 
 def index_doc(w: Writer) -> Doc | None:
-    from .html import Doc, esc
-
     book: Book = w.book
     persons = indexed(book)
     if not persons:
@@ -242,8 +233,13 @@ def index_doc(w: Writer) -> Doc | None:
     groups: dict[str, list[str]] = {}
     for key, row in rows:
         groups.setdefault(letter(key[2]), []).append(row)
-    # epub:type "index" with its ARIA role on the section (DAISY Ace's epub-type-has-matching-role);
-    # not on <body>, which can take no role (see add_index_items)
+    # epub:type "index" with its ARIA role on the section, not on <body>, which can take no
+    # role (DAISY Ace: epub-type-has-matching-role).  Hence the EPUB's manifest does *not* give
+    # this document the property "index" of EPUB Indexes 1.0: with it EPUBCheck validates the
+    # document against the Indexes schema, which wants epub:type="index" on <body>.  The index
+    # keeps the Indexes vocabulary (index-group, index-entry-list, index-entry, index-term,
+    # index-locator, index-xref-preferred) on its own elements; EPUBCheck (-u) and Ace report
+    # nothing, and the landmarks nav still points at it.
     body = ['<section id="index" class="index" epub:type="index" role="doc-index" '
             'aria-labelledby="index-title">',
             '<h1 id="index-title" class="chapter-title">Index of Names</h1>',
@@ -258,44 +254,3 @@ def index_doc(w: Writer) -> Doc | None:
     body.append("</section>")
     return Doc("index", INDEX_FILE, "Index of Names", "\n".join(body), role="back",
                landmark="index", epub_type="index")
-
-
-def names_back_matter(w: Writer, docs: list[Doc]) -> list[Doc]:
-    """Place the list of abbreviations before the glossary, the family tree and the
-    register of persons after it (or after the last body chapter) and the index of names after the documents given (the writer adds any
-    later back matter)."""
-    from .abbreviations import abbreviations_doc
-    from .family import family_doc
-    from .persons import register_doc
-
-    register, index = register_doc(w), index_doc(w)
-    docs = list(docs)
-    at = next((i + 1 for i, d in enumerate(docs) if d.landmark == "glossary"), None)
-    if at is None:
-        at = max((i + 1 for i, d in enumerate(docs) if d.role in ("body", "front")), default=len(docs))
-    # the family tree (render/family.py), then the register of persons
-    for doc in [register, family_doc(w)]:
-        if doc is not None:
-            docs.insert(at, doc)
-    # the list of abbreviations (render/abbreviations.py) opens the back matter, before the glossary
-    abbreviations = abbreviations_doc(w)
-    if abbreviations is not None:
-        first = next((i for i, d in enumerate(docs) if d.landmark == "glossary"), at)
-        docs.insert(first, abbreviations)
-    if index is not None:
-        docs.append(index)
-    return docs
-
-
-def add_index_items(book: Book, docs: list[Doc], items: dict) -> None:
-    """EPUB: how the index document is declared — deliberately *not* with the manifest
-    property ``index`` of EPUB Indexes 1.0.
-
-    With that property EPUBCheck validates the document against the Indexes schema, which
-    requires ``epub:type="index"`` on ``<body>``; but ``<body>`` can take no ARIA role, so
-    DAISY Ace then reports ``epub-type-has-matching-role``.  Without the property the index
-    keeps the Indexes vocabulary (index, index-group, index-entry-list, index-entry,
-    index-term, index-locator, index-xref-preferred) on its own elements, the section has
-    ``epub:type="index" role="doc-index"``, the body stays ``backmatter``, and both
-    EPUBCheck (with -u) and Ace report nothing.  The landmarks nav still points at it."""
-    return None

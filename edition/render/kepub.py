@@ -38,6 +38,8 @@ import zipfile
 
 from lxml import etree
 
+from .epub import OPF_PATH, normalize_zip
+
 XHTML = "http://www.w3.org/1999/xhtml"
 H = f"{{{XHTML}}}"
 STYLE = "div#book-inner { margin-top: 0; margin-bottom: 0;}"
@@ -175,8 +177,6 @@ def content_documents(opf: bytes, opf_path: str) -> list[str]:
 
 def build_kepub(epub: bytes, lang: str | None = None) -> bytes:
     """The kepub of an EPUB built by ``build_epub`` (bytes in, bytes out)."""
-    from .epub import OPF_PATH, normalize_zip
-
     src = zipfile.ZipFile(io.BytesIO(epub))
     replace = {name: transform_content(src.read(name))
                for name in content_documents(src.read(OPF_PATH), OPF_PATH)}

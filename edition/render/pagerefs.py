@@ -1,16 +1,14 @@
-"""Page references for the print edition: anchors -> "12–14, 17".
+"""Page references for the print edition: folios -> ordered runs, "12–14, 17".
 
-The glossary, the register of persons and the index print the pages on which
-their terms occur.  The writer knows the page of every anchor after the first
-layout pass (``page_of``: anchor -> printed folio, roman in the front matter,
-arabic from 1 in the body); this module turns a list of anchors into merged,
-ordered page ranges.  Before the first pass (``page_of is None``) it returns a
-placeholder of similar width so the first layout is close to the final one.
+The glossary and the index print the pages on which their terms occur.  The writer
+knows the page of every anchor after the first layout pass (``Writer.page``: roman in
+the front matter, arabic from 1 in the body); ``merge_pages`` is the one place that
+merges those folios into runs (``glossary.page_ranges`` and ``index`` use it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 EN_DASH = "\u2013"
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
@@ -51,18 +49,3 @@ def merge_pages(folios: Iterable[str]) -> list[tuple[str, str]]:
             runs.append((folio, folio))
         prev = key
     return runs
-
-
-def format_runs(runs: list[tuple[str, str]]) -> str:
-    return ", ".join(a if a == b else f"{a}{EN_DASH}{b}" for a, b in runs)
-
-
-def page_refs(anchors: Iterable[str], page_of: Mapping[str, str] | None) -> str:
-    """"12–14, 17" for the anchors' pages; a placeholder before the first pass."""
-    anchors = list(anchors)
-    if not anchors:
-        return ""
-    if page_of is None:
-        # first pass: a stand-in roughly as wide as the real references
-        return ", ".join("00" for _ in range(min(len(anchors), 4)))
-    return format_runs(merge_pages(page_of[a] for a in anchors if a in page_of))

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 
 from ..model import Book, Person
 from .index import TITLES, heading_of, indexed, person_anchor, sort_key
+from .xhtml import Doc, esc, in_the_text, render_tokens, strip_p
 
 if TYPE_CHECKING:
-    from .html import Doc, Writer
+    from .html import Writer
 
 REGISTER_FILE = "persons.xhtml"
 
@@ -56,9 +57,9 @@ def source_titles(book: Book) -> dict[str, str]:
     """source id -> the document's short title: ``short_title`` in sources.yaml, else the
     title of the chapter made from it, before a colon ("Leon Sedoff")."""
     out: dict[str, str] = {}
-    for rec in book.records:
-        if getattr(rec.record, "short_title", None):
-            out[rec.record.id] = rec.record.short_title
+    for rec in book.import_records:
+        if rec.source.short_title:
+            out[rec.source.id] = rec.source.short_title
     for ch in book.chapters:
         if ch.meta.source:
             out.setdefault(ch.meta.source, short_title(ch.meta.short_title or ch.meta.title))
@@ -79,8 +80,6 @@ def short_title(title: str) -> str:
 
 
 def _entry(w: Writer, p: Person, titles: dict[str, str], sources: dict[str, str]) -> str:
-    from .html import esc, in_the_text, render_tokens, strip_p
-
     name = esc(p.sort_name)
     if not w.print and p.occurrences:
         name = f'<a href="{esc(w.href(person_anchor(p)))}">{name}</a>'
@@ -127,8 +126,6 @@ def intro_html(book: Book) -> str:
     """The book's own introduction to the register (persons.yaml ``introduction``: whom it
     lists and by what rule it leaves anyone out), paragraphs split at blank lines; else a
     generic one."""
-    from .html import esc
-
     if not book.persons_intro:
         return INTRO
     paras = [p.strip() for p in book.persons_intro.split("\n\n") if p.strip()]
@@ -136,8 +133,6 @@ def intro_html(book: Book) -> str:
 
 
 def register_doc(w: Writer) -> Doc | None:
-    from .html import Doc
-
     book: Book = w.book
     persons = indexed(book)
     if not persons:

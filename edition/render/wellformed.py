@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import zipfile
 
-from .epub import LinkError
+
+class LinkError(Exception):
+    """The e-book links to an anchor no document has (a fault of the tool)."""
 
 
 class MalformedError(LinkError):

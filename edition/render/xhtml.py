@@ -1,0 +1,306 @@
+"""Markdown tokens to XHTML fragments: the renderer every document of both editions uses.
+
+``render_tokens`` writes the tokens of a chapter, a headnote, a note or a glossary
+definition (``parse.py`` made them) as XHTML; ``Doc`` is one document of an edition and
+``esc`` escapes text for it.  ``html.Writer`` puts the documents together.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+
+from ..model import Note
+from ..parse import CONTAINERS, markdown, parse_markdown
+from .typography import small_caps
+
+if TYPE_CHECKING:
+    from .html import Writer
+
+NOTE_LABEL = {"editor": "Editor’s note", "translator": "Translator’s note", "author": "Note"}
+NOTE_MARK = {"editor": "Ed.", "translator": "Trans."}  # whose note, before a printed footnote
+
+
+@dataclass
+class Doc:
+    id: str
+    filename: str
+    title: str
+    body: str
+    role: str = "body"  # front | body | back
+    landmark: str | None = None  # epub:type for the landmarks nav
+    in_toc: bool = True
+    epub_type: str = ""
+    anchors: set[str] = field(default_factory=set)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“‘(])")
+_RANGE = re.compile(r"\d+[–-]\d+")
+
+
+def title_lines(text: str) -> str:
+    """A display title broken as a typographer would: each sentence on a line of its own, a
+    number range never split, and never one word alone on a sentence's last line."""
+    out = []
+    for sentence in _SENTENCE_END.split(text.strip()):
+        head, _, last = sentence.rpartition(" ")
+        sentence = f"{head}\u00a0{last}" if head and len(last) < 12 else sentence
+        html = _RANGE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', esc(sentence))
+        out.append(f'<span class="title-line">{html}</span>')
+    return " ".join(out) if len(out) > 1 else out[0][len('<span class="title-line">'):-len("</span>")]
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def in_the_text(w: Writer, places: Iterable[tuple[str, str]], titles: dict[str, str], cls: str) -> str:
+    """"In the text:" and a link to the first of ``places`` (chapter slug, anchor) in each
+    chapter, under its title: the e-book's glossary and register entries end with it."""
+    firsts: dict[str, str] = {}
+    for slug, anchor in places:
+        firsts.setdefault(slug, anchor)
+    links = ", ".join(f'<a href="{esc(w.href(a))}">{esc(titles.get(s, s))}</a>' for s, a in firsts.items())
+    return f'<p class="{cls}"><i>In the text:</i> {links}.</p>'
+
+
+class XhtmlRenderer(RendererHTML):
+    """markdown-it renderer with our own rules (notes, glossary spans, typography)."""
+
+    def __init__(self, parser: object = None):
+        super().__init__(parser)
+        for name in CONTAINERS:
+            self.rules[f"container_{name}_open"] = self._container_open
+            self.rules[f"container_{name}_close"] = self._container_close
+
+    # -- text -------------------------------------------------------------
+    def text(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        return small_caps(esc(tokens[idx].content))
+
+    def html_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        return tokens[idx].content
+
+    def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        return tokens[idx].content
+
+    # -- headings: the chapter title is h1; a chapter's own headings nest under
+    # it without skipping a level (## then #### gives h2 then h3), whatever
+    # level its top heading has in the Markdown ---------------------------
+    def heading_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        t = tokens[idx]
+        src = int(t.tag[1])
+        stack = env.setdefault("heading_stack", [])  # Markdown levels of the open headings
+        while stack and stack[-1] >= src:
+            stack.pop()
+        level = min(6, 1 + env.get("heading_shift", 0) + len(stack))
+        stack.append(src)
+        t.meta["level"] = level
+        hid = t.meta.get("id")
+        pid = _pid(t, env)
+        if not hid and pid:  # a chapter's section: the EPUB's contents link to it (epub_nav.py)
+            hid = pid.split('"')[1]
+        if env.get("captions") and _captions_extract(tokens, idx):
+            # a heading right before an extract is its caption (the source it quotes):
+            # <figure><figcaption>…</figcaption><blockquote class="extract">…</blockquote></figure>
+            t.meta["caption"] = True
+            return ('<figure class="source-extract"><figcaption class="extract-source"'
+                    + (f' id="{esc(hid)}"' if hid else "") + pid + ">")
+        return f'<h{level}' + (f' id="{esc(hid)}"' if hid else "") + pid + ">"
+
+    # every paragraph, heading and list item of a chapter's text gets data-pid="<chapter>-<n>",
+    # the same in both editions: where a printed page begins (render/pagemap.py)
+    def paragraph_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        return _with_pid(self.renderToken(tokens, idx, options, env), tokens[idx], env)
+
+    def list_item_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,  # type: ignore[override]
+                       env: dict) -> str:
+        return _with_pid(self.renderToken(tokens, idx, options, env), tokens[idx], env)
+
+    def heading_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        opened = next((tokens[j] for j in range(idx - 1, -1, -1) if tokens[j].type == "heading_open"),
+                      tokens[idx])
+        if opened.meta.get("caption"):
+            return "</figcaption>\n"
+        level = opened.meta.get("level") or min(6, int(tokens[idx].tag[1]) + env.get("heading_shift", 0))
+        return f"</h{level}>\n"
+
+    def hr(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        return '<hr class="section-break"/>\n'
+
+    # -- containers -------------------------------------------------------
+    def _container_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        kind = tokens[idx].type[len("container_"):-len("_open")]
+        figure = bool(tokens[idx].meta.get("figure"))
+        env.setdefault("containers", []).append(figure)
+        if kind == "extract":
+            return '<blockquote class="extract">\n'
+        if kind == "epigraph":
+            return '<blockquote class="epigraph" epub:type="epigraph">\n'
+        return f'<div class="{kind}">\n'
+
+    def _container_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        kind = tokens[idx].type[len("container_"):-len("_close")]
+        stack = env.get("containers") or [False]
+        end = "</figure>\n" if stack.pop() else ""
+        return ("</blockquote>\n" if kind in ("extract", "epigraph") else "</div>\n") + end
+
+    # -- attribute spans: glossary links and plain spans ---------------------
+    def span_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        t = tokens[idx]
+        target = t.meta.get("href")
+        cls = t.meta.get("class") or t.attrGet("class")
+        anchor = t.meta.get("id")
+        attrs = ""
+        if anchor:
+            attrs += f' id="{esc(anchor)}"'
+        if cls:
+            attrs += f' class="{esc(str(cls))}"'
+        if target:
+            t.meta["_tag"] = "a"
+            extra = t.meta.get("extra_attrs", "")
+            return f'<a{attrs} href="{esc(env["href"](target))}"{extra}>'
+        t.meta["_tag"] = "span"
+        return f"<span{attrs}>"
+
+    def span_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        # find the matching open
+        depth = 0
+        for j in range(idx - 1, -1, -1):
+            if tokens[j].type == "span_close":
+                depth += 1
+            elif tokens[j].type == "span_open":
+                if depth == 0:
+                    return f"</{tokens[j].meta.get('_tag', 'span')}>"
+                depth -= 1
+        return "</span>"
+
+    def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        t = tokens[idx]
+        href = t.attrGet("href")
+        if not href:
+            return '<span class="link-refused">'
+        cls = t.attrGet("class")
+        c = f' class="{esc(str(cls))}"' if cls else ""
+        return f'<a{c} href="{esc(env["href"](str(href).lstrip("#")))}">'
+
+    def link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        for j in range(idx - 1, -1, -1):
+            if tokens[j].type == "link_open":
+                if not tokens[j].attrGet("href"):
+                    return "</span>"
+                return "</a>" + pageref_suffix(tokens[j], env)
+        return "</a>"
+
+    # -- notes ------------------------------------------------------------
+    def noteref(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        t = tokens[idx]
+        note: Note = t.meta["note"]
+        call_id = t.meta["call_id"]
+        if env["notes"] == "inline":
+            if call_id != note.call_anchor:  # a second call of the same note
+                return (f'<a class="noteref {note.kind}" id="{call_id}" href="#{note.anchor}">'
+                        f"{note.number}</a>")
+            inner = env["render_note"](note)
+            return (f'<span class="footnote {note.kind}" id="{note.anchor}" data-n="{note.number}">'
+                    f'<a class="noteref-target" id="{call_id}"></a>{inner}</span>')
+        label = NOTE_LABEL[note.kind]
+        return (f'<a class="noteref {note.kind}" id="{call_id}" href="#{note.anchor}" '
+                f'epub:type="noteref" role="doc-noteref" aria-label="{label} {note.number}">'
+                f"{note.number}</a>")
+
+
+def _captions_extract(tokens: Sequence[Token], idx: int) -> bool:
+    """Is the heading at ``idx`` the caption of an extract: is all it heads one extract
+    (``::: extract``), followed by a heading of its level or higher, or by nothing?  (A
+    list of sources quoted, each under its own heading.)  Then the extract's container is
+    marked to close the figure."""
+    j = next((j for j in range(idx + 1, len(tokens)) if tokens[j].type == "heading_close"), None)
+    if j is None or j + 1 >= len(tokens) or tokens[j + 1].type != "container_extract_open":
+        return False
+    depth = 0
+    for k in range(j + 1, len(tokens)):
+        if tokens[k].type == "container_extract_open":
+            depth += 1
+        elif tokens[k].type == "container_extract_close":
+            depth -= 1
+            if depth == 0:
+                after = tokens[k + 1] if k + 1 < len(tokens) else None
+                if after is None or (after.type == "heading_open" and after.tag <= tokens[idx].tag):
+                    tokens[j + 1].meta["figure"] = True
+                    return True
+                return False
+    return False
+
+
+def _pid(t: Token, env: dict) -> str:
+    counter = env.get("pid")  # [prefix, n]: only in a chapter's text, not in notes
+    if counter is None or t.hidden:
+        return ""
+    counter[1] += 1
+    return f' data-pid="{esc(counter[0])}-{counter[1]}"'
+
+
+def _with_pid(html_: str, t: Token, env: dict) -> str:
+    pid = _pid(t, env)
+    if pid and html_.startswith(f"<{t.tag}"):
+        return f"<{t.tag}{pid}" + html_[len(t.tag) + 1:]
+    return html_
+
+
+def pageref_suffix(link: Token, env: dict) -> str:
+    """Cross-references for print: ``[Hansen](#anchor){.pageref}`` reads "Hansen (p. 42)";
+    ``{.at-page}`` reads "Hansen, p. 42";
+    ``[Session 1](#a){.pagerange until=b}`` reads "Session 1 (pp. 12–30)", the range ending on
+    the page before anchor ``b`` (or on the page of ``b`` with ``through=b``).  In the EPUB the
+    link itself is the reference, so nothing is added."""
+    page = env.get("page")
+    classes = str(link.attrGet("class") or "").split()
+    if page is None or not ({"pageref", "pagerange", "at-page"} & set(classes)):
+        return ""
+    anchor = str(link.attrGet("href") or "").lstrip("#")
+    first = page(anchor)
+    if "at-page" in classes:  # "Hansen, p. 49" (for lists of references)
+        return f'<span class="pageref">, p.\u00a0{esc(first)}</span>'
+
+    if "pagerange" in classes:
+        last = None
+        if link.attrGet("through"):
+            last = page(str(link.attrGet("through")))
+        elif link.attrGet("until"):
+            last = page(str(link.attrGet("until")), before=True)
+        if last and last != first:
+            return f' <span class="pageref">(pp.\u00a0{esc(first)}–{esc(last)})</span>'
+    return f' <span class="pageref">(p.\u00a0{esc(first)})</span>'
+
+
+_renderer: XhtmlRenderer | None = None
+
+
+def renderer() -> XhtmlRenderer:
+    global _renderer
+    if _renderer is None:
+        _renderer = XhtmlRenderer(markdown())
+    return _renderer
+
+
+def render_tokens(tokens: list[Token], env: dict) -> str:
+    return renderer().render(tokens, markdown().options, env)
+
+
+def render_markdown(text: str, env: dict) -> str:
+    tokens, _ = parse_markdown(text)
+    return render_tokens(tokens, env)
+
+
+def strip_p(fragment: str) -> str:
+    f = fragment.strip()
+    if f.startswith("<p>") and f.endswith("</p>") and f.count("<p>") == 1:
+        return f[3:-4]
+    return f
