@@ -169,7 +169,6 @@ def label_locators(docs: list[Doc], pages: dict[str, str]) -> None:
     ("p. 42", to the first mention there, named "p. 42, The Exile" for a screen reader:
     the name begins with the visible label, WCAG 2.5.3); without them the mentions stay
     numbered, each with a name ("2: mention 2 in The Exile")."""
-    from .html import esc
 
     index = next((d for d in docs if d.filename == INDEX_FILE), None)
     if index is None:
