@@ -15,33 +15,26 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-EMPTY_CONFIG = """<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
-<fontconfig></fontconfig>
-"""
+EMPTY_CONFIG = Path(__file__).with_name("fonts.conf")  # lists no font directory
 
 
 def font_config():
     """A WeasyPrint ``FontConfiguration`` whose fontconfig sees no system font."""
     from weasyprint.text.fonts import FontConfiguration
 
-    with tempfile.TemporaryDirectory(prefix="edition-fc-") as tmp:
-        conf = Path(tmp) / "fonts.conf"
-        conf.write_text(EMPTY_CONFIG, encoding="utf-8")
-        old = os.environ.get("FONTCONFIG_FILE")
-        os.environ["FONTCONFIG_FILE"] = str(conf)
-        try:
-            return FontConfiguration()  # fontconfig reads the file here, once
-        finally:
-            if old is None:
-                del os.environ["FONTCONFIG_FILE"]
-            else:
-                os.environ["FONTCONFIG_FILE"] = old
+    old = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(EMPTY_CONFIG)
+    try:
+        return FontConfiguration()  # fontconfig reads the file here, once
+    finally:
+        if old is None:
+            del os.environ["FONTCONFIG_FILE"]
+        else:
+            os.environ["FONTCONFIG_FILE"] = old
 
 
 _FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}", re.S)
