@@ -42,7 +42,7 @@ FORMAT = 1
 MANIFEST = Path(".cache") / "build-manifest.json"
 INPUT_DIRS = ("chapters", "sources", "styles")
 PACKAGE = Path(__file__).resolve().parent  # the edition package: its code is an input
-PACKAGE_FONTS = PACKAGE.parent / "styles" / "fonts"  # the cover's fonts (render/cover.py)
+PACKAGE_DATA = PACKAGE / "data"  # default styles, fonts, terms and the new-book template
 _SKIP = {"__pycache__", ".git", ".cache"}
 
 
@@ -119,7 +119,7 @@ def inputs_digest(root: Path) -> str:
     for d in INPUT_DIRS:
         hash_tree(h, root / d, d, inside=root)
     hash_tree(h, PACKAGE, "<edition>", (".py",))
-    hash_tree(h, PACKAGE_FONTS, "<edition-fonts>")
+    hash_tree(h, PACKAGE_DATA, "<edition-data>")
     env = {"python": sys.version, "packages": installed(), "git": _git(root),
            "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")}
     h.update(json.dumps(env, sort_keys=True).encode())

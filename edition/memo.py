@@ -42,11 +42,12 @@ KEEP = 8  # entries kept per kind
 def code_digest() -> str:
     """SHA-256 of the package's code (every ``*.py`` under ``edition/``), Python's version and
     the installed distributions with their versions (pydantic, PyYAML, Pillow …)."""
-    from .cache import PACKAGE, hash_tree, installed  # the build cache's own hashing
+    from .cache import PACKAGE, PACKAGE_DATA, hash_tree, installed  # the build cache's own hashing
 
     h = hashlib.sha256(f"edition-memo {FORMAT}\0{sys.version}\0".encode())
     h.update("\0".join(installed()).encode() + b"\0")
     hash_tree(h, PACKAGE, "<edition>", (".py",))
+    hash_tree(h, PACKAGE_DATA, "<edition-data>")  # default styles, fonts and terms
     return h.hexdigest()
 
 

@@ -113,32 +113,48 @@ class BuildResult:
     skipped: list[Path] = field(default_factory=list)
 
 
+PACKAGE_STYLES = Path(__file__).resolve().parent / "data" / "styles"  # the defaults, shipped
+
+
 def styles_dir(root: Path) -> Path:
+    """The book's own ``styles/`` (which may be absent: the package's defaults serve)."""
     return root / "styles"
+
+
+def style_file(root: Path, name: str) -> tuple[Path, Path]:
+    """(path, the folder the gate keeps it inside) of ``styles/<name>``: the book's own file
+    if it has one, else the package's default (per file: a book may override print.css
+    alone and keep the shipped fonts)."""
+    own = styles_dir(root) / name
+    if own.exists() or own.is_symlink():
+        return own, root
+    return PACKAGE_STYLES / name, PACKAGE_STYLES
 
 
 def read_font_credit(root: Path) -> str | None:
     """The credit line of the print faces, kept beside them (styles/fonts/CREDIT.txt)."""
     from .project import read_text
 
-    path = styles_dir(root) / "fonts" / "CREDIT.txt"
+    path, inside = style_file(root, "fonts/CREDIT.txt")
     if not path.is_file():
         return None
-    return " ".join(read_text(path, "styles/fonts/CREDIT.txt", root).split()) or None
+    return " ".join(read_text(path, "styles/fonts/CREDIT.txt", inside).split()) or None
 
 
-def read_style(root: Path, name: str) -> str:
-    """A style sheet, through the gate; a reference to anything outside the project (or, for
-    the EPUB's, which is shipped alone, to any other file) is an error at its line."""
+def read_style(root: Path, name: str) -> tuple[str, Path]:
+    """A style sheet, through the gate, and the folder its relative references start from;
+    a reference to anything outside the project (or, for the EPUB's, which is shipped alone,
+    to any other file) is an error at its line."""
     from .project import read_text
 
     rel = f"styles/{name}"
-    text = read_text(styles_dir(root) / name, rel, root)
+    path, inside = style_file(root, name)
+    text = read_text(path, rel, inside)
     errors = [Diagnostic(rel, line, Severity.ERROR, msg, "css.reference")
               for line, msg in css_references(text, local_ok=name != "epub.css")]
     if errors:
         raise BookError(errors)
-    return text
+    return text, path.parent
 
 
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
@@ -224,9 +240,10 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     if "pdf" in targets:
         from .render.pdf import PdfError, geometry_css, render_pdf
 
-        css = read_style(root, "print.css") + geometry_css(book.meta.page_size, print_shop)
+        css, css_dir = read_style(root, "print.css")
+        css += geometry_css(book.meta.page_size, print_shop)
         try:
-            data = render_pdf(book, styles_dir(root), css, progress=say,
+            data = render_pdf(book, css_dir, css, progress=say,
                               warn=lambda m, where: reporter.warning(
                                   where.file if where else "styles/print.css",
                                   where.line if where else None, m,
@@ -243,7 +260,7 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         say("writing EPUB")
         page_map = new_map or pagemap.cached(out_dir, map_key)  # the page list, if the PDF is current
         try:
-            data = build_epub(book, read_style(root, "epub.css"), page_map=page_map)
+            data = build_epub(book, read_style(root, "epub.css")[0], page_map=page_map)
         except LinkError as exc:
             raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"EPUB: {exc}", "build.epub")) from None
         if "epub" in targets:

@@ -1,7 +1,8 @@
 """The cover: an image generated from the book's metadata, and its XHTML page.
 
 The image (PNG, 1600 × 2560, the 1:1.6 ratio Kindle and Kobo recommend) sets
-the title, the subtitle and the editor in EB Garamond from ``styles/fonts/``
+the title, the subtitle and the editor in EB Garamond from ``styles/fonts/`` (the
+book's own, else the package's)
 with Pillow.  Nothing in it depends on the time or the machine beyond Pillow
 and FreeType themselves, so the same book gives the same bytes.
 
@@ -30,7 +31,7 @@ PAPER = (244, 237, 224)
 INK = (38, 30, 28)
 ACCENT = (139, 26, 26)
 FONT_FILES = {"regular": "EBGaramond-Regular.ttf", "italic": "EBGaramond-Italic.ttf"}
-PACKAGE_FONTS = Path(__file__).resolve().parents[2] / "styles" / "fonts"
+PACKAGE_FONTS = Path(__file__).resolve().parents[1] / "data" / "styles" / "fonts"  # the defaults
 COVER_IMAGE = "images/cover.png"
 
 
