@@ -91,6 +91,10 @@ def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Boo
     only what the back matter prints (which a build reads from the memo)."""
     project = load_project(root)
     reporter.silenced |= set(project.meta.silence)
+    if not project.dated:  # said, not hidden: the copyright page would say 1970 silently
+        reporter.warning("book.yaml", None, "no date for the editions: SOURCE_DATE_EPOCH is not set "
+                         "and the book is not in a git repository with a commit, so they are dated "
+                         "1 January 1970 (set SOURCE_DATE_EPOCH, or commit the book)", "build.no-date")
     book = parse_project(project)
     # the register of persons (persons.yaml): persons, introduction, family tree
     book.persons, book.persons_intro, book.family = read_persons_file(project.root)

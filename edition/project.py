@@ -51,6 +51,7 @@ class Project:
     version: str
     source_date_epoch: int
     apparatus: dict[str, Apparatus] | None = None
+    dated: bool = True  # False: neither SOURCE_DATE_EPOCH nor a git commit gave the date (1970)
 
 
 def _err(file: str, line: int | None, msg: str, code: str) -> Diagnostic:
@@ -329,5 +330,6 @@ def load_project(root: Path) -> Project:
         raise BookError(diags)
     version, git_epoch = git_version(root)
     apparatus = read_apparatus(root)
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     return Project(root, meta, chapters, glossary, version, source_date_epoch(root, git_epoch),
-                   apparatus=apparatus)
+                   apparatus=apparatus, dated=env.isdigit() or git_epoch is not None)

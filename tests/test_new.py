@@ -79,3 +79,18 @@ def test_package_data_lists_every_data_file():
     for needed in ("styles/print.css", "styles/epub.css", "styles/fonts/OFL.txt",
                    "styles/fonts/CREDIT.txt", "styles/fonts/EBGaramond-Regular.ttf"):
         assert (data / needed).is_file()
+
+
+def test_a_book_without_a_date_source_is_warned(tmp_path):
+    """Outside git and without SOURCE_DATE_EPOCH the editions are dated 1970: said, not silent."""
+    book = tmp_path / "undated"
+    assert edition("new", str(book)).returncode == 0
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env["GIT_CEILING_DIRECTORIES"] = str(tmp_path)  # no repository above the book
+    proc = subprocess.run([sys.executable, "-m", "edition.cli", "-C", str(book), "build", "epub"],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "book.yaml: warning: no date for the editions" in proc.stderr
+    assert "[build.no-date]" in proc.stderr
+    proc = edition("-C", str(book), "build", "epub", "--force")  # SOURCE_DATE_EPOCH set
+    assert proc.returncode == 0 and "no-date" not in proc.stderr, proc.stderr
