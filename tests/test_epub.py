@@ -353,7 +353,7 @@ def test_cover_is_drawn_from_the_metadata(tmp_path):
 
     write_golden(tmp_path / "book")
     book = load_book(tmp_path / "book", Reporter())
-    fonts = ROOT / "styles" / "fonts"
+    fonts = ROOT / "edition" / "data" / "styles" / "fonts"
     one = cover_png(book, fonts)
     assert cover_png(book, fonts) == one
     book.meta.subtitle = "Another Subtitle"
@@ -363,7 +363,7 @@ def test_cover_is_drawn_from_the_metadata(tmp_path):
 # -- styles ---------------------------------------------------------------------------
 
 def test_styles_leave_font_and_size_to_the_reader():
-    css = (ROOT / "styles" / "epub.css").read_text()
+    css = (ROOT / "edition" / "data" / "styles" / "epub.css").read_text()
     plain = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     assert not re.search(r"\d(px|pt|pc|cm|mm|in)\b", plain), "fixed units in epub.css"
     assert "font-family" not in plain and "@font-face" not in plain
