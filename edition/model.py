@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from .terms import default_terms
+
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
@@ -142,10 +144,10 @@ class GlossaryEntry:
     forms: list[str]
     definition: str
     see: list[str] = field(default_factory=list)
-    source: str = "editor"  # "pamphlet" (the 1938 pamphlet's own glossary, verbatim) | "editor"
+    source: str = "editor"  # "editor", or the id of the source whose own glossary it reproduces
     location: Location = field(default_factory=lambda: Location("glossary.yaml"))
     occurrences: list[tuple[str, str]] = field(default_factory=list)  # (chapter slug, anchor id)
-    note: str | None = None  # the editor's addition to a pamphlet entry (Markdown)
+    note: str | None = None  # the editor's addition to an entry from a source's glossary (Markdown)
     explicit_only: list[str] = field(default_factory=list)  # ambiguous forms: linked only by markup
     text_lines: dict[str, int] = field(default_factory=dict)  # "definition"/"note" -> its first line
     definition_text: Fragment | None = None  # the definition, parsed (parse stage)
@@ -166,6 +168,9 @@ class Book:
     version: str = "unversioned"
     source_date_epoch: int = 0
     records: list = field(default_factory=list)  # edition.records.SourceRecordView, for back matter
+    terms: dict[str, str] = field(default_factory=default_terms)  # labels (edition/terms.py)
+    glossary_intro: str | None = None  # glossary.yaml `introduction`
+    glossary_sources: dict[str, str] = field(default_factory=dict)  # glossary.yaml `source_labels`
     font_credit: str | None = None  # styles/fonts/CREDIT.txt: the print edition's faces, credited
 
     def fragments(self) -> list[Fragment]:

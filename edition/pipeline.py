@@ -82,7 +82,8 @@ def parse_project(project: Project) -> Book:
                                     Severity.ERROR, f"no chapter with slug '{u}' in book.yaml",
                                     "apparatus.unknown-chapter") for u in unknown])
     return Book(root=project.root, meta=project.meta, chapters=chapters, glossary=project.glossary,
-                version=project.version, source_date_epoch=project.source_date_epoch)
+                version=project.version, source_date_epoch=project.source_date_epoch,
+                glossary_intro=project.glossary_intro, glossary_sources=project.glossary_sources)
 
 
 def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Book:
@@ -96,6 +97,9 @@ def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Boo
                          "and the book is not in a git repository with a commit, so they are dated "
                          "1 January 1970 (set SOURCE_DATE_EPOCH, or commit the book)", "build.no-date")
     book = parse_project(project)
+    from .terms import load_terms  # the labels of the editions, in the book's language
+
+    book.terms = load_terms(project.root, project.meta.language, reporter)
     # the register of persons (persons.yaml): persons, introduction, family tree
     book.persons, book.persons_intro, book.family = read_persons_file(project.root)
     book.abbreviations, book.abbreviations_intro = read_abbreviations(project.root)

@@ -17,7 +17,7 @@ import os
 import re
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,8 @@ class Project:
     source_date_epoch: int
     apparatus: dict[str, Apparatus] | None = None
     dated: bool = True  # False: neither SOURCE_DATE_EPOCH nor a git commit gave the date (1970)
+    glossary_intro: str | None = None  # glossary.yaml `introduction`
+    glossary_sources: dict[str, str] = field(default_factory=dict)  # glossary.yaml `source_labels`
 
 
 def _err(file: str, line: int | None, msg: str, code: str) -> Diagnostic:
@@ -205,14 +207,49 @@ def _text_lines(node: Any, path: tuple[Any, ...], keys: tuple[str, ...]) -> dict
 
 
 def read_glossary(root: Path) -> list[GlossaryEntry]:
+    """glossary.yaml's entries (``read_glossary_file`` for the rest)."""
+    return read_glossary_file(root)[0]
+
+
+def read_glossary_file(root: Path) -> tuple[list[GlossaryEntry], str | None, dict[str, str]]:
+    """glossary.yaml: the entries, the introduction and the source labels.  An entry's
+    ``source`` other than ``editor`` must be an id of sources/sources.yaml
+    (``glossary.unknown-source`` at the entry's line)."""
     from .yamlio import line_of
 
     rel = "glossary.yaml"
-    items = read_model(root, rel, "GlossaryFile", "glossary.yaml", lambda gl, node: [
-        (item.model_dump(), line_of(node, ("entries", i)),
-         _text_lines(node, ("entries", i), ("definition", "note"))) for i, item in enumerate(gl.entries)])
-    return [GlossaryEntry(**fields, location=Location(rel, line), text_lines=text_lines)
-            for fields, line, text_lines in items or []]
+    data = read_model(root, rel, "GlossaryFile", "glossary.yaml", lambda gl, node: {
+        "items": [(item.model_dump(), line_of(node, ("entries", i)),
+                   _text_lines(node, ("entries", i), ("definition", "note")))
+                  for i, item in enumerate(gl.entries)],
+        "introduction": gl.introduction, "source_labels": gl.source_labels,
+        "label_lines": {k: line_of(node, ("source_labels", k)) for k in gl.source_labels}}) or {}
+    entries = [GlossaryEntry(**fields, location=Location(rel, line), text_lines=text_lines)
+               for fields, line, text_lines in data.get("items", [])]
+    wanted = {e.source for e in entries if e.source != "editor"} | set(data.get("source_labels", {}))
+    known = source_ids(root) if wanted else set()
+    diags = [_err(rel, e.location.line, f"glossary entry “{e.id}”: source '{e.source}' is neither "
+                  "'editor' nor a source id of sources/sources.yaml", "glossary.unknown-source")
+             for e in entries if e.source != "editor" and e.source not in known]
+    diags += [_err(rel, data["label_lines"].get(k), f"source_labels: '{k}' is not a source id of "
+                   "sources/sources.yaml", "glossary.unknown-source")
+              for k in data.get("source_labels", {}) if k not in known]
+    if diags:
+        raise BookError(diags)
+    return entries, data.get("introduction"), dict(data.get("source_labels", {}))
+
+
+def source_ids(root: Path) -> set[str]:
+    """The ids of sources/sources.yaml (none when there is no such file)."""
+    from .yamlio import load_yaml
+
+    rel = "sources/sources.yaml"
+    path = root / rel
+    if not path.exists() and not path.is_symlink():
+        return set()
+    node = load_yaml(read_text(path, rel, root), rel)
+    items = node.get("sources") if isinstance(node, dict) else None
+    return {str(i["id"]) for i in items or [] if isinstance(i, dict) and "id" in i}
 
 
 def read_apparatus(root: Path) -> dict[str, Apparatus]:
@@ -322,14 +359,15 @@ def load_project(root: Path) -> Project:
         except BookError as exc:
             diags.extend(exc.diagnostics)
     try:
-        glossary = read_glossary(root)
+        glossary, glossary_intro, glossary_sources = read_glossary_file(root)
     except BookError as exc:
         diags.extend(exc.diagnostics)
-        glossary = []
+        glossary, glossary_intro, glossary_sources = [], None, {}
     if diags:
         raise BookError(diags)
     version, git_epoch = git_version(root)
     apparatus = read_apparatus(root)
     env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     return Project(root, meta, chapters, glossary, version, source_date_epoch(root, git_epoch),
-                   apparatus=apparatus, dated=env.isdigit() or git_epoch is not None)
+                   apparatus=apparatus, dated=env.isdigit() or git_epoch is not None,
+                   glossary_intro=glossary_intro, glossary_sources=glossary_sources)

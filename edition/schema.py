@@ -69,7 +69,9 @@ class GlossaryItem(_Strict):
     forms: list[StrictStr] = []
     definition: StrictStr
     see: list[StrictStr] = []
-    source: Literal["pamphlet", "editor"] = "editor"
+    # `editor`, or the id (sources/sources.yaml) of the document whose own glossary the entry
+    # reproduces verbatim (checked against sources.yaml when the glossary is read)
+    source: StrictStr = Field("editor", pattern=r"^[a-z0-9][a-z0-9-]*$")
     note: StrictStr | None = None
     explicit_only: list[StrictStr] = []
 
@@ -89,6 +91,10 @@ class ApparatusFile(_Strict):
 
 
 class GlossaryFile(_Strict):
+    introduction: StrictStr | None = None  # the glossary's opening (blank lines: paragraphs; *title*)
+    # source id -> how an entry from that document's glossary names it ("the 1938 pamphlet
+    # *Title*"); by default the document's title
+    source_labels: dict[StrictStr, StrictStr] = {}
     entries: list[GlossaryItem] = []
 
 

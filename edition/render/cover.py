@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from .. import memo
 from ..model import Book
+from ..terms import term
 from .html import Doc, esc
 
 if TYPE_CHECKING:
@@ -105,7 +106,8 @@ def _centred(draw: ImageDraw.ImageDraw, lines: list[str], font: ImageFont.FreeTy
 def cover_png(book: Book, fonts_dir: Path) -> bytes:
     b = book.meta
     # (Pillow's version is in every memo key: memo.code_digest covers the installed packages)
-    parts: list[bytes | str] = ["cover", b.title, b.subtitle or "", b.editor or ""]
+    parts: list[bytes | str] = ["cover", b.title, b.subtitle or "",
+                                term(book, "edited-by", editor=b.editor) if b.editor else ""]
     for style in sorted(FONT_FILES):
         found = _font_data(fonts_dir, style)
         parts.append(found[1] if found is not None else b"<default font>")
@@ -137,7 +139,8 @@ def _draw(book: Book, fonts_dir: Path) -> bytes:
         font, lines = _fit(draw, b.subtitle, fonts_dir, "italic", 84, measure, 6)
         _centred(draw, lines, font, y, int(font.size * 1.3) if hasattr(font, "size") else 110, INK)
     if b.editor:
-        font, lines = _fit(draw, f"Edited by {b.editor}", fonts_dir, "regular", 72, measure, 2)
+        font, lines = _fit(draw, term(book, "edited-by", editor=b.editor), fonts_dir, "regular", 72,
+                           measure, 2)
         _centred(draw, lines, font, HEIGHT - 420, 95, INK)
     out = io.BytesIO()
     # no metadata chunks (no time stamp); fixed compression settings
@@ -147,17 +150,17 @@ def _draw(book: Book, fonts_dir: Path) -> bytes:
 
 def cover_alt(book: Book) -> str:
     b = book.meta
-    alt = f"Cover: {b.title}"
+    alt = term(book, "cover-alt", title=b.title)
     if b.subtitle:
         alt += f". {b.subtitle}"
     if b.editor:
-        alt += f". Edited by {b.editor}"
+        alt += ". " + term(book, "edited-by", editor=b.editor)
     return alt + "."
 
 
 def cover_doc(book: Book) -> Doc:
     """The cover page: the image alone, scaled to the screen."""
-    body = (f'<section id="cover" class="cover" aria-label="Cover">'
+    body = (f'<section id="cover" class="cover" aria-label="{esc(term(book, "cover"))}">'
             f'<img class="cover-image" src="{COVER_IMAGE}" alt="{esc(cover_alt(book))}" '
             f'epub:type="cover" role="doc-cover"/></section>')
-    return Doc("cover", "cover.xhtml", "Cover", body, role="front", landmark="cover", in_toc=False)
+    return Doc("cover", "cover.xhtml", term(book, "cover"), body, role="front", landmark="cover", in_toc=False)

@@ -17,6 +17,7 @@ import uuid
 from ebooklib import epub
 
 from ..model import Book
+from ..terms import term
 
 ROLE_IDS = {"aut": "author", "trl": "translator", "edt": "editor"}
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
@@ -53,21 +54,15 @@ def source_line(book: Book, ch_index: int) -> str:
 
 
 def accessibility_summary(book: Book, has_cover: bool) -> str:
-    parts = [
-        "The publication’s markup follows the EPUB Accessibility 1.1 requirements at WCAG 2.1"
-        " Level AA.",
-        "The text is reflowable and follows the reading order of the print edition;"
-        " a table of contents, landmarks and headings give structural navigation.",
-    ]
+    parts = [term(book, "a11y-conformance"), term(book, "a11y-navigation")]
     kinds = {n.kind for ch in book.chapters for n in ch.notes}
     if kinds:
-        owners = [w for k, w in (("editor", "the editor’s"), ("translator", "the translator’s"))
-                  if k in kinds]
-        parts.append("Notes are linked both ways from their calls"
-                     + (f"; {' and '.join(owners)} notes are labelled as such." if owners else "."))
+        owners = [term(book, f"a11y-notes-{k}") for k in ("editor", "translator") if k in kinds]
+        parts.append(term(book, "a11y-notes-labelled", owners=term(book, "a11y-and").join(owners))
+                     if owners else term(book, "a11y-notes"))
     if has_cover:
-        parts.append("The only image is the cover, which has a text alternative.")
-    parts.append("There are no known hazards.")
+        parts.append(term(book, "a11y-cover"))
+    parts.append(term(book, "a11y-hazards"))
     return " ".join(parts)
 
 

@@ -27,6 +27,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from ..model import Book, Person
+from ..terms import paragraphs, term
 
 if TYPE_CHECKING:
     from .html import Doc, Writer
@@ -166,7 +167,7 @@ def print_pages(docs: list[Doc]) -> dict[str, str]:
     return out
 
 
-def label_locators(docs: list[Doc], pages: dict[str, str]) -> None:
+def label_locators(docs: list[Doc], pages: dict[str, str], terms: dict[str, str] | None = None) -> None:
     """EPUB, after the links are resolved and the page breaks placed: the index's locators
     say what they point to.  With the print edition's pages, one link per printed page
     ("p. 42", to the first mention there, named "Leon Trotsky, page 42" for a screen
@@ -177,6 +178,7 @@ def label_locators(docs: list[Doc], pages: dict[str, str]) -> None:
     index = next((d for d in docs if d.filename == INDEX_FILE), None)
     if index is None:
         return
+    env = {"terms": terms}
 
     def item(m: re.Match[str]) -> str:
         doc_html = m.group(1)
@@ -188,10 +190,12 @@ def label_locators(docs: list[Doc], pages: dict[str, str]) -> None:
             for h, _ in hrefs:
                 first.setdefault(pages[h], h)
             links = [f'<a epub:type="index-locator" href="{esc(h)}" '
-                     f'aria-label="{esc(doc)}, page {esc(p)}">p.\u00a0{esc(p)}</a>' for p, h in first.items()]
+                     f'aria-label="{esc(term(env, "index-page-label", document=doc, page=p))}">'
+                     f'{esc(term(env, "page-ref", page=p))}</a>' for p, h in first.items()]
         else:
             links = [f'<a epub:type="index-locator" href="{esc(h)}" '
-                     f'aria-label="{esc(doc)}, mention {n}">{n}</a>' for h, n in hrefs]
+                     f'aria-label="{esc(term(env, "index-mention-label", document=doc, number=n))}">{n}</a>'
+                     for h, n in hrefs]
         return f'<li><span class="ix-doc">{doc_html}</span> {", ".join(links)}</li>'
 
     index.body = _LOCATOR_ITEM.sub(item, index.body)
@@ -215,14 +219,10 @@ def _xref(w: Writer, heading: str, targets: list[Person]) -> str:
                       f"{esc(t.sort_name)}</a>" for t in sorted(targets, key=lambda t: sort_key(t.sort_name)))
     return (f'<li class="ix-entry ix-xref" epub:type="index-entry">'
             f'<span class="ix-term" epub:type="index-term">{esc(heading)}</span> '
-            f'<span class="ix-see" epub:type="index-xref-preferred"><i>see</i> {links}</span></li>')
+            f'<span class="ix-see" epub:type="index-xref-preferred"><i>{esc(term(w.book, "index-see"))}</i> '
+            f'{links}</span></li>')
 
 
-INTRO = ("<p>Persons named in the documents and in the editor’s text, under the name the register "
-         "of persons gives them; other names and spellings refer to it.</p>")
-INTRO_EPUB = ("<p>Under each name, document by document, links to its mentions: to the first on each "
-              "page of the print edition (“p. 42”), or numbered when the pages are not known.</p>")
-INTRO_PRINT = "<p>Numbers are page numbers; names in notes are included.</p>"
 
 
 def index_doc(w: Writer) -> Doc | None:
@@ -246,8 +246,9 @@ def index_doc(w: Writer) -> Doc | None:
     # not on <body>, which can take no role (see add_index_items)
     body = ['<section id="index" class="index" epub:type="index" role="doc-index" '
             'aria-labelledby="index-title">',
-            '<h1 id="index-title" class="chapter-title">Index of Names</h1>',
-            '<div class="index-intro">' + INTRO + (INTRO_PRINT if w.print else INTRO_EPUB) + "</div>"]
+            f'<h1 id="index-title" class="chapter-title">{esc(term(book, "index-title"))}</h1>',
+            '<div class="index-intro">' + paragraphs(term(book, "index-intro"))
+            + paragraphs(term(book, "index-intro-print" if w.print else "index-intro-epub")) + "</div>"]
     for initial, items in groups.items():
         gid = f"index-{initial.lower()}" if initial.isalpha() else "index-other"
         body.append(f'<section class="ix-group" epub:type="index-group" id="{gid}" '
@@ -256,7 +257,7 @@ def index_doc(w: Writer) -> Doc | None:
         body += items
         body.append("</ul></section>")
     body.append("</section>")
-    return Doc("index", INDEX_FILE, "Index of Names", "\n".join(body), role="back",
+    return Doc("index", INDEX_FILE, term(book, "index-title"), "\n".join(body), role="back",
                landmark="index", epub_type="index")
 
 
