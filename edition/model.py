@@ -154,6 +154,19 @@ class GlossaryEntry:
     note_text: Fragment | None = None  # the note, parsed
 
 
+@dataclass(frozen=True)
+class IndexRules:
+    """How a form of a name files in the index of names (render/index.py ``heading_of``):
+    the language's terms (``index-titles``, ``index-article``) and the book's own rules,
+    persons.yaml ``index:`` (the titles its names carry, the endings of a given name's
+    second part, such as a patronymic, the first words of nicknames)."""
+
+    titles: frozenset[str] = frozenset()  # dropped before a name: "Professor", "Dr"
+    article: str = "the"  # "the Little Corporal" files as "Little Corporal, the"
+    given_name_endings: tuple[str, ...] = ()  # a last word so ending is no surname ("-ovna")
+    nicknames: tuple[str, ...] = ()  # a form beginning so is a nickname, filed whole ("Old")
+
+
 @dataclass
 class Book:
     root: Path
@@ -171,6 +184,7 @@ class Book:
     terms: dict[str, str] = field(default_factory=default_terms)  # labels (edition/terms.py)
     glossary_intro: str | None = None  # glossary.yaml `introduction`
     glossary_sources: dict[str, str] = field(default_factory=dict)  # glossary.yaml `source_labels`
+    index_rules: IndexRules | None = None  # how names file in the index (persons.yaml `index:`)
     font_credit: str | None = None  # styles/fonts/CREDIT.txt: the print edition's faces, credited
 
     def fragments(self) -> list[Fragment]:

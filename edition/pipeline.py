@@ -15,7 +15,7 @@ from .diagnostics import BookError, Diagnostic, Reporter, Severity
 from .lint.integrity import check_integrity
 from .model import Book, Chapter
 from .parse import make_chapter, make_fragment, parse_entries
-from .project import Project, load_project, read_abbreviations, read_persons_file
+from .project import Project, load_project, read_abbreviations, read_index_rules, read_persons_file
 from .transforms.abbreviations import check_abbreviations
 from .transforms.glossary import link_glossary
 from .transforms.notes import number_notes
@@ -102,6 +102,9 @@ def load_book(root: Path, reporter: Reporter, full_records: bool = False) -> Boo
     book.terms = load_terms(project.root, project.meta.language, reporter)
     # the register of persons (persons.yaml): persons, introduction, family tree
     book.persons, book.persons_intro, book.family = read_persons_file(project.root)
+    from .render.index import index_rules
+
+    book.index_rules = index_rules(book.terms, read_index_rules(project.root))
     book.abbreviations, book.abbreviations_intro = read_abbreviations(project.root)
     book.font_credit = read_font_credit(project.root)
     book.meta.creators = compute_creators(book)  # authors, translators, editor (edition/creators.py)

@@ -298,7 +298,8 @@ def read_persons_file(root: Path) -> tuple[list[Person], str | None, dict | None
         family = None
         if data.family is not None:
             family = {**data.family.model_dump(), "line": line_of(node, ("family",))}
-        return {"items": out, "introduction": data.introduction, "family": family}
+        return {"items": out, "introduction": data.introduction, "family": family,
+                "index": data.index.model_dump() if data.index else None}
 
     data = read_model(root, rel, "PersonsFile", "persons.yaml", extract) or {}
     out = []
@@ -307,6 +308,14 @@ def read_persons_file(root: Path) -> tuple[list[Person], str | None, dict | None
         out.append(Person(**fields, glossary_entry=entry, location=Location(rel, line),
                           form_lines=form_lines, text_lines=text_lines))
     return out, data.get("introduction"), data.get("family")
+
+
+def read_index_rules(root: Path) -> dict | None:
+    """persons.yaml ``index:`` (titles, given_name_endings, nicknames), or None."""
+    rel = "persons.yaml"
+    return (read_model(root, rel, "PersonsFile", "persons.yaml",
+                       lambda data, node: {"index": data.index.model_dump() if data.index else None})
+            or {}).get("index")
 
 
 def read_persons(root: Path) -> list[Person]:

@@ -133,10 +133,19 @@ class PersonItem(_Strict):
     _forms = field_validator("forms")(_no_blank_form)
 
 
+class IndexRulesItem(_Strict):
+    """persons.yaml ``index:``: how the book's names file (render/index.py, docs/persons.md)."""
+
+    titles: list[StrictStr] = []  # words dropped before a name ("Tsar Nicholas II" -> "Nicholas II")
+    given_name_endings: list[StrictStr] = []  # a last word so ending is not a surname (patronymics)
+    nicknames: list[StrictStr] = []  # first words of nicknames, filed whole ("Old Man, the")
+
+
 class PersonsFile(_Strict):
     """persons.yaml: the register of persons (docs/persons.md)."""
 
     introduction: StrictStr | None = None  # the register's opening: whom it lists, whom it leaves out
+    index: IndexRulesItem | None = None
     family: FamilyTree | None = None
     persons: list[PersonItem] = []
 

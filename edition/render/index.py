@@ -26,15 +26,13 @@ import unicodedata
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from ..model import Book, Person
+from ..model import Book, IndexRules, Person
 from ..terms import paragraphs, term
 
 if TYPE_CHECKING:
     from .html import Doc, Writer
 
 INDEX_FILE = "index.xhtml"
-TITLES = ("Comrade", "General", "Father", "Professor", "Tsar", "Czar", "Sir", "Mr", "Mrs")
-_PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|ilyich|inishna)$", re.IGNORECASE)  # not "Deich", "Zasulich"
 _ROMAN = re.compile(r"^[IVXL]+$")
 
 
@@ -61,27 +59,46 @@ def surname(heading: str) -> str:
     return fold(heading.split(",", 1)[0])
 
 
-def heading_of(form: str) -> str | None:
-    """How a form files in the index: "Leon Sedoff" -> "Sedoff, Leon"; "Lyova" stays;
-    "the Old Man" -> "Old Man, the"; a title is dropped; all-capital forms are left out."""
+def index_rules(terms: dict[str, str] | None = None, book: dict | None = None) -> IndexRules:
+    """The rules names file by: the language's (terms ``index-titles``, ``index-article``)
+    and the book's (persons.yaml ``index:``)."""
+    env = {"terms": terms}
+    book = book or {}
+    return IndexRules(titles=frozenset(term(env, "index-titles").split()) | set(book.get("titles", [])),
+                      article=term(env, "index-article"),
+                      given_name_endings=tuple(e.casefold() for e in book.get("given_name_endings", [])),
+                      nicknames=tuple(book.get("nicknames", [])))
+
+
+def drop_titles(words: list[str], rules: IndexRules) -> list[str]:
+    """The words of a name without the titles before it ("Professor Curie" -> "Curie")."""
+    while len(words) > 1 and words[0].rstrip(".") in rules.titles:
+        words = words[1:]
+    return words
+
+
+def heading_of(form: str, rules: IndexRules | None = None) -> str | None:
+    """How a form files in the index: "Marie Curie" -> "Curie, Marie"; a single name stays;
+    "the Little Corporal" -> "Little Corporal, the"; a title is dropped; all-capital forms
+    are left out.  A last word with one of the book's given-name endings (a patronymic) is
+    no surname: the form stays as it is."""
+    rules = rules or index_rules()
     form = " ".join(form.split())
     if any(len(w) > 2 and w.isalpha() and w.isupper() for w in re.split(r"[\s.\-]+", form)):
-        return None  # "CHRISTIAN", a signature in capitals: the same name as another form
-    words = form.split(" ")
-    while len(words) > 1 and words[0].rstrip(".") in TITLES:
+        return None  # a signature in capitals: the same name as another form
+    words = drop_titles(form.split(" "), rules)
+    if words[0] == rules.article and len(words) > 1:
         words = words[1:]
-    if words[0] == "the":
-        words = words[1:]
-        return " ".join(words) + ", the"
-    if words[0] in ("Old", "Little"):  # "Old Man", "Little Son": a nickname, not first + last name
-        return " ".join(words) + ", the"
+        return " ".join(words) + f", {rules.article}"
+    if words[0] in rules.nicknames:  # a nickname, not first + last name
+        return " ".join(words) + f", {rules.article}"
     if len(words) == 1:
         return words[0]
     if all(re.fullmatch(r"[A-Z]\.?", w) for w in words):
         return " ".join(words)  # "L. D.": initials stay as they are
     last = words[-1]
-    if _PATRONYMIC.search(last) or _ROMAN.match(last) or not last[:1].isupper():
-        return " ".join(words)  # "Lev Davidovich", "Nicholas II", "synok"
+    if last.casefold().endswith(rules.given_name_endings) or _ROMAN.match(last) or not last[:1].isupper():
+        return " ".join(words)  # a given name and patronymic, "Henry VIII", a lower-case word
     rest = words[:-1]
     particles: list[str] = []
     while rest and rest[-1][:1].islower():  # "Ramon del Rio" -> "Rio, Ramon del"
@@ -89,7 +106,7 @@ def heading_of(form: str) -> str | None:
     return f"{last}, {' '.join(rest + particles)}" if rest else last
 
 
-def cross_references(persons: list[Person]) -> dict[str, list[Person]]:
+def cross_references(persons: list[Person], rules: IndexRules | None = None) -> dict[str, list[Person]]:
     """Heading -> the persons it refers to, for every name that files away from the main entry."""
     main = {fold(p.sort_name) for p in persons}
     refs: dict[str, list[Person]] = defaultdict(list)
@@ -97,7 +114,7 @@ def cross_references(persons: list[Person]) -> dict[str, list[Person]]:
     for p in persons:
         own = surname(p.sort_name)
         for form in [*p.forms, *p.ambiguous]:
-            h = heading_of(form)
+            h = heading_of(form, rules)
             if h is None or fold(h) in main or surname(h) in (own, own + "s"):
                 continue  # files where the entry does ("Trotsky"), or a plural ("the Kamenevs")
             key = re.sub(r"[^a-z0-9]", "", fold(h))  # "L. D." and "L.D." are one heading
@@ -236,7 +253,7 @@ def index_doc(w: Writer) -> Doc | None:
     rows: list[tuple[tuple[str, str, str], str]] = []
     for p in persons:
         rows.append((sort_key(p.sort_name), _entry(w, p, titles)))
-    for heading, targets in cross_references(persons).items():
+    for heading, targets in cross_references(persons, book.index_rules).items():
         rows.append((sort_key(heading), _xref(w, heading, targets)))
     rows.sort(key=lambda r: r[0])
     groups: dict[str, list[str]] = {}

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..model import Book, Person
+from ..model import Book, IndexRules, Person
 from ..terms import paragraphs, term
-from .index import TITLES, heading_of, indexed, person_anchor, sort_key
+from .index import drop_titles, heading_of, index_rules, indexed, person_anchor, sort_key
 
 if TYPE_CHECKING:
     from .html import Doc, Writer
@@ -29,23 +29,22 @@ def register_anchor(p: Person) -> str:
     return f"pn-{p.id}"
 
 
-def _part_of_name(form: str, name: str) -> bool:
+def _part_of_name(form: str, name: str, rules: IndexRules) -> bool:
     """"Curie" or "Professor Curie" add nothing to "Marie Curie"."""
-    words = form.split()
-    while len(words) > 1 and words[0].rstrip(".") in TITLES:
-        words = words[1:]
+    words = drop_titles(form.split(), rules)
     return " ".join(words) in name.split() or " ".join(words) == name
 
 
-def other_names(p: Person) -> list[tuple[str, list[str]]]:
+def other_names(p: Person, rules: IndexRules | None = None) -> list[tuple[str, list[str]]]:
     """(name, chapter slugs or [] for everywhere) for every form that is not part of the
     register name; an ambiguous form comes with the chapters in which it counts."""
+    rules = rules or index_rules()
     seen = {p.name.casefold()}
     out: list[tuple[str, list[str]]] = []
     for form, chapters in [*((f, []) for f in p.forms), *p.ambiguous.items()]:
-        if form.casefold() in seen or heading_of(form) is None:
+        if form.casefold() in seen or heading_of(form, rules) is None:
             continue
-        if not chapters and _part_of_name(form, p.name):
+        if not chapters and _part_of_name(form, p.name, rules):
             continue
         seen.add(form.casefold())
         out.append((form, list(chapters)))
@@ -90,7 +89,7 @@ def _entry(w: Writer, p: Person, titles: dict[str, str], sources: dict[str, str]
     parts = [f'<dt id="{register_anchor(p)}" class="pn-name">{name}{dates}</dt>',
              f'<dd class="pn-body"><p class="pn-id">{ident}</p>']
     names = []
-    for form, chapters in other_names(p):
+    for form, chapters in other_names(p, w.book.index_rules):
         where = ""
         if chapters:
             where = " (in " + ", ".join(f"<i>{esc(titles.get(c, c))}</i>"
