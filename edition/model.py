@@ -33,7 +33,7 @@ class Creator:
     """A name on the book: its authors (``aut``), translators (``trl``), editor (``edt``).
 
     ``role`` is a MARC relator code; ``file_as`` the name as a library sorts it
-    ("Trotsky, Leon").  Computed when the book is read (``edition/creators.py``), for
+    ("Curie, Marie").  Computed when the book is read (``edition/creators.py``), for
     the EPUB's ``dc:creator``/``dc:contributor`` and the PDF's Author field alike.
     """
 
@@ -221,8 +221,8 @@ class Person:
     """An entry of the register of persons (persons.yaml, docs/persons.md)."""
 
     id: str
-    sort_name: str  # "Sedov, Leon": as the index sorts it
-    name: str  # "Leon Sedov": as the register shows it
+    sort_name: str  # "Curie, Marie": as the index sorts it
+    name: str  # "Marie Curie": as the register shows it
     identification: str
     forms: list[str] = field(default_factory=list)  # names that always mean this person
     ambiguous: dict[str, list[str]] = field(default_factory=dict)  # form -> chapter slugs where it does

@@ -41,7 +41,7 @@ TRANSFORMS: list[Transform] = [
 
 
 def slug_of(rel: str) -> str:
-    """"03-sedoff.md" -> "sedoff": the number orders files, the slug names the chapter.  The
+    """"03-letters.md" -> "letters": the number orders files, the slug names the chapter.  The
     slug names the e-book file and the ids, so it is kept to a-z, 0-9 and '-' ("99-my
     chapter's text.md" -> "my-chapter-s-text"); "chapter" if nothing is left."""
     import unicodedata

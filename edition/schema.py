@@ -26,7 +26,7 @@ class _Strict(BaseModel):
 
 class AuthorItem(_Strict):
     name: StrictStr = Field(min_length=1)
-    file_as: StrictStr | None = None  # "Trotsky, Leon"; by default from persons.yaml or inverted
+    file_as: StrictStr | None = None  # "Curie, Marie"; by default from persons.yaml or inverted
 
 
 class BookConfig(_Strict):
@@ -92,7 +92,7 @@ class ApparatusFile(_Strict):
 
 class GlossaryFile(_Strict):
     introduction: StrictStr | None = None  # the glossary's opening (blank lines: paragraphs; *title*)
-    # source id -> how an entry from that document's glossary names it ("the 1938 pamphlet
+    # source id -> how an entry from that document's glossary names it ("the 1776 edition
     # *Title*"); by default the document's title
     source_labels: dict[StrictStr, StrictStr] = {}
     entries: list[GlossaryItem] = []
@@ -136,7 +136,7 @@ class PersonItem(_Strict):
 class IndexRulesItem(_Strict):
     """persons.yaml ``index:``: how the book's names file (render/index.py, docs/persons.md)."""
 
-    titles: list[StrictStr] = []  # words dropped before a name ("Tsar Nicholas II" -> "Nicholas II")
+    titles: list[StrictStr] = []  # words dropped before a name ("King Henry VIII" -> "Henry VIII")
     given_name_endings: list[StrictStr] = []  # a last word so ending is not a surname (patronymics)
     nicknames: list[StrictStr] = []  # first words of nicknames, filed whole ("Old Man, the")
 
@@ -151,8 +151,8 @@ class PersonsFile(_Strict):
 
 
 class AbbreviationItem(_Strict):
-    abbreviation: StrictStr = Field(min_length=1)  # as the list shows it: "GPU"
-    spellings: list[StrictStr] = []  # the other ways the documents write it: "G. P. U."
+    abbreviation: StrictStr = Field(min_length=1)  # as the list shows it: "NATO"
+    spellings: list[StrictStr] = []  # the other ways the documents write it: "N. A. T. O."
     meaning: StrictStr = Field(min_length=1)
     glossary: StrictStr | None = None  # id of the glossary entry about it
 

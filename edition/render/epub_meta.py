@@ -99,7 +99,7 @@ def set_metadata(eb: epub.EpubBook, book: Book, cover_id: str | None) -> None:
         eb.add_metadata("DC", "description", b.description)
     for s in b.subjects:
         # Calibre splits a dc:subject at commas into tags and drops a repeated one
-        # ("Sedov, Leon, 1906-1938" after "Trotsky, Leon, …" became "Sedov",
+        # ("Curie, Pierre, 1859-1906" after "Curie, Marie, …" became "Pierre",
         # "1906-1938"); a subject with a comma is a lint warning (lint.subject-comma)
         eb.add_metadata("DC", "subject", s)
     if b.rights:

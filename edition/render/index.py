@@ -1,11 +1,10 @@
 """The index of names, for both editions (and the hook that places the back matter).
 
-One entry per person found in the text, under ``sort_name`` ("Sedov, Leon"),
+One entry per person found in the text, under ``sort_name`` ("Curie, Marie"),
 sorted by surname with accents and case folded away (Ramón files as Ramon),
 grouped by initial letter.  Every other name a person goes by that would file
-elsewhere becomes a cross-reference: "Lyova, see Sedov, Leon"; a name shared by
-several persons refers to all of them ("Sedoff, see Sedov, Leon; Sedov, Sergei;
-Sedova, Natalia").
+elsewhere becomes a cross-reference: "Sklodowska, see Curie, Marie"; a name shared by
+several persons refers to all of them ("Curie, see Curie, Marie; Curie, Pierre").
 
 EPUB: ``index.xhtml`` follows EPUB Indexes 1.0 (``epub:type`` ``index`` on the
 section, ``index-group`` per letter, ``index-entry-list``, ``index-entry``,
@@ -13,7 +12,7 @@ section, ``index-group`` per letter, ``index-entry-list``, ``index-entry``,
 ``index-xref-preferred``): each locator links to one occurrence, grouped by
 document; once the print edition's page breaks are in place (``label_locators``), a
 locator reads "p. 42" (the first mention on that printed page) with an accessible
-name ("Leon Trotsky, page 42").  PDF: the printed pages of the occurrences, merged into ranges
+name ("Marie Curie, page 42").  PDF: the printed pages of the occurrences, merged into ranges
 ("12–14, 17"), from the two-pass ``page_of``; each range links to its first
 occurrence.
 """
@@ -116,7 +115,7 @@ def cross_references(persons: list[Person], rules: IndexRules | None = None) -> 
         for form in [*p.forms, *p.ambiguous]:
             h = heading_of(form, rules)
             if h is None or fold(h) in main or surname(h) in (own, own + "s"):
-                continue  # files where the entry does ("Trotsky"), or a plural ("the Kamenevs")
+                continue  # files where the entry does ("Curie"), or a plural ("the Curies")
             key = re.sub(r"[^a-z0-9]", "", fold(h))  # "L. D." and "L.D." are one heading
             h = shown.setdefault(key, h)
             if p not in refs[h]:
@@ -187,7 +186,7 @@ def print_pages(docs: list[Doc]) -> dict[str, str]:
 def label_locators(docs: list[Doc], pages: dict[str, str], terms: dict[str, str] | None = None) -> None:
     """EPUB, after the links are resolved and the page breaks placed: the index's locators
     say what they point to.  With the print edition's pages, one link per printed page
-    ("p. 42", to the first mention there, named "Leon Trotsky, page 42" for a screen
+    ("p. 42", to the first mention there, named "Marie Curie, page 42" for a screen
     reader); without them the mentions stay numbered, each with a name ("The Exile,
     mention 2")."""
     from .html import esc
