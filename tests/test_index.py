@@ -15,8 +15,8 @@ import pytest
 from edition.diagnostics import Reporter
 from edition.model import Book, BookMeta, Person
 from edition.pipeline import load_book
-from edition.render.html import Writer
 from edition.project import read_index_rules
+from edition.render.html import Writer
 from edition.render.index import (
     cross_references,
     fold,
