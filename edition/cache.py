@@ -44,7 +44,8 @@ MANIFEST = "build-manifest.json"  # in cache_dir(root)
 CACHE_ENV = "EDITION_CACHE_DIR"
 INPUT_DIRS = ("chapters", "sources", "styles")
 PACKAGE = Path(__file__).resolve().parent  # the edition package: its code is an input
-PACKAGE_FONTS = PACKAGE.parent / "styles" / "fonts"  # the cover's fonts (render/cover.py)
+PACKAGE_DATA = PACKAGE / "data"  # default styles, fonts, terms and the new-book template
+PACKAGE_STYLES = PACKAGE_DATA / "styles"  # the default styles, shipped
 _SKIP = {"__pycache__", ".git", ".cache"}
 
 
@@ -132,7 +133,7 @@ def inputs_digest(root: Path) -> str:
     for d in INPUT_DIRS:
         hash_tree(h, root / d, d, inside=root)
     hash_tree(h, PACKAGE, "<edition>", (".py",))
-    hash_tree(h, PACKAGE_FONTS, "<edition-fonts>")
+    hash_tree(h, PACKAGE_DATA, "<edition-data>")
     env = {"python": sys.version, "packages": installed(), "git": _git(root),
            "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")}
     h.update(json.dumps(env, sort_keys=True).encode())

@@ -1,4 +1,5 @@
-"""Command line: ``edition build [epub|kepub|pdf|all]``, ``edition check``.  No logic here.
+"""Command line: ``edition new DIR``, ``edition build [epub|kepub|pdf|all]``, ``edition check``,
+``edition import``.  No logic here.
 
 Exit status: 0 ok, 1 problems in the book, 2 usage error.
 """
@@ -22,6 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-C", "--project", type=Path, default=Path("."), metavar="DIR",
                    help="the book project (default: the current directory)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    n = sub.add_parser("new", help="write a small working book into a new or empty folder")
+    n.add_argument("folder", type=Path, metavar="DIR", help="the folder of the new book")
 
     b = sub.add_parser("build", help="build the editions into build/")
     b.add_argument("target", nargs="?", default="all", choices=["epub", "kepub", "pdf", "all"])
@@ -145,6 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     root: Path = args.project
     reporter = Reporter(strict=getattr(args, "strict", False))
     try:
+        if args.command == "new":
+            from .new import new_book
+
+            new_book(args.folder)
+            print(f"wrote a new book in {args.folder}; build it with: edition -C {args.folder} build")
+            return 0
         if args.command == "check":
             from .check import check
 
@@ -168,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     except BookError as exc:
         _print_diags(reporter.items + [d for d in exc.diagnostics if d not in reporter.items])
         print("build failed: nothing was written" if args.command == "build"
+              else "nothing was written" if args.command == "new"
               else f"{args.command} failed", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -13,7 +13,7 @@ Author field) uses the same list.
 
 ``file_as`` (how a library sorts the name): as given in ``book.yaml``, else the
 ``sort_name`` of the person in ``persons.yaml`` whose name (or one of whose
-forms) it is, else the last word first ("Hansen, Joseph").  The editor keeps
+forms) it is, else the last word first ("Eliot, George").  The editor keeps
 its name as written (it may be a body, "the edition project").
 """
 
@@ -27,7 +27,7 @@ UNNAMED = re.compile(r"^\s*(anonymous|unknown|not stated|not named|n/a|none)\b",
 
 
 def inverted(name: str) -> str:
-    """'Joseph Hansen' -> 'Hansen, Joseph'; a single word stays as it is."""
+    """'George Eliot' -> 'Eliot, George'; a single word stays as it is."""
     words = name.split()
     if len(words) < 2:
         return name

@@ -10,7 +10,9 @@ the build for ever, a link out would ship another file's text in the book).
 from __future__ import annotations
 
 import errno
+import itertools
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -67,3 +69,38 @@ def read_input(path: Path, rel: str, root: Path | None = None) -> bytes:
         if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
             raise _err(rel, "is not a regular file", "file.not-regular")
         return f.read()
+
+
+def read_text(path: Path, rel: str, root: Path | None = None, controls: bool = False) -> str:
+    """A project file's text, read through the one gate (``gate.read_input``: no link out of
+    ``root``, nothing but a regular file), a byte order mark dropped, CRLF read as LF.  A
+    control character is an error at its line, unless ``controls`` (a source the importers
+    read as it came: its form feeds are theirs to handle)."""
+    data = read_input(path, rel, root)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise BookError(
+            Diagnostic(rel, line, Severity.ERROR, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+                 "file.encoding")
+        ) from None
+    # as Windows editors save it: a byte order mark, CRLF line ends
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    bad = [] if controls else [Diagnostic(rel, text.count("\n", 0, m.start()) + 1, Severity.ERROR, f"control character {char_name(m.group())} "
+                "(column {}): not allowed in a text file".format(m.start() - text.rfind("\n", 0, m.start())),
+                "file.control-char") for m in itertools.islice(CONTROL_CHARS.finditer(text), 10)]
+    if bad:
+        raise BookError(bad)
+    return text
+
+
+# Characters XML 1.0 forbids, C1 controls and non-characters: none can reach an e-book.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def char_name(c: str) -> str:
+    import unicodedata
+
+    name = {"\x0c": "FORM FEED", "\x0b": "LINE TABULATION", "\x00": "NULL", "\x1b": "ESCAPE"}.get(c)
+    return f"U+{ord(c):04X}" + (f" ({name or unicodedata.name(c, '')})" if name or unicodedata.name(c, "") else "")

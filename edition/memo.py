@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import write_atomic
-from .cache import PACKAGE, cache_dir, hash_tree, installed
+from .cache import PACKAGE, PACKAGE_DATA, cache_dir, hash_tree, installed
 
 FORMAT = 1
 DIR = "memo"  # in cache.cache_dir(root)
@@ -45,6 +45,7 @@ def code_digest() -> str:
     h = hashlib.sha256(f"edition-memo {FORMAT}\0{sys.version}\0".encode())
     h.update("\0".join(installed()).encode() + b"\0")
     hash_tree(h, PACKAGE, "<edition>", (".py",))
+    hash_tree(h, PACKAGE_DATA, "<edition-data>")  # default styles, fonts and terms
     return h.hexdigest()
 
 

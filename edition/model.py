@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from .terms import default_terms
+
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
@@ -33,7 +35,7 @@ class Creator:
     """A name on the book: its authors (``aut``), translators (``trl``), editor (``edt``).
 
     ``role`` is a MARC relator code; ``file_as`` the name as a library sorts it
-    ("Trotsky, Leon").  Computed when the book is read (``edition/creators.py``), for
+    ("Curie, Marie").  Computed when the book is read (``edition/creators.py``), for
     the EPUB's ``dc:creator``/``dc:contributor`` and the PDF's Author field alike.
     """
 
@@ -144,14 +146,27 @@ class GlossaryEntry:
     forms: list[str]
     definition: str
     see: list[str] = field(default_factory=list)
-    source: str = "editor"  # "pamphlet" (the 1938 pamphlet's own glossary, verbatim) | "editor"
+    source: str = "editor"  # "editor", or the id of the source whose own glossary it reproduces
     location: Location = field(default_factory=lambda: Location("glossary.yaml"))
     occurrences: list[tuple[str, str]] = field(default_factory=list)  # (chapter slug, anchor id)
-    note: str | None = None  # the editor's addition to a pamphlet entry (Markdown)
+    note: str | None = None  # the editor's addition to an entry from a source's glossary (Markdown)
     explicit_only: list[str] = field(default_factory=list)  # ambiguous forms: linked only by markup
     text_lines: dict[str, int] = field(default_factory=dict)  # "definition"/"note" -> its first line
     definition_text: Fragment | None = None  # the definition, parsed (parse stage)
     note_text: Fragment | None = None  # the note, parsed
+
+
+@dataclass(frozen=True)
+class IndexRules:
+    """How a form of a name files in the index of names (render/index.py ``heading_of``):
+    the language's terms (``index-titles``, ``index-article``) and the book's own rules,
+    persons.yaml ``index:`` (the titles its names carry, the endings of a given name's
+    second part, such as a patronymic, the first words of nicknames)."""
+
+    titles: frozenset[str] = frozenset()  # dropped before a name: "Professor", "Dr"
+    article: str = "the"  # "the Little Corporal" files as "Little Corporal, the"
+    given_name_endings: tuple[str, ...] = ()  # a last word so ending is no surname ("-ovna")
+    nicknames: tuple[str, ...] = ()  # a form beginning so is a nickname, filed whole ("Old")
 
 
 @dataclass
@@ -168,6 +183,10 @@ class Book:
     version: str = "unversioned"
     source_date_epoch: int = 0
     import_records: list[ImportRecord] = field(default_factory=list)  # sources/records/: Textual Notes, Sources
+    terms: dict[str, str] = field(default_factory=default_terms)  # labels (edition/terms.py)
+    glossary_intro: str | None = None  # glossary.yaml `introduction`
+    glossary_sources: dict[str, str] = field(default_factory=dict)  # glossary.yaml `source_labels`
+    index_rules: IndexRules | None = None  # how names file in the index (persons.yaml `index:`)
     font_credit: str | None = None  # styles/fonts/CREDIT.txt: the print edition's faces, credited
 
     def fragments(self) -> list[Fragment]:
@@ -204,8 +223,8 @@ class Person:
     """An entry of the register of persons (persons.yaml, docs/persons.md)."""
 
     id: str
-    sort_name: str  # "Sedov, Leon": as the index sorts it
-    name: str  # "Leon Sedov": as the register shows it
+    sort_name: str  # "Curie, Marie": as the index sorts it
+    name: str  # "Marie Curie": as the register shows it
     identification: str
     forms: list[str] = field(default_factory=list)  # names that always mean this person
     ambiguous: dict[str, list[str]] = field(default_factory=dict)  # form -> chapter slugs where it does

@@ -5,7 +5,7 @@ Chapter syntax (documented in the README):
 * CommonMark, with footnotes ``[^label]`` / ``[^label]: text``.  The label
   says whose note it is: ``ed-…`` the editor's, ``tr-…`` the translator's,
   anything else the author's.
-* Attribute spans ``[phrase]{gl=thermidor}`` link a phrase to a glossary entry;
+* Attribute spans ``[phrase]{gl=terror}`` link a phrase to a glossary entry;
   ``[phrase]{.nogl}`` keeps the automatic linker away from it.
 * Containers ``::: letter`` / ``::: extract`` / ``::: verse`` ... ``:::`` set
   off a letter, a quoted extract or verse.

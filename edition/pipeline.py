@@ -17,7 +17,14 @@ from .import_record import load_import_records
 from .lint.integrity import check_integrity
 from .model import Book, Chapter
 from .parse import make_chapter, make_fragment, parse_entries
-from .project import Project, load_project, read_abbreviations, read_persons_file, read_text
+from .project import (
+    Project,
+    load_project,
+    read_abbreviations,
+    read_index_rules,
+    read_persons_file,
+    read_text,
+)
 from .transforms.abbreviations import check_abbreviations
 from .transforms.glossary import link_glossary
 from .transforms.notes import number_notes
@@ -43,7 +50,7 @@ TRANSFORMS: list[Transform] = [
 
 
 def slug_of(rel: str) -> str:
-    """"03-sedoff.md" -> "sedoff": the number orders files, the slug names the chapter.  The
+    """"03-letters.md" -> "letters": the number orders files, the slug names the chapter.  The
     slug names the e-book file and the ids, so it is kept to a-z, 0-9 and '-' ("99-my
     chapter's text.md" -> "my-chapter-s-text"); "chapter" if nothing is left."""
     import unicodedata
@@ -82,16 +89,27 @@ def parse_project(project: Project) -> Book:
                                     Severity.ERROR, f"no chapter with slug '{u}' in book.yaml",
                                     "apparatus.unknown-chapter") for u in unknown])
     return Book(root=project.root, meta=project.meta, chapters=chapters, glossary=project.glossary,
-                version=project.version, source_date_epoch=project.source_date_epoch)
+                version=project.version, source_date_epoch=project.source_date_epoch,
+                glossary_intro=project.glossary_intro, glossary_sources=project.glossary_sources)
 
 
 def load_book(root: Path, reporter: Reporter) -> Book:
     """Read, parse and transform.  Raises BookError on a problem that stops everything."""
     project = load_project(root)
     reporter.silenced |= set(project.meta.silence)
+    if not project.dated:  # said, not hidden: the copyright page would say 1970 silently
+        reporter.warning("book.yaml", None, "no date for the editions: SOURCE_DATE_EPOCH is not set "
+                         "and the book is not in a git repository with a commit, so they are dated "
+                         "1 January 1970 (set SOURCE_DATE_EPOCH, or commit the book)", "build.no-date")
     book = parse_project(project)
+    from .terms import load_terms  # the labels of the editions, in the book's language
+
+    book.terms = load_terms(project.root, project.meta.language, reporter)
     # the register of persons (persons.yaml): persons, introduction, family tree
     book.persons, book.persons_intro, book.family = read_persons_file(project.root)
+    from .render.index import index_rules
+
+    book.index_rules = index_rules(book.terms, read_index_rules(project.root))
     book.abbreviations, book.abbreviations_intro = read_abbreviations(project.root)
     book.font_credit = read_font_credit(project.root)
     book.meta.creators = compute_creators(book)  # authors, translators, editor (edition/creators.py)
@@ -110,28 +128,44 @@ class BuildResult:
     skipped: list[Path] = field(default_factory=list)
 
 
+from .cache import PACKAGE_STYLES  # noqa: E402  the defaults, shipped
+
+
 def styles_dir(root: Path) -> Path:
+    """The book's own ``styles/`` (which may be absent: the package's defaults serve)."""
     return root / "styles"
+
+
+def style_file(root: Path, name: str) -> tuple[Path, Path]:
+    """(path, the folder the gate keeps it inside) of ``styles/<name>``: the book's own file
+    if it has one, else the package's default (per file: a book may override print.css
+    alone and keep the shipped fonts)."""
+    own = styles_dir(root) / name
+    if own.exists() or own.is_symlink():
+        return own, root
+    return PACKAGE_STYLES / name, PACKAGE_STYLES
 
 
 def read_font_credit(root: Path) -> str | None:
     """The credit line of the print faces, kept beside them (styles/fonts/CREDIT.txt)."""
-    path = styles_dir(root) / "fonts" / "CREDIT.txt"
+    path, inside = style_file(root, "fonts/CREDIT.txt")
     if not path.is_file():
         return None
-    return " ".join(read_text(path, "styles/fonts/CREDIT.txt", root).split()) or None
+    return " ".join(read_text(path, "styles/fonts/CREDIT.txt", inside).split()) or None
 
 
-def read_style(root: Path, name: str) -> str:
-    """A style sheet, through the gate; a reference to anything outside the project (or, for
-    the EPUB's, which is shipped alone, to any other file) is an error at its line."""
+def read_style(root: Path, name: str) -> tuple[str, Path]:
+    """A style sheet, through the gate, and the folder its relative references start from;
+    a reference to anything outside the project (or, for the EPUB's, which is shipped alone,
+    to any other file) is an error at its line."""
     rel = f"styles/{name}"
-    text = read_text(styles_dir(root) / name, rel, root)
+    path, inside = style_file(root, name)
+    text = read_text(path, rel, inside)
     errors = [Diagnostic(rel, line, Severity.ERROR, msg, "css.reference")
               for line, msg in css_references(text, local_ok=name != "epub.css")]
     if errors:
         raise BookError(errors)
-    return text
+    return text, path.parent
 
 
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
@@ -218,9 +252,10 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     if "pdf" in targets:
         from .render.pdf import PdfError, geometry_css, render_pdf
 
-        css = read_style(root, "print.css") + geometry_css(book.meta.page_size, print_shop)
+        css, css_dir = read_style(root, "print.css")
+        css += geometry_css(book.meta.page_size, print_shop)
         try:
-            data = render_pdf(book, styles_dir(root), css, progress=say,
+            data = render_pdf(book, css_dir, css, progress=say,
                               warn=lambda m, where: reporter.warning(
                                   where.file if where else "styles/print.css",
                                   where.line if where else None, m,
@@ -237,7 +272,7 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         say("writing EPUB")
         page_map = new_map or pagemap.cached(out_dir, map_key)  # the page list, if the PDF is current
         try:
-            data = build_epub(book, read_style(root, "epub.css"), page_map=page_map)
+            data = build_epub(book, read_style(root, "epub.css")[0], page_map=page_map)
         except LinkError as exc:
             raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"EPUB: {exc}", "build.epub")) from None
         if "epub" in targets:

@@ -12,18 +12,17 @@ configuration reads it back, without parsing YAML or importing pydantic.
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import memo
 from .diagnostics import BookError, Diagnostic, Severity
-from .gate import checked_path, read_input
+from .gate import CONTROL_CHARS, char_name, checked_path, read_input, read_text  # noqa: F401
 from .model import Apparatus, BookMeta, ChapterMeta, Creator, GlossaryEntry, Location, Person
 
 MAX_CHAPTER_BYTES = 8 * 1024 * 1024  # refuse a chapter larger than this, clearly
@@ -51,45 +50,13 @@ class Project:
     version: str
     source_date_epoch: int
     apparatus: dict[str, Apparatus] | None = None
+    dated: bool = True  # False: neither SOURCE_DATE_EPOCH nor a git commit gave the date (1970)
+    glossary_intro: str | None = None  # glossary.yaml `introduction`
+    glossary_sources: dict[str, str] = field(default_factory=dict)  # glossary.yaml `source_labels`
 
 
 def _err(file: str, line: int | None, msg: str, code: str) -> Diagnostic:
     return Diagnostic(file, line, Severity.ERROR, msg, code)
-
-
-def read_text(path: Path, rel: str, root: Path | None = None, controls: bool = False) -> str:
-    """A project file's text, read through the one gate (``gate.read_input``: no link out of
-    ``root``, nothing but a regular file), a byte order mark dropped, CRLF read as LF.  A
-    control character is an error at its line, unless ``controls`` (a source the importers
-    read as it came: its form feeds are theirs to handle)."""
-    data = read_input(path, rel, root)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise BookError(
-            _err(rel, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-                 "file.encoding")
-        ) from None
-    # as Windows editors save it: a byte order mark, CRLF line ends
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    bad = [] if controls else [_err(rel, text.count("\n", 0, m.start()) + 1, f"control character {char_name(m.group())} "
-                "(column {}): not allowed in a text file".format(m.start() - text.rfind("\n", 0, m.start())),
-                "file.control-char") for m in itertools.islice(CONTROL_CHARS.finditer(text), 10)]
-    if bad:
-        raise BookError(bad)
-    return text
-
-
-# Characters XML 1.0 forbids, C1 controls and non-characters: none can reach an e-book.
-CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def char_name(c: str) -> str:
-    import unicodedata
-
-    name = {"\x0c": "FORM FEED", "\x0b": "LINE TABULATION", "\x00": "NULL", "\x1b": "ESCAPE"}.get(c)
-    return f"U+{ord(c):04X}" + (f" ({name or unicodedata.name(c, '')})" if name or unicodedata.name(c, "") else "")
 
 
 def checked(root: Path | None, rel: str, text: str, compute: Callable[[], Any], part: str = "") -> Any:
@@ -204,14 +171,49 @@ def _text_lines(node: Any, path: tuple[Any, ...], keys: tuple[str, ...]) -> dict
 
 
 def read_glossary(root: Path) -> list[GlossaryEntry]:
+    """glossary.yaml's entries (``read_glossary_file`` for the rest)."""
+    return read_glossary_file(root)[0]
+
+
+def read_glossary_file(root: Path) -> tuple[list[GlossaryEntry], str | None, dict[str, str]]:
+    """glossary.yaml: the entries, the introduction and the source labels.  An entry's
+    ``source`` other than ``editor`` must be an id of sources/sources.yaml
+    (``glossary.unknown-source`` at the entry's line)."""
     from .yamlio import line_of
 
     rel = "glossary.yaml"
-    items = read_model(root, rel, "GlossaryFile", "glossary.yaml", lambda gl, node: [
-        (item.model_dump(), line_of(node, ("entries", i)),
-         _text_lines(node, ("entries", i), ("definition", "note"))) for i, item in enumerate(gl.entries)])
-    return [GlossaryEntry(**fields, location=Location(rel, line), text_lines=text_lines)
-            for fields, line, text_lines in items or []]
+    data = read_model(root, rel, "GlossaryFile", "glossary.yaml", lambda gl, node: {
+        "items": [(item.model_dump(), line_of(node, ("entries", i)),
+                   _text_lines(node, ("entries", i), ("definition", "note")))
+                  for i, item in enumerate(gl.entries)],
+        "introduction": gl.introduction, "source_labels": gl.source_labels,
+        "label_lines": {k: line_of(node, ("source_labels", k)) for k in gl.source_labels}}) or {}
+    entries = [GlossaryEntry(**fields, location=Location(rel, line), text_lines=text_lines)
+               for fields, line, text_lines in data.get("items", [])]
+    wanted = {e.source for e in entries if e.source != "editor"} | set(data.get("source_labels", {}))
+    known = source_ids(root) if wanted else set()
+    diags = [_err(rel, e.location.line, f"glossary entry “{e.id}”: source '{e.source}' is neither "
+                  "'editor' nor a source id of sources/sources.yaml", "glossary.unknown-source")
+             for e in entries if e.source != "editor" and e.source not in known]
+    diags += [_err(rel, data["label_lines"].get(k), f"source_labels: '{k}' is not a source id of "
+                   "sources/sources.yaml", "glossary.unknown-source")
+              for k in data.get("source_labels", {}) if k not in known]
+    if diags:
+        raise BookError(diags)
+    return entries, data.get("introduction"), dict(data.get("source_labels", {}))
+
+
+def source_ids(root: Path) -> set[str]:
+    """The ids of sources/sources.yaml (none when there is no such file)."""
+    from .yamlio import load_yaml
+
+    rel = "sources/sources.yaml"
+    path = root / rel
+    if not path.exists() and not path.is_symlink():
+        return set()
+    node = load_yaml(read_text(path, rel, root), rel)
+    items = node.get("sources") if isinstance(node, dict) else None
+    return {str(i["id"]) for i in items or [] if isinstance(i, dict) and "id" in i}
 
 
 def read_apparatus(root: Path) -> dict[str, Apparatus]:
@@ -260,7 +262,8 @@ def read_persons_file(root: Path) -> tuple[list[Person], str | None, dict | None
         family = None
         if data.family is not None:
             family = {**data.family.model_dump(), "line": line_of(node, ("family",))}
-        return {"items": out, "introduction": data.introduction, "family": family}
+        return {"items": out, "introduction": data.introduction, "family": family,
+                "index": data.index.model_dump() if data.index else None}
 
     data = read_model(root, rel, "PersonsFile", "persons.yaml", extract) or {}
     out = []
@@ -269,6 +272,14 @@ def read_persons_file(root: Path) -> tuple[list[Person], str | None, dict | None
         out.append(Person(**fields, glossary_entry=entry, location=Location(rel, line),
                           form_lines=form_lines, text_lines=text_lines))
     return out, data.get("introduction"), data.get("family")
+
+
+def read_index_rules(root: Path) -> dict | None:
+    """persons.yaml ``index:`` (titles, given_name_endings, nicknames), or None."""
+    rel = "persons.yaml"
+    return (read_model(root, rel, "PersonsFile", "persons.yaml",
+                       lambda data, node: {"index": data.index.model_dump() if data.index else None})
+            or {}).get("index")
 
 
 def read_persons(root: Path) -> list[Person]:
@@ -321,13 +332,15 @@ def load_project(root: Path) -> Project:
         except BookError as exc:
             diags.extend(exc.diagnostics)
     try:
-        glossary = read_glossary(root)
+        glossary, glossary_intro, glossary_sources = read_glossary_file(root)
     except BookError as exc:
         diags.extend(exc.diagnostics)
-        glossary = []
+        glossary, glossary_intro, glossary_sources = [], None, {}
     if diags:
         raise BookError(diags)
     version, git_epoch = git_version(root)
     apparatus = read_apparatus(root)
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     return Project(root, meta, chapters, glossary, version, source_date_epoch(root, git_epoch),
-                   apparatus=apparatus)
+                   apparatus=apparatus, dated=env.isdigit() or git_epoch is not None,
+                   glossary_intro=glossary_intro, glossary_sources=glossary_sources)

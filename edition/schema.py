@@ -26,7 +26,7 @@ class _Strict(BaseModel):
 
 class AuthorItem(_Strict):
     name: StrictStr = Field(min_length=1)
-    file_as: StrictStr | None = None  # "Trotsky, Leon"; by default from persons.yaml or inverted
+    file_as: StrictStr | None = None  # "Curie, Marie"; by default from persons.yaml or inverted
 
 
 class BookConfig(_Strict):
@@ -69,7 +69,9 @@ class GlossaryItem(_Strict):
     forms: list[StrictStr] = []
     definition: StrictStr
     see: list[StrictStr] = []
-    source: Literal["pamphlet", "editor"] = "editor"
+    # `editor`, or the id (sources/sources.yaml) of the document whose own glossary the entry
+    # reproduces verbatim (checked against sources.yaml when the glossary is read)
+    source: StrictStr = Field("editor", pattern=r"^[a-z0-9][a-z0-9-]*$")
     note: StrictStr | None = None
     explicit_only: list[StrictStr] = []
 
@@ -89,6 +91,10 @@ class ApparatusFile(_Strict):
 
 
 class GlossaryFile(_Strict):
+    introduction: StrictStr | None = None  # the glossary's opening (blank lines: paragraphs; *title*)
+    # source id -> how an entry from that document's glossary names it ("the 1776 edition
+    # *Title*"); by default the document's title
+    source_labels: dict[StrictStr, StrictStr] = {}
     entries: list[GlossaryItem] = []
 
 
@@ -127,17 +133,26 @@ class PersonItem(_Strict):
     _forms = field_validator("forms")(_no_blank_form)
 
 
+class IndexRulesItem(_Strict):
+    """persons.yaml ``index:``: how the book's names file (render/index.py, docs/persons.md)."""
+
+    titles: list[StrictStr] = []  # words dropped before a name ("King Henry VIII" -> "Henry VIII")
+    given_name_endings: list[StrictStr] = []  # a last word so ending is not a surname (patronymics)
+    nicknames: list[StrictStr] = []  # first words of nicknames, filed whole ("Old Man, the")
+
+
 class PersonsFile(_Strict):
     """persons.yaml: the register of persons (docs/persons.md)."""
 
     introduction: StrictStr | None = None  # the register's opening: whom it lists, whom it leaves out
+    index: IndexRulesItem | None = None
     family: FamilyTree | None = None
     persons: list[PersonItem] = []
 
 
 class AbbreviationItem(_Strict):
-    abbreviation: StrictStr = Field(min_length=1)  # as the list shows it: "GPU"
-    spellings: list[StrictStr] = []  # the other ways the documents write it: "G. P. U."
+    abbreviation: StrictStr = Field(min_length=1)  # as the list shows it: "NATO"
+    spellings: list[StrictStr] = []  # the other ways the documents write it: "N. A. T. O."
     meaning: StrictStr = Field(min_length=1)
     glossary: StrictStr | None = None  # id of the glossary entry about it
 

@@ -155,7 +155,7 @@ class SmallBook:
     def __init__(self, root: Path):
         self.root = root
         (root / "chapters").mkdir(parents=True, exist_ok=True)
-        shutil.copytree(ROOT / "styles", root / "styles", dirs_exist_ok=True)
+        shutil.copytree(ROOT / "edition" / "data" / "styles", root / "styles", dirs_exist_ok=True)  # as an override
 
     def write(self, rel: str, text: str | bytes) -> Path:
         p = self.root / rel

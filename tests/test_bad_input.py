@@ -352,8 +352,10 @@ def test_see_also_to_unknown_entry(book):
 def test_failed_pdf_stage_does_not_replace_the_epub(book):
     """The EPUB stage succeeds, the PDF stage fails: nothing is written (all or nothing)."""
     book.write("chapters/02-two.md", TWO.replace("The second chapter.", "A changed second chapter."))
-    (book.root / "styles" / "print.css").unlink()
-    assert_fails_cleanly(book, r"^styles/print\.css: error: file not found \[file\.missing\]$",
+    # (a missing styles/print.css is no failure: the package's default serves)
+    book.write("styles/print.css", "@import url(http://example.org/x.css);\n")
+    assert_fails_cleanly(book, r"^styles/print\.css:1: error: 'http://example\.org/x\.css' is outside "
+                               r"the project: the editions load nothing from elsewhere \[css\.reference\]$",
                          r"build failed: nothing was written")
 
 

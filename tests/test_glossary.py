@@ -17,7 +17,7 @@ entries:
   - id: gpu
     headword: G. P. U.
     category: organisation
-    source: pamphlet
+    source: editor
     forms: [GPU, G.P.U., "G. P. U.", O.G.P.U.]
     definition: Stalin’s secret police. Compare [Thermidor]{gl=thermidor}.
   - id: thermidor
@@ -139,7 +139,7 @@ def test_form_claimed_twice_is_an_error_and_unused_entry_a_warning(small_book):
 ])
 def test_schema_errors_point_at_glossary_yaml(small_book, bad, message):
     text = GLOSSARY.replace("    category: event\n", bad, 1) if "category" in bad else \
-        GLOSSARY.replace("    source: pamphlet\n", bad, 1)
+        GLOSSARY.replace("    source: editor\n", bad, 1)
     make(small_book, text)
     with pytest.raises(BookError) as exc:
         load_book(small_book.root, Reporter())
@@ -171,7 +171,7 @@ def test_small_book_epub_links_both_ways_and_passes_epubcheck(small_book):
     assert "<dfn>G. P. U.</dfn>" in gl
     assert 'epub:type="glossdef"' in gl and 'epub:type="glossary"' in gl
     assert 'href="#gl-thermidor"' in gl  # a {gl=…} link inside a definition, and the see link
-    assert "From the glossary of the 1938 pamphlet" in gl and "The editor’s entry" in gl
+    assert "The editor’s entry" in gl
     assert re.search(r'<item href="glossary.xhtml"[^>]*properties="glossary"', opf), opf
     assert re.search(r'epub:type="glossary" href="glossary.xhtml"', nav), nav
 
@@ -232,3 +232,26 @@ def test_page_ranges_merge_and_keep_the_first_mention():
     assert page_ranges(["12", "13", "14", "17", "12", "vii", "viii", "x", "?"]) == [
         ("vii–viii", 5), ("x", 7), ("12–14", 0), ("17", 3)]
     assert page_ranges([]) == []
+
+
+def test_source_is_a_source_id_or_editor(small_book):
+    """`source` names a document of sources/sources.yaml (whose own glossary the entry
+    reproduces) or the editor: no source list is written into the tool."""
+    make(small_book, GLOSSARY.replace("    source: editor\n", "    source: my-pamphlet\n", 1))
+    with pytest.raises(BookError) as exc:
+        load_book(small_book.root, Reporter())
+    d = exc.value.diagnostics[0]
+    assert (d.file, d.line, d.code) == ("glossary.yaml", 2, "glossary.unknown-source"), d
+    assert "'my-pamphlet' is neither 'editor' nor a source id" in d.message
+
+
+def test_source_label_from_the_glossary_file():
+    from edition.model import Book, BookMeta
+    from edition.render.glossary import source_label
+
+    book = Book(root=Path("."), meta=BookMeta(title="T", slug="t"), chapters=[],
+                glossary_sources={"p-1938": "the 1938 pamphlet *Leon*"})
+    assert source_label(book, "p-1938") == "From the glossary of the 1938 pamphlet <i>Leon</i>"
+    assert source_label(book, "editor") == "The editor’s entry"
+    book.terms = {**book.terms, "glossary-source": "Aus dem Glossar {source}"}
+    assert source_label(book, "p-1938") == "Aus dem Glossar the 1938 pamphlet <i>Leon</i>"

@@ -43,7 +43,7 @@ def test_at_least_forty_entries_and_every_pamphlet_entry_verbatim():
     assert len(gl) >= 40
     assert len({e.id for e in gl}) == len(gl)
     pamphlet = YAML(typ="safe").load((ROOT / "sources" / "pamphlet-glossary.yaml").read_text())
-    ours = {_key(e.headword): e for e in gl if e.source == "pamphlet"}
+    ours = {_key(e.headword): e for e in gl if e.source == "trotsky-1938-sedoff-pamphlet"}
     persons_text = (ROOT / "persons.yaml").read_text()
     for item in pamphlet:
         k = _key(item["headword"])

@@ -15,8 +15,17 @@ import pytest
 from edition.diagnostics import Reporter
 from edition.model import Book, BookMeta, Person
 from edition.pipeline import load_book
+from edition.project import read_index_rules
 from edition.render.html import Writer
-from edition.render.index import cross_references, fold, heading_of, index_doc, letter, sort_key
+from edition.render.index import (
+    cross_references,
+    fold,
+    heading_of,
+    index_doc,
+    index_rules,
+    letter,
+    sort_key,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -24,6 +33,9 @@ EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 
 
 # -- headings, collation, cross-references -------------------------------------------
+
+# the reader's own rules (persons.yaml `index:`) over the English terms
+READER_RULES = index_rules(None, read_index_rules(ROOT))
 
 @pytest.mark.parametrize("form,heading", [
     ("Leon Sedoff", "Sedoff, Leon"),
@@ -46,7 +58,15 @@ EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
     ("N.I. SEDOVA-TROTSKAYA", None),
 ])
 def test_heading_of(form, heading):
-    assert heading_of(form) == heading
+    assert heading_of(form, READER_RULES) == heading
+
+
+def test_heading_rules_are_the_books_not_the_tools():
+    """Without the reader's persons.yaml `index:`, a patronymic is a surname and "Tsar" a name."""
+    assert heading_of("Lev Davidovich") == "Davidovich, Lev"
+    assert heading_of("Tsar Nicholas II") == "Tsar Nicholas II"  # not a title here; roman numeral
+    assert heading_of("Comrade Smith") == "Smith, Comrade"
+    assert heading_of("Professor Marie Curie") == "Curie, Marie"  # the language's titles (terms)
 
 
 def test_collation_folds_accents_and_case():
@@ -75,7 +95,8 @@ def test_cross_references():
     natalia = person("sedova-natalia", "Sedova, Natalia", "Natalia Sedova", ["Natalia Ivanovna Sedoff"])
     trotsky = person("trotsky-leon", "Trotsky, Leon", "Leon Trotsky", ["Trotsky", "Comrade Trotsky", "L. D.",
                                                                        "L.D."], {"Old Man": ["a"]})
-    refs = {h: [p.id for p in ps] for h, ps in cross_references([leon, sergei, natalia, trotsky]).items()}
+    refs = {h: [p.id for p in ps]
+            for h, ps in cross_references([leon, sergei, natalia, trotsky], READER_RULES).items()}
     assert refs["Lyova"] == ["sedov-leon"]
     assert refs["Sedoff"] == ["sedov-leon", "sedov-sergei"]  # one alias, two persons
     assert refs["Sedoff, Leon"] == ["sedov-leon"]

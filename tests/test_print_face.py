@@ -17,7 +17,7 @@ from test_pdf import HEAD_BAND, folio, read_pages
 from edition.diagnostics import Reporter
 from edition.pipeline import load_book
 
-FONTS = ROOT / "styles" / "fonts"
+FONTS = ROOT / "edition" / "data" / "styles" / "fonts"
 
 
 def shipped_face_names() -> set[str]:

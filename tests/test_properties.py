@@ -91,7 +91,7 @@ SAMPLES: list[Path] = []
 
 def write_book(root: Path, body: str, second: str) -> None:
     (root / "chapters").mkdir(parents=True)
-    shutil.copytree(ROOT / "styles", root / "styles")
+    shutil.copytree(ROOT / "edition" / "data" / "styles", root / "styles")
     (root / "book.yaml").write_text("title: Generated\nslug: generated\neditor: E\n"
                                     "chapters:\n  - 01-one.md\n  - 02-two.md\n", encoding="utf-8")
     (root / "glossary.yaml").write_text(GLOSSARY, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Derive the shipped print faces (styles/fonts/) from EB Garamond 1.003.
+"""Derive the shipped print faces (edition/data/styles/fonts/) from EB Garamond 1.003.
 
 The faces are Octavio Pardo's EB Garamond (version 1.003, SIL Open Font License 1.1,
 no Reserved Font Name), as the npm package ``@expo-google-fonts/eb-garamond@0.4.3``
@@ -47,7 +47,7 @@ def derive(src: Path, dest: Path) -> None:
 
 
 def main() -> int:
-    out = ROOT / "styles" / "fonts"
+    out = ROOT / "edition" / "data" / "styles" / "fonts"
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["npm", "pack", PACKAGE, "--silent", "--pack-destination", tmp], check=True)
         tgz = next(Path(tmp).glob("*.tgz"))

@@ -81,11 +81,13 @@ def main() -> int:
                                  lambda: run([py, "-c", "pass"], env=env), 5, log)
 
         log("EPUB: ours vs pandoc")
+        from ..pipeline import style_file  # the book's styles/, else the package's
+
         chapters = [str(book / "chapters" / c)
                     for c in books.listed_chapters((book / "book.yaml").read_text(encoding="utf-8"))]
         pandoc = [pandoc_path(), *chapters, "-f", "markdown", "-t", "epub3", "--quiet",
-                  "--css", str(book / "styles" / "epub.css"),
-                  "--epub-embed-font", str(book / "styles" / "fonts" / "*.ttf"),
+                  "--css", str(style_file(book, "epub.css")[0]),
+                  "--epub-embed-font", str(style_file(book, "fonts")[0] / "*.ttf"),
                   "--metadata", "title=Bench", "-o", str(t / "pandoc.epub")]
         # an editor's rebuild: the validated YAML and the cover come from the memo
         # (edition/memo.py), filled by the warm-up run; then a first build, the memo off

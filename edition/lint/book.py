@@ -39,14 +39,14 @@ def missing_metadata(book: Book, reporter: Reporter) -> None:
 
 def subject_commas(book: Book, reporter: Reporter) -> None:
     """lint.subject-comma: Calibre (and the libraries built on it) split a subject at its
-    commas into separate tags, dropping a repeated one: "Sedov, Leon, 1906-1938" after
-    "Trotsky, Leon, 1879-1940" becomes "Sedov" and "1906-1938"."""
+    commas into separate tags, dropping a repeated one: "Curie, Pierre, 1859-1906" after
+    "Curie, Marie, 1867-1934" becomes "Pierre" and "1859-1906"."""
     lines = getattr(book.meta, "_subject_lines", {})
     for i, s in enumerate(book.meta.subjects):
         if "," in s:
             reporter.warning(book.meta.location.file, lines.get(i),
                              f"subject '{s}' has a comma: e-book libraries such as Calibre split it "
-                             "into separate tags; write it without commas ('Leon Trotsky (1879-1940)')",
+                             "into separate tags; write it without commas ('Marie Curie (1867-1934)')",
                              "lint.subject-comma")
 
 

@@ -5,7 +5,7 @@ Each rule is a function ``(paragraphs) -> findings``; a finding is
 words of the documents (``source_text``), not the editor's own text, which may
 quote such misreadings; anywhere, ``[RE1SS]{.sic}`` exempts a quoted form.
 Rules are conservative: the real texts
-contain "Sedoff's", "’17", "S.R.’s", "1905–1906", Roman numerals and spaced
+contain "Darwin's", "’17", "S.R.’s", "1905–1906", Roman numerals and spaced
 ellipses, and none of these may be reported.
 """
 

@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Book
+from ..terms import paragraphs, term
 from ..transforms.glossary import entry_anchor
 from .xhtml import Doc, esc
 
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from .html import Writer
 
 ABBREVIATIONS_FILE = "abbreviations.xhtml"
-INTRO = "<p>The abbreviations the documents use, and what they stand for.</p>"
 
 
 def sort_key(abbreviation: str) -> tuple[str, str]:
@@ -28,16 +28,19 @@ def sort_key(abbreviation: str) -> tuple[str, str]:
 def _entry(w: Writer, a: dict, glossary: dict[str, str]) -> str:
     head = f'<dt class="ab-term"><abbr>{esc(a["abbreviation"])}</abbr>'
     if a["spellings"]:
-        head += ' <span class="ab-spellings">(also ' + ", ".join(esc(s) for s in a["spellings"]) + ")</span>"
+        head += (f' <span class="ab-spellings">({esc(term(w.book, "also"))} '
+                 + ", ".join(esc(s) for s in a["spellings"]) + ")</span>")
     body = esc(a["meaning"]) + ("" if a["meaning"].rstrip().endswith((".", "!", "?")) else ".")
     gid = a.get("glossary")
     if gid and gid in glossary:
         anchor = entry_anchor(gid)
         if w.print:
-            body += f' <span class="ab-see"><i>See</i> {esc(glossary[gid])} in the Glossary, p.&#160;{esc(w.page(anchor))}.</span>'
+            where = esc(term(w.book, "in-the-glossary-page", page=w.page(anchor))).replace("\u00a0", "&#160;")
+            body += (f' <span class="ab-see"><i>{esc(term(w.book, "see"))}</i> {esc(glossary[gid])} '
+                     f'{where}.</span>')
         else:
-            body += (f' <span class="ab-see"><i>See</i> <a href="{esc(w.href(anchor))}">'
-                     f'{esc(glossary[gid])}</a> in the Glossary.</span>')
+            body += (f' <span class="ab-see"><i>{esc(term(w.book, "see"))}</i> <a href="{esc(w.href(anchor))}">'
+                     f'{esc(glossary[gid])}</a> {esc(term(w.book, "in-the-glossary"))}.</span>')
     return f"{head}</dt>\n<dd class=\"ab-meaning\">{body}</dd>"
 
 
@@ -46,17 +49,17 @@ def abbreviations_doc(w: Writer) -> Doc | None:
     if not book.abbreviations:
         return None
     glossary = {e.id: e.headword for e in book.glossary}
-    intro = INTRO
+    intro = paragraphs(term(book, "abbreviations-intro"))
     if book.abbreviations_intro:
         intro = "".join(f"<p>{esc(' '.join(p.split()))}</p>"
                         for p in book.abbreviations_intro.split("\n\n") if p.strip())
     items = sorted(book.abbreviations, key=lambda a: sort_key(a["abbreviation"]))
     body = ['<section id="abbreviations" class="abbreviations" epub:type="appendix" role="doc-appendix" '
-            'aria-labelledby="abbreviations-title" data-running="Abbreviations">',
-            '<h1 id="abbreviations-title" class="chapter-title">Abbreviations</h1>',
+            f'aria-labelledby="abbreviations-title" data-running="{esc(term(book, "abbreviations-title"))}">',
+            f'<h1 id="abbreviations-title" class="chapter-title">{esc(term(book, "abbreviations-title"))}</h1>',
             f'<div class="abbreviations-intro">{intro}</div>',
             '<dl class="abbreviations-list">']
     body += [_entry(w, a, glossary) for a in items]
     body += ["</dl>", "</section>"]
-    return Doc("abbreviations", ABBREVIATIONS_FILE, "Abbreviations", "\n".join(body), role="back",
+    return Doc("abbreviations", ABBREVIATIONS_FILE, term(book, "abbreviations-title"), "\n".join(body), role="back",
                epub_type="appendix")

@@ -16,13 +16,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..terms import term
 from .xhtml import Doc, esc
 
 if TYPE_CHECKING:
     from .html import Writer
 
-REASONS = {"ocr": "OCR", "typo": "typing error", "punctuation": "punctuation",
-           "spacing": "spacing", "quote": "quotation mark", "hyphenation": "hyphenation"}
+REASONS = ("ocr", "typo", "punctuation", "spacing", "quote", "hyphenation")  # terms "reason-<kind>"
+
+
+def reason(book: object, kind: str) -> str:
+    """The kind of a correction as printed ("typing error"); an unknown kind as it is."""
+    return term(book, f"reason-{kind}") if kind in REASONS else kind
 
 
 def _show(text: str) -> str:
@@ -31,17 +36,16 @@ def _show(text: str) -> str:
 
 
 def textual_notes_doc(w: Writer) -> Doc | None:
-    records = w.book.import_records
+    book = w.book
+    records = book.import_records
     if not records:
         return None
+    title = esc(term(book, "textual-notes-title"))
     parts = ['<section id="textual-notes" class="textual-notes backmatter" epub:type="appendix" '
              'role="doc-appendix" aria-labelledby="textual-notes-title" '
-             'data-running="Textual Notes">',
-             '<h1 id="textual-notes-title">Textual Notes</h1>',
-             '<p class="tn-intro">For each document, first the corrections: the line of the source '
-             'file, the reading of this edition, a bracket, the reading of the source, and the kind '
-             'of error. A vertical bar marks a line break in the source. Then the passages of the '
-             'source left out of the text, with their lines and the reason.</p>']
+             f'data-running="{title}">',
+             f'<h1 id="textual-notes-title">{title}</h1>',
+             f'<p class="tn-intro">{esc(term(book, "textual-notes-intro"))}</p>']
     for rec in records:
         title = rec.chapter_title or rec.source.title
         sid = rec.source.id
@@ -49,21 +53,24 @@ def textual_notes_doc(w: Writer) -> Doc | None:
         head = f'<a href="{esc(href)}">{esc(title)}</a>' if href else esc(title)
         parts.append(f'<section class="tn-document" id="tn-{sid}" aria-labelledby="tn-{sid}-h">')
         parts.append(f'<h2 id="tn-{sid}-h">{head}</h2>')
-        parts.append(f'<p class="tn-file">Source file: <span class="tn-filename">{esc(rec.source.file)}</span>. '
-                     f"{len(rec.applied)} correction{'s' if len(rec.applied) != 1 else ''}, "
-                     f"{len(rec.removed)} passage{'s' if len(rec.removed) != 1 else ''} left out.</p>")
+        counts = term(book, "tn-counts", corrections=term(
+            book, "tn-correction" if len(rec.applied) == 1 else "tn-corrections", n=len(rec.applied)),
+            passages=term(book, "tn-passage" if len(rec.removed) == 1 else "tn-passages", n=len(rec.removed)))
+        filename = f'<span class="tn-filename">{esc(rec.source.file)}</span>'
+        parts.append(f'<p class="tn-file">{esc(term(book, "tn-source-file", file=chr(0)))}'.replace(chr(0), filename)
+                     + f" {esc(counts)}</p>")
         if rec.applied:
-            parts.append('<h3>Corrections</h3><ul class="tn-list">')
+            parts.append(f'<h3>{esc(term(book, "tn-corrections-heading"))}</h3><ul class="tn-list">')
             for c in rec.applied:
                 note = f' <span class="tn-note">({esc(c.note)})</span>' if c.note else ""
                 parts.append(
                     f'<li><span class="tn-line">{c.line}</span> '
                     f'<span class="tn-edition">{_show(c.edition)}</span>\u2009] '
                     f'<span class="tn-source">{_show(c.read)}</span> '
-                    f'<span class="tn-reason">{esc(REASONS.get(c.reason, c.reason))}</span>{note}</li>')
+                    f'<span class="tn-reason">{esc(reason(book, c.reason))}</span>{note}</li>')
             parts.append("</ul>")
         if rec.removed:
-            parts.append('<h3>Left out</h3><ul class="tn-list tn-removed">')
+            parts.append(f'<h3>{esc(term(book, "tn-left-out-heading"))}</h3><ul class="tn-list tn-removed">')
             for r in rec.removed:
                 lines = f"{r.line}" if r.end == r.line else f"{r.line}–{r.end}"
                 text = r.text.strip().replace("\n", " | ")
@@ -75,40 +82,45 @@ def textual_notes_doc(w: Writer) -> Doc | None:
             parts.append("</ul>")
         parts.append("</section>")
     parts.append("</section>")
-    return Doc("textual-notes", "textual-notes.xhtml", "Textual Notes", "\n".join(parts),
+    return Doc("textual-notes", "textual-notes.xhtml", term(book, "textual-notes-title"), "\n".join(parts),
                role="back", epub_type="appendix")
 
 
 def sources_doc(w: Writer) -> Doc | None:
-    records = w.book.import_records
+    book = w.book
+    records = book.import_records
     if not records:
         return None
+    heading = esc(term(book, "sources-title"))
     parts = ['<section id="sources" class="sources backmatter" epub:type="appendix" '
              'role="doc-appendix" aria-labelledby="sources-title" '
-             'data-running="Sources and Acknowledgements">',
-             '<h1 id="sources-title">Sources and Acknowledgements</h1>',
-             '<p class="src-intro">The documents of this book, in the order printed, with what '
-             'each file says of its origin and its rights. The files themselves are kept with the '
-             'edition, byte for byte as received; the SHA-256 checksum identifies each.</p>']
+             f'data-running="{heading}">',
+             f'<h1 id="sources-title">{heading}</h1>',
+             f'<p class="src-intro">{esc(term(book, "sources-intro"))}</p>']
+
+    def t(key: str, **fields: object) -> str:
+        return term(book, key, **fields)
+
     for rec in records:
         r = rec.source
         sid = r.id
         title = rec.chapter_title or r.title
-        rows = [("Author", r.author), ("Title", r.title + (f": {r.subtitle}" if r.subtitle else "")),
-                ("Date", r.date)]
-        pub = ", ".join(x for x in [r.periodical, f"Vol. {r.volume}" if r.volume else None,
-                                    f"No. {r.number}" if r.number else None,
-                                    f"p. {r.page}" if r.page else None] if x)
+        rows = [(t("src-author"), r.author),
+                (t("src-title"), r.title + (f": {r.subtitle}" if r.subtitle else "")),
+                (t("src-date"), r.date)]
+        pub = ", ".join(x for x in [r.periodical, t("src-volume", volume=r.volume) if r.volume else None,
+                                    t("src-number", number=r.number) if r.number else None,
+                                    t("src-page", page=r.page) if r.page else None] if x)
         if pub:
-            rows.append(("First published", pub))
+            rows.append((t("src-first-published"), pub))
         if r.publication:
-            rows.append(("Publication", r.publication))
+            rows.append((t("src-publication"), r.publication))
         if r.translator:
-            rows.append(("Translator", r.translator))
-        rows.append(("Transcription", r.credit or "not stated"))
-        rows.append(("Kind of copy", r.kind))
-        rows.append(("Rights", r.rights))
-        rows.append(("File", r.file))
+            rows.append((t("src-translator"), r.translator))
+        rows.append((t("src-transcription"), r.credit or t("not-stated")))
+        rows.append((t("src-kind"), r.kind))
+        rows.append((t("src-rights"), r.rights))
+        rows.append((t("src-file"), r.file))
         rows.append(("SHA-256", r.sha256))
         parts.append(f'<section class="src-document" id="src-{sid}" aria-labelledby="src-{sid}-h">')
         parts.append(f'<h2 id="src-{sid}-h">{esc(title)}</h2><dl class="src-fields">')
@@ -119,11 +131,10 @@ def sources_doc(w: Writer) -> Doc | None:
     credits = sorted({rec.source.credit for rec in records if rec.source.credit
                       and rec.source.credit != "not stated"})
     parts.append('<section class="src-ack" id="acknowledgements" aria-labelledby="ack-h">'
-                 '<h2 id="ack-h">Acknowledgements</h2>')
+                 f'<h2 id="ack-h">{esc(t("acknowledgements"))}</h2>')
     if credits:
-        parts.append("<p>The web texts were transcribed and published by others, whose work this "
-                     "edition rests on:</p><ul>" + "".join(f"<li>{esc(c)}</li>" for c in credits)
-                     + "</ul>")
+        parts.append(f"<p>{esc(t('acknowledgements-intro'))}</p><ul>"
+                     + "".join(f"<li>{esc(c)}</li>" for c in credits) + "</ul>")
     parts.append("</section></section>")
-    return Doc("sources", "sources.xhtml", "Sources and Acknowledgements", "\n".join(parts),
+    return Doc("sources", "sources.xhtml", t("sources-title"), "\n".join(parts),
                role="back", epub_type="appendix")

@@ -1,7 +1,8 @@
 """The cover: an image generated from the book's metadata, and its XHTML page.
 
 The image (PNG, 1600 × 2560, the 1:1.6 ratio Kindle and Kobo recommend) sets
-the title, the subtitle and the editor in EB Garamond from ``styles/fonts/``
+the title, the subtitle and the editor in EB Garamond from ``styles/fonts/`` (the
+book's own, else the package's)
 with Pillow.  Nothing in it depends on the time or the machine beyond Pillow
 and FreeType themselves, so the same book gives the same bytes.
 
@@ -21,6 +22,7 @@ from .. import memo
 from ..diagnostics import BookError, Diagnostic, Severity
 from ..gate import read_input
 from ..model import Book
+from ..terms import term
 from .xhtml import Doc, esc
 
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ PAPER = (244, 237, 224)
 INK = (38, 30, 28)
 ACCENT = (139, 26, 26)
 FONT_FILES = {"regular": "EBGaramond-Regular.ttf", "italic": "EBGaramond-Italic.ttf"}
-PACKAGE_FONTS = Path(__file__).resolve().parents[2] / "styles" / "fonts"
+PACKAGE_FONTS = Path(__file__).resolve().parents[1] / "data" / "styles" / "fonts"  # the defaults
 COVER_IMAGE = "images/cover.png"
 
 
@@ -102,7 +104,8 @@ def _centred(draw: ImageDraw.ImageDraw, lines: list[str], font: ImageFont.FreeTy
 def cover_png(book: Book, fonts_dir: Path) -> bytes:
     b = book.meta
     # (Pillow's version is in every memo key: memo.code_digest covers the installed packages)
-    parts: list[bytes | str] = ["cover", b.title, b.subtitle or "", b.editor or ""]
+    parts: list[bytes | str] = ["cover", b.title, b.subtitle or "",
+                                term(book, "edited-by", editor=b.editor) if b.editor else ""]
     for style in sorted(FONT_FILES):
         found = _font_data(fonts_dir, style)
         parts.append(found[1] if found is not None else b"<default font>")
@@ -134,7 +137,8 @@ def _draw(book: Book, fonts_dir: Path) -> bytes:
         font, lines = _fit(draw, b.subtitle, fonts_dir, "italic", 84, measure, 6)
         _centred(draw, lines, font, y, int(font.size * 1.3) if hasattr(font, "size") else 110, INK)
     if b.editor:
-        font, lines = _fit(draw, f"Edited by {b.editor}", fonts_dir, "regular", 72, measure, 2)
+        font, lines = _fit(draw, term(book, "edited-by", editor=b.editor), fonts_dir, "regular", 72,
+                           measure, 2)
         _centred(draw, lines, font, HEIGHT - 420, 95, INK)
     out = io.BytesIO()
     # no metadata chunks (no time stamp); fixed compression settings
@@ -144,17 +148,17 @@ def _draw(book: Book, fonts_dir: Path) -> bytes:
 
 def cover_alt(book: Book) -> str:
     b = book.meta
-    alt = f"Cover: {b.title}"
+    alt = term(book, "cover-alt", title=b.title)
     if b.subtitle:
         alt += f". {b.subtitle}"
     if b.editor:
-        alt += f". Edited by {b.editor}"
+        alt += ". " + term(book, "edited-by", editor=b.editor)
     return alt + "."
 
 
 def cover_doc(book: Book) -> Doc:
     """The cover page: the image alone, scaled to the screen."""
-    body = (f'<section id="cover" class="cover" aria-label="Cover">'
+    body = (f'<section id="cover" class="cover" aria-label="{esc(term(book, "cover"))}">'
             f'<img class="cover-image" src="{COVER_IMAGE}" alt="{esc(cover_alt(book))}" '
             f'epub:type="cover" role="doc-cover"/></section>')
-    return Doc("cover", "cover.xhtml", "Cover", body, role="front", landmark="cover", in_toc=False)
+    return Doc("cover", "cover.xhtml", term(book, "cover"), body, role="front", landmark="cover", in_toc=False)

@@ -43,6 +43,7 @@ from ebooklib import epub
 
 from ..atomic import write_atomic  # re-exported: the writer of every output
 from ..model import Book
+from ..terms import term
 from .cover import COVER_IMAGE, cover_doc, cover_png
 from .epub_meta import book_identifier, set_metadata
 from .epub_nav import nav_body
@@ -143,7 +144,7 @@ def build_epub(book: Book, css: str, fonts_dir: Path | None = None, page_map: di
     resolve_links(docs)
     # the print edition's page breaks, from the PDF's page map (render/epub_pages.py)
     pages = insert_pagebreaks(docs, page_map["pages"]) if page_map else []
-    label_locators(docs, print_pages(docs) if pages else {})  # the index's "p. 42" (render/index.py)
+    label_locators(docs, print_pages(docs) if pages else {}, book.terms)  # the index's "p. 42" (render/index.py)
     lang = book.meta.language
 
     eb = epub.EpubBook()
@@ -169,7 +170,8 @@ def build_epub(book: Book, css: str, fonts_dir: Path | None = None, page_map: di
         items[d.id] = item
     add_glossary_items(eb, book, docs, items)  # glossary property + search key map (render/glossary.py)
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
-                        content=xhtml_document("Contents", nav_body(docs) + page_list_nav(pages), lang).encode("utf-8"))
+                        content=xhtml_document(term(book, "contents"), nav_body(docs, book.terms)
+                                               + page_list_nav(pages, book.terms), lang).encode("utf-8"))
     nav.properties = ["nav"]
     eb.add_item(nav)
     eb.add_item(epub.EpubNcx())

@@ -18,6 +18,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from ..terms import term
 from .html import Doc, esc
 
 _SECTION = re.compile(r'<(h2|h3|figcaption)\b([^>]*)>(.*?)</\1>', re.S)
@@ -75,38 +76,39 @@ def _toc_items(entries: list[Entry]) -> str:
         out.append(f'<li><a href="{esc(e.href)}">{esc(e.label)}</a>{sub}</li>')
     return "\n".join(out)
 
-LANDMARK_LABELS = {
-    "cover": "Cover",
-    "titlepage": "Title page",
-    "toc": "Contents",
-    "bodymatter": "Start of the text",
-    "copyright-page": "Copyright",
-    "glossary": "Glossary",
-    "index": "Index",
-    "bibliography": "Bibliography",
-    "loi": "List of illustrations",
-}
+# the landmarks' labels: terms "landmark-<epub:type>" (edition/terms.py); another landmark
+# is labelled with its document's title
+LANDMARKS = ("cover", "titlepage", "toc", "bodymatter", "copyright-page", "glossary", "index",
+             "bibliography", "loi")
 
 
-def landmarks(docs: list[Doc]) -> list[tuple[str, str, str]]:
+def landmarks(docs: list[Doc], terms: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
     """(epub:type, href, label) of each landmark, in reading order; the toc is ours."""
+    env = {"terms": terms}
+
+    def label(kind: str, default: str) -> str:
+        return term(env, f"landmark-{kind}") if kind in LANDMARKS else default
+
     out: list[tuple[str, str, str]] = []
     for d in docs:
         if not d.landmark or d.landmark == "toc":
             continue
-        out.append((d.landmark, d.filename, LANDMARK_LABELS.get(d.landmark, d.title)))
+        out.append((d.landmark, d.filename, label(d.landmark, d.title)))
     # "Contents" goes after the title page (where the nav sits in the spine)
     at = next((i + 1 for i, m in enumerate(out) if m[0] == "titlepage"), min(1, len(out)))
-    out.insert(at, ("toc", "nav.xhtml#toc", LANDMARK_LABELS["toc"]))
+    out.insert(at, ("toc", "nav.xhtml#toc", label("toc", "")))
     return out
 
 
-def nav_body(docs: list[Doc]) -> str:
+def nav_body(docs: list[Doc], terms: dict[str, str] | None = None) -> str:
+    env = {"terms": terms}
     marks = [f'<li><a epub:type="{esc(t)}" href="{esc(href)}">{esc(label)}</a></li>'
-             for t, href, label in landmarks(docs)]
+             for t, href, label in landmarks(docs, terms)]
     return (
         '<nav epub:type="toc" id="toc" role="doc-toc" aria-labelledby="toc-title">'
-        '<h1 id="toc-title">Contents</h1>\n<ol>\n' + _toc_items(toc_tree(docs)) + "\n</ol>\n</nav>\n"
+        f'<h1 id="toc-title">{esc(term(env, "contents"))}</h1>\n<ol>\n' + _toc_items(toc_tree(docs))
+        + "\n</ol>\n</nav>\n"
         '<nav epub:type="landmarks" id="landmarks" aria-labelledby="landmarks-title" hidden="hidden">'
-        '<h2 id="landmarks-title">Landmarks</h2>\n<ol>\n' + "\n".join(marks) + "\n</ol>\n</nav>"
+        f'<h2 id="landmarks-title">{esc(term(env, "landmarks"))}</h2>\n<ol>\n' + "\n".join(marks)
+        + "\n</ol>\n</nav>"
     )

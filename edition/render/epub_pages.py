@@ -252,14 +252,17 @@ def insert_pagebreaks(docs: list[Doc], pages: list[dict]) -> list[tuple[str, str
     return out
 
 
-def page_list_nav(pages: list[tuple[str, str]]) -> str:
+def page_list_nav(pages: list[tuple[str, str]], terms: dict[str, str] | None = None) -> str:
     """The ``page-list`` navigation (hidden: reading systems offer it as "go to page")."""
+    from ..terms import term
+
     if not pages:
         return ""
     items = "\n".join(f'<li><a href="{esc(href)}">{esc(label)}</a></li>' for label, href in pages)
     return ('\n<nav epub:type="page-list" id="page-list" role="doc-pagelist" '
             'aria-labelledby="page-list-title" hidden="hidden">'
-            '<h2 id="page-list-title">Pages of the print edition</h2>\n<ol>\n' + items + "\n</ol>\n</nav>")
+            f'<h2 id="page-list-title">{esc(term({"terms": terms}, "page-list"))}</h2>\n<ol>\n' + items
+            + "\n</ol>\n</nav>")
 
 
 def source_label(source: dict) -> str:

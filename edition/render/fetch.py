@@ -1,6 +1,8 @@
 """A URL fetcher for WeasyPrint that reads only files inside the project.
 
-No network request is ever made, and no file outside the project is read:
+No network request is ever made, and no file outside the project is read
+(besides the package's own default styles and fonts, ``edition/data/styles``, which
+serve a book that has no ``styles/`` of its own, or lacks one of their files):
 anything else is refused with an error WeasyPrint reports and skips.
 """
 
@@ -14,19 +16,29 @@ from weasyprint.urls import URLFetcher, URLFetchingError
 
 class ProjectFetcher(URLFetcher):
     def __init__(self, root: Path):
+        from ..cache import PACKAGE_STYLES
+
         super().__init__()
         self.root = root.resolve()
+        self.defaults = PACKAGE_STYLES.resolve()
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers=None):  # type: ignore[override]
         parsed = urlparse(url)
         if parsed.scheme == "file":
             path = Path(unquote(parsed.path)).resolve()
+            if path.is_relative_to(self.defaults):
+                return super().fetch(url, headers)
             try:
                 path.relative_to(self.root)
             except ValueError:
                 self.refused.append(url)
                 raise URLFetchingError(f"refused: {url} is outside the project") from None
+            own = self.root / "styles"
+            if not path.exists() and path.is_relative_to(own):  # the shipped default of that file
+                default = self.defaults / path.relative_to(own)
+                if default.is_file():
+                    return super().fetch(default.as_uri(), headers)
             return super().fetch(url, headers)
         if parsed.scheme == "data":
             return super().fetch(url, headers)

@@ -42,7 +42,10 @@ _URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
 
 
 def face_files(css_text: str, styles_dir: Path) -> list[Path]:
-    """The font files named by the stylesheet's ``@font-face`` rules that exist."""
+    """The font files named by the stylesheet's ``@font-face`` rules that exist (a file a
+    book's own ``styles/`` lacks is the package's default, as render/fetch.py serves it)."""
+    from ..cache import PACKAGE_STYLES
+
     out: list[Path] = []
     for block in _FONT_FACE.findall(css_text):
         for url in _URL.findall(block):
@@ -50,6 +53,8 @@ def face_files(css_text: str, styles_dir: Path) -> list[Path]:
             if parsed.scheme not in ("", "file"):
                 continue
             path = (styles_dir / unquote(parsed.path)).resolve()
+            if not path.is_file() and path.is_relative_to(styles_dir.resolve()):
+                path = (PACKAGE_STYLES / path.relative_to(styles_dir.resolve())).resolve()
             if path.is_file() and path not in out:
                 out.append(path)
     return out

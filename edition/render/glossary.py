@@ -5,7 +5,7 @@ EPUB: ``glossary.xhtml`` (back matter, landmark ``glossary``): a ``<dl>`` of
 shows term and definition), each of whose ``<dt epub:type="glossterm">`` holds the ``<dfn>`` and whose
 ``<dd epub:type="glossdef">`` holds the definition (Markdown; ``{gl=id}``
 spans in it link to other entries), the ``see`` links, the entry's source
-(the 1938 pamphlet's own glossary, verbatim, or the editor), and a link back
+(a document's own glossary, verbatim, or the editor), and a link back
 to each chapter where the term occurs, landing on its first occurrence there.
 The manifest item gets the ``glossary`` property and a search key map
 (EPUB Dictionaries and Glossaries 1.0) lists every form of every entry.
@@ -20,6 +20,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Book, GlossaryEntry
+from ..terms import paragraphs, term
 from ..transforms.glossary import entry_anchor
 from .pagerefs import EN_DASH, merge_pages
 from .xhtml import Doc, esc, in_the_text, render_tokens
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
 
 GLOSSARY_FILE = "glossary.xhtml"
 SEARCH_KEY_MAP_FILE = "glossary-search-key-map.xml"
-SOURCE_LABEL = {"pamphlet": "From the glossary of the 1938 pamphlet <i>Leon Sedoff</i>",
-                "editor": "The editor’s entry"}
 
 
 def sort_key(e: GlossaryEntry) -> tuple[str, str]:
@@ -64,7 +63,7 @@ def _entry(w: Writer, e: GlossaryEntry, by_id: dict[str, GlossaryEntry], titles:
              '<dd epub:type="glossdef" class="gl-def">']
     body = (render_tokens(e.definition_text.tokens, env).strip() if e.definition_text
             else f"<p>{esc(e.definition)}</p>")
-    src = f'<span class="gl-source gl-source-{e.source}">{SOURCE_LABEL.get(e.source, esc(e.source))}.</span>'
+    src = f'<span class="gl-source gl-source-{e.source}">{source_label(w.book, e.source)}.</span>'
     if body.endswith("</p>"):
         body = body[:-4] + " " + src + "</p>"
     else:
@@ -73,35 +72,47 @@ def _entry(w: Writer, e: GlossaryEntry, by_id: dict[str, GlossaryEntry], titles:
     if e.note:
         note = (render_tokens(e.note_text.tokens, env).strip() if e.note_text
                 else f"<p>{esc(e.note)}</p>")
-        note = note.replace("<p>", '<p class="gl-note"><span class="note-kind">Editor’s note.</span> ', 1)
+        label = esc(term(w.book, "note-label-editor"))
+        note = note.replace("<p>", f'<p class="gl-note"><span class="note-kind">{label}.</span> ', 1)
         parts.append(note)
     see = [by_id[s] for s in e.see if s in by_id]
     if see:
         links = ", ".join(f'<a href="{esc(w.href(entry_anchor(s.id)))}">{esc(s.headword)}</a>' for s in see)
         stop = "" if see[-1].headword.endswith((".", "?", "!")) else "."
-        parts.append(f'<p class="gl-see"><i>See also</i> {links}{stop}</p>')
+        parts.append(f'<p class="gl-see"><i>{esc(term(w.book, "see-also"))}</i> {links}{stop}</p>')
     if e.occurrences:
         if w.print:
             anchors = [a for _, a in e.occurrences]
             ranges = page_ranges([w.page(a) for a in anchors])
             items = ", ".join(f'<a href="{esc(w.href(anchors[i]))}">{esc(label)}</a>' for label, i in ranges)
-            word = "Page" if len(ranges) == 1 and "–" not in ranges[0][0] else "Pages"
-            parts.append(f'<p class="gl-pages">{word} {items}</p>')
+            word = term(w.book, "page" if len(ranges) == 1 and "–" not in ranges[0][0] else "pages")
+            parts.append(f'<p class="gl-pages">{esc(word)} {items}</p>')
         else:
             parts.append(in_the_text(w, e.occurrences, titles, "gl-where"))
     parts.append("</dd>\n</div>")
     return "\n".join(parts)
 
 
-INTRO = ("<p>The terms, organisations, events, periodicals and places that the documents name "
-         "without explaining. Entries marked as from the 1938 pamphlet reproduce the glossary "
-         "printed at the end of Trotsky’s <i>Leon Sedoff</i> word for word (its entries on persons "
-         "are in the register of persons); the others are the editor’s, and say which document "
-         "they rely on.</p>")
-INTRO_EPUB = "<p>In the text, the first mention of a term in each document links here; each entry " \
-             "links back to the documents that use it.</p>"
-INTRO_PRINT = "<p>In the text, the first mention of a term in each document is marked with a small " \
-              "raised circle°; each entry gives the pages on which the term occurs.</p>"
+def source_label(book: Book, source: str) -> str:
+    """Whose entry it is, as XHTML: the editor's, or "From the glossary of" the document
+    (glossary.yaml ``source_labels``, else the document's title)."""
+    if source == "editor":
+        return esc(term(book, "glossary-source-editor"))
+    label = book.glossary_sources.get(source)
+    if label is None:
+        titles = {r.source.id: r.source.title for r in book.import_records}
+        label = f"*{titles.get(source, source)}*"
+    return inline(term(book, "glossary-source", source="\x00")).replace("\x00", inline(label))
+
+
+def inline(text: str) -> str:
+    """One paragraph's text as inline XHTML (``terms.paragraphs`` without the <p>)."""
+    return paragraphs(text).removeprefix("<p>").removesuffix("</p>")
+
+
+def intro_html(book: Book) -> str:
+    """The book's own introduction (glossary.yaml ``introduction``), else a generic one."""
+    return paragraphs(book.glossary_intro or term(book, "glossary-intro"))
 
 
 def glossary_doc(w: Writer) -> Doc | None:
@@ -113,12 +124,13 @@ def glossary_doc(w: Writer) -> Doc | None:
     entries = sorted({e.id: e for e in book.glossary}.values(), key=sort_key)
     body = ['<section id="glossary" class="glossary" epub:type="glossary" role="doc-glossary" '
             'aria-labelledby="glossary-title">',
-            '<h1 id="glossary-title" class="chapter-title">Glossary</h1>',
-            '<div class="glossary-intro">' + INTRO + (INTRO_PRINT if w.print else INTRO_EPUB) + "</div>",
+            f'<h1 id="glossary-title" class="chapter-title">{esc(term(book, "glossary-title"))}</h1>',
+            '<div class="glossary-intro">' + intro_html(book)
+            + paragraphs(term(book, "glossary-intro-print" if w.print else "glossary-intro-epub")) + "</div>",
             '<dl class="glossary-list">']
     body += [_entry(w, e, by_id, titles) for e in entries]
     body += ["</dl>", "</section>"]
-    return Doc("glossary", GLOSSARY_FILE, "Glossary", "\n".join(body), role="back",
+    return Doc("glossary", GLOSSARY_FILE, term(book, "glossary-title"), "\n".join(body), role="back",
                landmark="glossary", epub_type="glossary")
 
 

@@ -16,6 +16,7 @@ import datetime
 from collections.abc import Callable
 
 from ..model import Book, Chapter, Note
+from ..terms import term
 from .abbreviations import abbreviations_doc
 from .backmatter import sources_doc, textual_notes_doc
 from .family import family_doc
@@ -49,7 +50,8 @@ class Writer:
     def env(self, **extra: object) -> dict:
         env: dict = {"notes": self.notes, "href": self.href, "render_note": self.render_note_inline,
                      "heading_shift": 1, "page": self.page if self.print else None,
-                     "captions": not self.print}  # <figure> and <figcaption> in the EPUB only: print.css styles no figure
+                     "captions": not self.print,  # <figure> and <figcaption> in the EPUB only: print.css styles no figure
+                     "terms": self.book.terms}  # the labels, in the book's language
         env.update(extra)
         return env
 
@@ -73,22 +75,22 @@ class Writer:
         body = self.note_body(note)
         paras = [p for p in body.replace("<p>", "\x00").replace("</p>", "").split("\x00") if p.strip()]
         mark = NOTE_MARK.get(note.kind)
-        kind = f'<span class="note-kind">{mark}</span> ' if mark else ""
+        kind = f'<span class="note-kind">{esc(term(self.book, mark))}</span> ' if mark else ""
         return kind + '<br class="note-para"/>'.join(p.strip() for p in paras)
 
     def notes_section(self, ch: Chapter) -> str:
         if not ch.notes:
             return ""
-        out = ['<section class="notes" aria-label="Notes">']
+        out = [f'<section class="notes" aria-label="{esc(term(self.book, "notes"))}">']
         for note in ch.notes:
             body = self.note_body(note).strip()
-            label = NOTE_LABEL[note.kind]
-            kind = f'<span class="note-kind">{label}.</span> ' if note.kind != "author" else ""
+            label = term(self.book, NOTE_LABEL[note.kind])
+            kind = f'<span class="note-kind">{esc(label)}.</span> ' if note.kind != "author" else ""
             # The aside holds the note only (Apple Books and Kobo show the aside
             # in the popup), starting with its number, which links back to the
             # call (Kindle's converter makes a popup of a note that links back).
             num = (f'<a class="note-number" href="#{note.call_anchor}" role="doc-backlink" '
-                   f'aria-label="Note {note.number}, back to the text">{note.number}</a>. ')
+                   f'aria-label="{esc(term(self.book, "note-back", number=note.number))}">{note.number}</a>. ')
             if body.startswith("<p>"):
                 body = "<p>" + num + kind + body[3:]
             else:
@@ -121,7 +123,7 @@ class Writer:
                  "\n".join(head)]
         headnote = ch.meta.headnote
         if headnote:
-            parts.append('<div class="headnote" role="note" aria-label="Editor’s headnote">'
+            parts.append(f'<div class="headnote" role="note" aria-label="{esc(term(self.book, "headnote"))}">'
                          + render_tokens(headnote.tokens, self.env()) + "</div>")
         parts.append('<div class="chapter-body">')
         parts.append(render_tokens(ch.tokens, self.env(chapter=ch, pid=[ch.anchor, 0])))
@@ -131,7 +133,7 @@ class Writer:
             qid = f"{ch.anchor}-questions"
             items = "".join(f"<li>{strip_p(render_tokens(q.tokens, self.env()))}</li>" for q in questions)
             parts.append(f'<section class="questions" id="{qid}" aria-labelledby="{qid}-h">'
-                         f'<h2 id="{qid}-h">For discussion</h2><ol>{items}</ol></section>')
+                         f'<h2 id="{qid}-h">{esc(term(self.book, "questions"))}</h2><ol>{items}</ol></section>')
         if self.notes == "end":
             parts.append(self.notes_section(ch))
         parts.append("</section>")
@@ -149,7 +151,7 @@ class Writer:
     def half_title(self) -> Doc:
         b = self.book.meta
         body = (f'<section id="halftitle" class="halftitle" epub:type="halftitlepage" '
-                f'aria-label="Half title"><p class="halftitle-title">{esc(b.title)}</p></section>')
+                f'aria-label="{esc(term(self.book, "half-title"))}"><p class="halftitle-title">{esc(b.title)}</p></section>')
         return Doc("halftitle", "halftitle.xhtml", b.title, body, role="front", in_toc=False)
 
     def title_page(self) -> Doc:
@@ -160,11 +162,11 @@ class Writer:
         if b.subtitle:
             lines.append(f'<p class="book-subtitle">{title_lines(b.subtitle)}</p>')
         if b.editor:
-            lines.append(f'<p class="book-editor">Edited by {esc(b.editor)}</p>')
+            lines.append(f'<p class="book-editor">{esc(term(self.book, "edited-by", editor=b.editor))}</p>')
         if b.publisher:
             lines.append(f'<p class="book-publisher">{esc(b.publisher)}</p>')
         lines.append("</section>")
-        return Doc("titlepage", "titlepage.xhtml", "Title Page", "\n".join(lines), role="front",
+        return Doc("titlepage", "titlepage.xhtml", term(self.book, "title-page"), "\n".join(lines), role="front",
                    landmark="titlepage", in_toc=False)
 
     def colophon(self) -> Doc:
@@ -179,22 +181,23 @@ class Writer:
                 bits.insert(0, esc(ch.meta.author))
             if ch.meta.original_publication:
                 bits.append(esc(ch.meta.original_publication))
-            rights = ch.meta.rights or "Rights not stated"
-            bits.append(f"Rights: {esc(rights)}")
+            rights = ch.meta.rights or term(b, "rights-not-stated")
+            bits.append(esc(term(b, "rights", rights=rights)))
             rows.append(f"<li>{'. '.join(bits).rstrip('.')}.</li>")
-        body = ['<section id="colophon" class="colophon" epub:type="colophon" role="doc-colophon" aria-label="Copyright">',
+        body = ['<section id="colophon" class="colophon" epub:type="colophon" role="doc-colophon" '
+                f'aria-label="{esc(term(b, "copyright"))}">',
                 f"<p>{esc(b.meta.title)}" + (f": {esc(b.meta.subtitle)}" if b.meta.subtitle else "") + "</p>"]
         if b.meta.editor:
-            body.append(f"<p>Edited by {esc(b.meta.editor)}, {year}.</p>")
+            body.append(f"<p>{esc(term(b, 'colophon-edited-by', editor=b.meta.editor, year=year))}</p>")
         if b.meta.rights:
             body.append(f"<p>{esc(b.meta.rights)}</p>")
-        body.append("<p>The documents in this edition and their rights:</p>")
+        body.append(f"<p>{esc(term(b, 'colophon-documents'))}</p>")
         body.append('<ul class="colophon-sources">' + "".join(rows) + "</ul>")
-        body.append(f"<p>Edition {esc(b.version)}.</p>")
+        body.append(f"<p>{esc(term(b, 'colophon-version', version=b.version))}</p>")
         if self.print and b.font_credit:  # the EPUB embeds no fonts
             body.append(f"<p>{esc(b.font_credit)}</p>")
         body.append("</section>")
-        return Doc("colophon", "colophon.xhtml", "Copyright", "\n".join(body), role="front",
+        return Doc("colophon", "colophon.xhtml", term(b, "copyright"), "\n".join(body), role="front",
                    landmark="copyright-page", in_toc=False)
 
     def contents(self, docs: list[Doc]) -> Doc:
@@ -207,8 +210,9 @@ class Writer:
                          f'<span class="toc-title">{esc(d.title)}</span>{page}</a></li>')
         body = ('<nav id="contents" class="contents" epub:type="toc" role="doc-toc" '
                 'aria-labelledby="contents-title">'
-                '<h1 id="contents-title">Contents</h1><ol class="toc">' + "\n".join(items) + "</ol></nav>")
-        return Doc("contents", "contents.xhtml", "Contents", body, role="front", landmark="toc",
+                f'<h1 id="contents-title">{esc(term(self.book, "contents"))}</h1><ol class="toc">'
+                + "\n".join(items) + "</ol></nav>")
+        return Doc("contents", "contents.xhtml", term(self.book, "contents"), body, role="front", landmark="toc",
                    in_toc=False)
 
     # -- the whole edition --------------------------------------------------------

@@ -1,11 +1,10 @@
 """The index of names, for both editions (and the hook that places the back matter).
 
-One entry per person found in the text, under ``sort_name`` ("Sedov, Leon"),
+One entry per person found in the text, under ``sort_name`` ("Curie, Marie"),
 sorted by surname with accents and case folded away (Ramón files as Ramon),
 grouped by initial letter.  Every other name a person goes by that would file
-elsewhere becomes a cross-reference: "Lyova, see Sedov, Leon"; a name shared by
-several persons refers to all of them ("Sedoff, see Sedov, Leon; Sedov, Sergei;
-Sedova, Natalia").
+elsewhere becomes a cross-reference: "Sklodowska, see Curie, Marie"; a name shared by
+several persons refers to all of them ("Curie, see Curie, Marie; Curie, Pierre").
 
 EPUB: ``index.xhtml`` follows EPUB Indexes 1.0 (``epub:type`` ``index`` on the
 section, ``index-group`` per letter, ``index-entry-list``, ``index-entry``,
@@ -13,7 +12,7 @@ section, ``index-group`` per letter, ``index-entry-list``, ``index-entry``,
 ``index-xref-preferred``): each locator links to one occurrence, grouped by
 document; once the print edition's page breaks are in place (``label_locators``), a
 locator reads "p. 42" (the first mention on that printed page) with an accessible
-name ("p. 42, The Exile").  PDF: the printed pages of the occurrences, merged into ranges
+name ("Marie Curie, page 42").  PDF: the printed pages of the occurrences, merged into ranges
 ("12–14, 17"), from the two-pass ``page_of``; each range links to its first
 occurrence.
 """
@@ -26,7 +25,8 @@ import unicodedata
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from ..model import Book, Person
+from ..model import Book, IndexRules, Person
+from ..terms import paragraphs, term
 from .pagerefs import merge_pages
 from .xhtml import Doc, esc
 
@@ -34,8 +34,6 @@ if TYPE_CHECKING:
     from .html import Writer
 
 INDEX_FILE = "index.xhtml"
-TITLES = ("Comrade", "General", "Father", "Professor", "Tsar", "Czar", "Sir", "Mr", "Mrs")
-_PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|ilyich|inishna)$", re.IGNORECASE)  # not "Deich", "Zasulich"
 _ROMAN = re.compile(r"^[IVXL]+$")
 
 
@@ -62,27 +60,46 @@ def surname(heading: str) -> str:
     return fold(heading.split(",", 1)[0])
 
 
-def heading_of(form: str) -> str | None:
-    """How a form files in the index: "Leon Sedoff" -> "Sedoff, Leon"; "Lyova" stays;
-    "the Old Man" -> "Old Man, the"; a title is dropped; all-capital forms are left out."""
+def index_rules(terms: dict[str, str] | None = None, book: dict | None = None) -> IndexRules:
+    """The rules names file by: the language's (terms ``index-titles``, ``index-article``)
+    and the book's (persons.yaml ``index:``)."""
+    env = {"terms": terms}
+    book = book or {}
+    return IndexRules(titles=frozenset(term(env, "index-titles").split()) | set(book.get("titles", [])),
+                      article=term(env, "index-article"),
+                      given_name_endings=tuple(e.casefold() for e in book.get("given_name_endings", [])),
+                      nicknames=tuple(book.get("nicknames", [])))
+
+
+def drop_titles(words: list[str], rules: IndexRules) -> list[str]:
+    """The words of a name without the titles before it ("Professor Curie" -> "Curie")."""
+    while len(words) > 1 and words[0].rstrip(".") in rules.titles:
+        words = words[1:]
+    return words
+
+
+def heading_of(form: str, rules: IndexRules | None = None) -> str | None:
+    """How a form files in the index: "Marie Curie" -> "Curie, Marie"; a single name stays;
+    "the Little Corporal" -> "Little Corporal, the"; a title is dropped; all-capital forms
+    are left out.  A last word with one of the book's given-name endings (a patronymic) is
+    no surname: the form stays as it is."""
+    rules = rules or index_rules()
     form = " ".join(form.split())
     if any(len(w) > 2 and w.isalpha() and w.isupper() for w in re.split(r"[\s.\-]+", form)):
-        return None  # "CHRISTIAN", a signature in capitals: the same name as another form
-    words = form.split(" ")
-    while len(words) > 1 and words[0].rstrip(".") in TITLES:
+        return None  # a signature in capitals: the same name as another form
+    words = drop_titles(form.split(" "), rules)
+    if words[0] == rules.article and len(words) > 1:
         words = words[1:]
-    if words[0] == "the":
-        words = words[1:]
-        return " ".join(words) + ", the"
-    if words[0] in ("Old", "Little"):  # "Old Man", "Little Son": a nickname, not first + last name
-        return " ".join(words) + ", the"
+        return " ".join(words) + f", {rules.article}"
+    if words[0] in rules.nicknames:  # a nickname, not first + last name
+        return " ".join(words) + f", {rules.article}"
     if len(words) == 1:
         return words[0]
     if all(re.fullmatch(r"[A-Z]\.?", w) for w in words):
         return " ".join(words)  # "L. D.": initials stay as they are
     last = words[-1]
-    if _PATRONYMIC.search(last) or _ROMAN.match(last) or not last[:1].isupper():
-        return " ".join(words)  # "Lev Davidovich", "Nicholas II", "synok"
+    if last.casefold().endswith(rules.given_name_endings) or _ROMAN.match(last) or not last[:1].isupper():
+        return " ".join(words)  # a given name and patronymic, "Henry VIII", a lower-case word
     rest = words[:-1]
     particles: list[str] = []
     while rest and rest[-1][:1].islower():  # "Ramon del Rio" -> "Rio, Ramon del"
@@ -90,7 +107,7 @@ def heading_of(form: str) -> str | None:
     return f"{last}, {' '.join(rest + particles)}" if rest else last
 
 
-def cross_references(persons: list[Person]) -> dict[str, list[Person]]:
+def cross_references(persons: list[Person], rules: IndexRules | None = None) -> dict[str, list[Person]]:
     """Heading -> the persons it refers to, for every name that files away from the main entry."""
     main = {fold(p.sort_name) for p in persons}
     refs: dict[str, list[Person]] = defaultdict(list)
@@ -98,9 +115,9 @@ def cross_references(persons: list[Person]) -> dict[str, list[Person]]:
     for p in persons:
         own = surname(p.sort_name)
         for form in [*p.forms, *p.ambiguous]:
-            h = heading_of(form)
+            h = heading_of(form, rules)
             if h is None or fold(h) in main or surname(h) in (own, own + "s"):
-                continue  # files where the entry does ("Trotsky"), or a plural ("the Kamenevs")
+                continue  # files where the entry does ("Curie"), or a plural ("the Curies")
             key = re.sub(r"[^a-z0-9]", "", fold(h))  # "L. D." and "L.D." are one heading
             h = shown.setdefault(key, h)
             if p not in refs[h]:
@@ -163,16 +180,17 @@ def print_pages(docs: list[Doc]) -> dict[str, str]:
     return out
 
 
-def label_locators(docs: list[Doc], pages: dict[str, str]) -> None:
+def label_locators(docs: list[Doc], pages: dict[str, str], terms: dict[str, str] | None = None) -> None:
     """EPUB, after the links are resolved and the page breaks placed: the index's locators
     say what they point to.  With the print edition's pages, one link per printed page
-    ("p. 42", to the first mention there, named "p. 42, The Exile" for a screen reader:
+    ("p. 42", to the first mention there, named "p. 42, Marie Curie" for a screen reader:
     the name begins with the visible label, WCAG 2.5.3); without them the mentions stay
-    numbered, each with a name ("2: mention 2 in The Exile")."""
+    numbered, each with a name ("2: mention 2 in Marie Curie")."""
 
     index = next((d for d in docs if d.filename == INDEX_FILE), None)
     if index is None:
         return
+    env = {"terms": terms}
 
     def item(m: re.Match[str]) -> str:
         doc_html = m.group(1)
@@ -184,10 +202,12 @@ def label_locators(docs: list[Doc], pages: dict[str, str]) -> None:
             for h, _ in hrefs:
                 first.setdefault(pages[h], h)
             links = [f'<a epub:type="index-locator" href="{esc(h)}" '
-                     f'aria-label="p. {esc(p)}, {esc(doc)}">p.\u00a0{esc(p)}</a>' for p, h in first.items()]
+                     f'aria-label="{esc(term(env, "index-page-label", document=doc, page=p))}">'
+                     f'{esc(term(env, "page-ref", page=p))}</a>' for p, h in first.items()]
         else:
             links = [f'<a epub:type="index-locator" href="{esc(h)}" '
-                     f'aria-label="{n}: mention {n} in {esc(doc)}">{n}</a>' for h, n in hrefs]
+                     f'aria-label="{esc(term(env, "index-mention-label", document=doc, number=n))}">{n}</a>'
+                     for h, n in hrefs]
         return f'<li><span class="ix-doc">{doc_html}</span> {", ".join(links)}</li>'
 
     index.body = _LOCATOR_ITEM.sub(item, index.body)
@@ -207,14 +227,10 @@ def _xref(w: Writer, heading: str, targets: list[Person]) -> str:
                       f"{esc(t.sort_name)}</a>" for t in sorted(targets, key=lambda t: sort_key(t.sort_name)))
     return (f'<li class="ix-entry ix-xref" epub:type="index-entry">'
             f'<span class="ix-term" epub:type="index-term">{esc(heading)}</span> '
-            f'<span class="ix-see" epub:type="index-xref-preferred"><i>see</i> {links}</span></li>')
+            f'<span class="ix-see" epub:type="index-xref-preferred"><i>{esc(term(w.book, "index-see"))}</i> '
+            f'{links}</span></li>')
 
 
-INTRO = ("<p>Persons named in the documents and in the editor’s text, under the name the register "
-         "of persons gives them; other names and spellings refer to it.</p>")
-INTRO_EPUB = ("<p>Under each name, document by document, links to its mentions: to the first on each "
-              "page of the print edition (“p. 42”), or numbered when the pages are not known.</p>")
-INTRO_PRINT = "<p>Numbers are page numbers; names in notes are included.</p>"
 
 
 def index_doc(w: Writer) -> Doc | None:
@@ -226,7 +242,7 @@ def index_doc(w: Writer) -> Doc | None:
     rows: list[tuple[tuple[str, str, str], str]] = []
     for p in persons:
         rows.append((sort_key(p.sort_name), _entry(w, p, titles)))
-    for heading, targets in cross_references(persons).items():
+    for heading, targets in cross_references(persons, book.index_rules).items():
         rows.append((sort_key(heading), _xref(w, heading, targets)))
     rows.sort(key=lambda r: r[0])
     groups: dict[str, list[str]] = {}
@@ -241,8 +257,9 @@ def index_doc(w: Writer) -> Doc | None:
     # nothing, and the landmarks nav still points at it.
     body = ['<section id="index" class="index" epub:type="index" role="doc-index" '
             'aria-labelledby="index-title">',
-            '<h1 id="index-title" class="chapter-title">Index of Names</h1>',
-            '<div class="index-intro">' + INTRO + (INTRO_PRINT if w.print else INTRO_EPUB) + "</div>"]
+            f'<h1 id="index-title" class="chapter-title">{esc(term(book, "index-title"))}</h1>',
+            '<div class="index-intro">' + paragraphs(term(book, "index-intro"))
+            + paragraphs(term(book, "index-intro-print" if w.print else "index-intro-epub")) + "</div>"]
     for initial, items in groups.items():
         gid = f"index-{initial.lower()}" if initial.isalpha() else "index-other"
         body.append(f'<section class="ix-group" epub:type="index-group" id="{gid}" '
@@ -251,5 +268,5 @@ def index_doc(w: Writer) -> Doc | None:
         body += items
         body.append("</ul></section>")
     body.append("</section>")
-    return Doc("index", INDEX_FILE, "Index of Names", "\n".join(body), role="back",
+    return Doc("index", INDEX_FILE, term(book, "index-title"), "\n".join(body), role="back",
                landmark="index", epub_type="index")

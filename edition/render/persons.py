@@ -4,8 +4,7 @@ For each person, in index order: the name as the index sorts it, the dates
 (only where the documents give them), the one- or two-line identification, the
 other names and spellings used in the documents (an ambiguous one with the
 documents in which it means this person), the documents the facts come from,
-and a document's own glossary entry about the person, verbatim (the 1938
-pamphlet's entries SERGEI, IGNACE REISS, "CAIN DJUGASHVILI").
+and a document's own glossary entry about the person, verbatim.
 
 EPUB: each name links to the person's entry in the index of names, and "In the
 text" links to the first mention in each document.  PDF: the page numbers are
@@ -16,8 +15,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..model import Book, Person
-from .index import TITLES, heading_of, indexed, person_anchor, sort_key
+from ..model import Book, IndexRules, Person
+from ..terms import paragraphs, term
+from .index import drop_titles, heading_of, index_rules, indexed, person_anchor, sort_key
 from .xhtml import Doc, esc, in_the_text, render_tokens, strip_p
 
 if TYPE_CHECKING:
@@ -30,23 +30,22 @@ def register_anchor(p: Person) -> str:
     return f"pn-{p.id}"
 
 
-def _part_of_name(form: str, name: str) -> bool:
-    """"Axelrod" or "Comrade Trotsky" add nothing to "Pavel Axelrod" / "Leon Trotsky"."""
-    words = form.split()
-    while len(words) > 1 and words[0].rstrip(".") in TITLES:
-        words = words[1:]
+def _part_of_name(form: str, name: str, rules: IndexRules) -> bool:
+    """"Curie" or "Professor Curie" add nothing to "Marie Curie"."""
+    words = drop_titles(form.split(), rules)
     return " ".join(words) in name.split() or " ".join(words) == name
 
 
-def other_names(p: Person) -> list[tuple[str, list[str]]]:
+def other_names(p: Person, rules: IndexRules | None = None) -> list[tuple[str, list[str]]]:
     """(name, chapter slugs or [] for everywhere) for every form that is not part of the
     register name; an ambiguous form comes with the chapters in which it counts."""
+    rules = rules or index_rules()
     seen = {p.name.casefold()}
     out: list[tuple[str, list[str]]] = []
     for form, chapters in [*((f, []) for f in p.forms), *p.ambiguous.items()]:
-        if form.casefold() in seen or heading_of(form) is None:
+        if form.casefold() in seen or heading_of(form, rules) is None:
             continue
-        if not chapters and _part_of_name(form, p.name):
+        if not chapters and _part_of_name(form, p.name, rules):
             continue
         seen.add(form.casefold())
         out.append((form, list(chapters)))
@@ -55,7 +54,7 @@ def other_names(p: Person) -> list[tuple[str, list[str]]]:
 
 def source_titles(book: Book) -> dict[str, str]:
     """source id -> the document's short title: ``short_title`` in sources.yaml, else the
-    title of the chapter made from it, before a colon ("Leon Sedoff")."""
+    title of the chapter made from it, before a colon ("Common Sense")."""
     out: dict[str, str] = {}
     for rec in book.import_records:
         if rec.source.short_title:
@@ -75,7 +74,7 @@ def chapter_titles(book: Book) -> dict[str, str]:
 
 
 def short_title(title: str) -> str:
-    """A document's title as a short label: the part before a colon ("Leon Sedoff")."""
+    """A document's title as a short label: the part before a colon ("Common Sense")."""
     return title.split(":", 1)[0].strip() or title
 
 
@@ -89,7 +88,7 @@ def _entry(w: Writer, p: Person, titles: dict[str, str], sources: dict[str, str]
     parts = [f'<dt id="{register_anchor(p)}" class="pn-name">{name}{dates}</dt>',
              f'<dd class="pn-body"><p class="pn-id">{ident}</p>']
     names = []
-    for form, chapters in other_names(p):
+    for form, chapters in other_names(p, w.book.index_rules):
         where = ""
         if chapters:
             where = " (in " + ", ".join(f"<i>{esc(titles.get(c, c))}</i>"
@@ -98,28 +97,22 @@ def _entry(w: Writer, p: Person, titles: dict[str, str], sources: dict[str, str]
     if names:
         joined = "; ".join(names)
         end = "" if joined.endswith(".") else "."  # "V.I." ends the list without a second point
-        parts.append(f'<p class="pn-names"><i>Also named:</i> {joined}{end}</p>')
+        parts.append(f'<p class="pn-names"><i>{esc(term(w.book, "also-named"))}</i> {joined}{end}</p>')
     if p.glossary_entry:
         g = p.glossary_entry
         src = f'<i>{esc(sources.get(g["source"], g["source"]))}</i>'
-        parts.append(f'<p class="pn-glossary"><i>In the glossary of {src}:</i> '
+        said = esc(term(w.book, "in-the-glossary-of", source="\x00")).replace("\x00", src)
+        parts.append(f'<p class="pn-glossary"><i>{said}</i> '
                      f'<span class="pn-headword">{esc(g["headword"])}</span>—{esc(g["text"])}</p>')
     if p.sources:
         docs = "; ".join(f"<i>{esc(sources.get(s, s))}</i>" for s in p.sources)
-        parts.append(f'<p class="pn-sources"><i>Sources:</i> {docs}.</p>')
+        parts.append(f'<p class="pn-sources"><i>{esc(term(w.book, "register-sources"))}</i> {docs}.</p>')
     if not w.print and p.occurrences:
         parts.append(in_the_text(w, [(slug, anchor) for slug, anchor, _ in p.occurrences], titles, "pn-where"))
     parts.append("</dd>")
     return "\n".join(parts)
 
 
-INTRO = ("<p>The persons named in the documents: the name under which "
-         "the index files the person, dates where the documents give them, who they were, the "
-         "other names and spellings the documents use (a first name or a shared surname counts "
-         "only in the documents listed with it), and the documents these facts come from. "
-         "Nothing here goes beyond what the documents say.</p>")
-INTRO_EPUB = "<p>Each name links to the index of names, which links to every mention.</p>"
-INTRO_PRINT = "<p>The pages on which each person is named are given in the Index of Names.</p>"
 
 
 def intro_html(book: Book) -> str:
@@ -127,7 +120,7 @@ def intro_html(book: Book) -> str:
     lists and by what rule it leaves anyone out), paragraphs split at blank lines; else a
     generic one."""
     if not book.persons_intro:
-        return INTRO
+        return paragraphs(term(book, "register-intro"))
     paras = [p.strip() for p in book.persons_intro.split("\n\n") if p.strip()]
     return "".join(f"<p>{esc(' '.join(p.split()))}</p>" for p in paras)
 
@@ -141,11 +134,11 @@ def register_doc(w: Writer) -> Doc | None:
     sources = source_titles(book)
     body = ['<section id="persons" class="register" epub:type="appendix" role="doc-appendix" '
             'aria-labelledby="persons-title">',
-            '<h1 id="persons-title" class="chapter-title">Register of Persons</h1>',
-            '<div class="register-intro">' + intro_html(book) + (INTRO_PRINT if w.print else INTRO_EPUB)
-            + "</div>",
+            f'<h1 id="persons-title" class="chapter-title">{esc(term(book, "register-title"))}</h1>',
+            '<div class="register-intro">' + intro_html(book)
+            + paragraphs(term(book, "register-intro-print" if w.print else "register-intro-epub")) + "</div>",
             '<dl class="register-list">']
     body += [_entry(w, p, titles, sources) for p in sorted(persons, key=lambda p: sort_key(p.sort_name))]
     body += ["</dl>", "</section>"]
-    return Doc("persons", REGISTER_FILE, "Register of Persons", "\n".join(body), role="back",
+    return Doc("persons", REGISTER_FILE, term(book, "register-title"), "\n".join(body), role="back",
                epub_type="appendix")

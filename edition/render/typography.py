@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-# Initialisms set in small caps: GPU, NKVD, USSR (two or more capitals), dotted ones of
-# three or more letters (G.P.U., U.S.S.R., and spaced with U+202F: G. P. U.), and dotted
-# pairs before ’s (S.R.’s, K.D.’s).  Personal initials (A.A. Joffe, L.D., N. I. Sedova)
+# Initialisms set in small caps: NATO, UNESCO, USSR (two or more capitals), dotted ones of
+# three or more letters (U.S.A., U.S.S.R., and spaced with U+202F: U. S. A.), and dotted
+# pairs before ’s (S.R.’s, K.D.’s).  Personal initials (A.A. Milne, T.S., J. R. R. Tolkien)
 # and Roman numerals (XLIII) are left alone.
 _ACRONYM = re.compile(
     "(?<![\\w&;.])("

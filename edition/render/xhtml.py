@@ -19,13 +19,16 @@ from markdown_it.utils import OptionsDict
 
 from ..model import Note
 from ..parse import CONTAINERS, markdown, parse_markdown
+from ..terms import term
 from .typography import small_caps
 
 if TYPE_CHECKING:
     from .html import Writer
 
-NOTE_LABEL = {"editor": "Editor’s note", "translator": "Translator’s note", "author": "Note"}
-NOTE_MARK = {"editor": "Ed.", "translator": "Trans."}  # whose note, before a printed footnote
+# whose note: the label before an e-book note, the mark before a printed footnote (terms)
+NOTE_LABEL = {"editor": "note-label-editor", "translator": "note-label-translator",
+              "author": "note-label-author"}
+NOTE_MARK = {"editor": "note-mark-editor", "translator": "note-mark-translator"}
 
 
 @dataclass
@@ -68,7 +71,7 @@ def in_the_text(w: Writer, places: Iterable[tuple[str, str]], titles: dict[str, 
     for slug, anchor in places:
         firsts.setdefault(slug, anchor)
     links = ", ".join(f'<a href="{esc(w.href(a))}">{esc(titles.get(s, s))}</a>' for s, a in firsts.items())
-    return f'<p class="{cls}"><i>In the text:</i> {links}.</p>'
+    return f'<p class="{cls}"><i>{esc(term(w.book, "in-the-text"))}</i> {links}.</p>'
 
 
 class XhtmlRenderer(RendererHTML):
@@ -210,7 +213,7 @@ class XhtmlRenderer(RendererHTML):
             inner = env["render_note"](note)
             return (f'<span class="footnote {note.kind}" id="{note.anchor}" data-n="{note.number}">'
                     f'<a class="noteref-target" id="{call_id}"></a>{inner}</span>')
-        label = NOTE_LABEL[note.kind]
+        label = esc(term(env, NOTE_LABEL[note.kind]))
         return (f'<a class="noteref {note.kind}" id="{call_id}" href="#{note.anchor}" '
                 f'epub:type="noteref" role="doc-noteref" aria-label="{label} {note.number}">'
                 f"{note.number}</a>")
@@ -255,8 +258,8 @@ def _with_pid(html_: str, t: Token, env: dict) -> str:
 
 
 def pageref_suffix(link: Token, env: dict) -> str:
-    """Cross-references for print: ``[Hansen](#anchor){.pageref}`` reads "Hansen (p. 42)";
-    ``{.at-page}`` reads "Hansen, p. 42";
+    """Cross-references for print: ``[Author](#anchor){.pageref}`` reads "Author (p. 42)";
+    ``{.at-page}`` reads "Author, p. 42";
     ``[Session 1](#a){.pagerange until=b}`` reads "Session 1 (pp. 12–30)", the range ending on
     the page before anchor ``b`` (or on the page of ``b`` with ``through=b``).  In the EPUB the
     link itself is the reference, so nothing is added."""
@@ -266,8 +269,8 @@ def pageref_suffix(link: Token, env: dict) -> str:
         return ""
     anchor = str(link.attrGet("href") or "").lstrip("#")
     first = page(anchor)
-    if "at-page" in classes:  # "Hansen, p. 49" (for lists of references)
-        return f'<span class="pageref">, p.\u00a0{esc(first)}</span>'
+    if "at-page" in classes:  # "Author, p. 49" (for lists of references)
+        return f'<span class="pageref">, {esc(term(env, "page-ref", page=first))}</span>'
 
     if "pagerange" in classes:
         last = None
@@ -276,8 +279,8 @@ def pageref_suffix(link: Token, env: dict) -> str:
         elif link.attrGet("until"):
             last = page(str(link.attrGet("until")), before=True)
         if last and last != first:
-            return f' <span class="pageref">(pp.\u00a0{esc(first)}–{esc(last)})</span>'
-    return f' <span class="pageref">(p.\u00a0{esc(first)})</span>'
+            return f' <span class="pageref">({esc(term(env, "pages-ref", first=first, last=last))})</span>'
+    return f' <span class="pageref">({esc(term(env, "page-ref", page=first))})</span>'
 
 
 _renderer: XhtmlRenderer | None = None

@@ -20,7 +20,7 @@ API
     (glossary id, person id), ``form`` a surface form to find.  Matching is
     case-sensitive, whole-word (a form that begins/ends with a letter or digit
     must not touch another letter or digit on that side, nor a hyphen joining
-    it to another word: no "Bolshevik" in "Bolshevik-baiting"; a form that ends in
+    it to another word: no "Jacobin" in "Jacobin-baiting"; a form that ends in
     "." or "'s" needs no boundary there), longest form first at any position,
     insensitive to curly/straight apostrophes and to the kind of space.  Two rules
     keep a form out of a longer name (``_initials`` and ``proper_compound``):
@@ -124,7 +124,7 @@ def proper_compound(folded: str, p: int) -> bool:
     """Does the match at ``p`` (of a form that begins with a lower-case letter) follow a
     capitalised word that makes the two a different name ("Spanish civil war")?  Not when
     that word begins a sentence (after ``.``, ``!``, ``?``, an opening quotation mark or
-    bracket, or at the start of the text) or is a possessive ("Stalin's")."""
+    bracket, or at the start of the text) or is a possessive ("Darwin's")."""
     if not folded[p:p + 1].islower():
         return False
     m = _CAPITALISED_BEFORE.search(folded, max(0, p - 80), p)
@@ -142,7 +142,7 @@ def _alternation(forms: tuple[str, ...]) -> re.Pattern[str]:
 
     Each form is matched literally, its runs of spaces as `` +``; a form that begins (ends)
     with a word character may not touch another one on that side, nor a hyphen joining it to
-    one ("Bolshevik" is not matched in "Bolshevik-baiting" or "anti-Bolshevik").  The same
+    one ("Jacobin" is not matched in "Jacobin-baiting" or "anti-Jacobin").  The same
     matches as ``|``-joining one such pattern per form (``tests/test_matching.py`` holds that
     definition and compares the two), written smaller
     (the shared lookbehinds once, the lookaheads once per run of forms that need them)

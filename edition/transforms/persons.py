@@ -3,21 +3,21 @@
 Runs before the glossary linker, with the same matcher (``matching.py``:
 case-sensitive, whole word, longest form first, apostrophe- and space-folding,
 never inside links or note calls).  The glossary's forms are in the matcher too,
-as *blockers*: where a glossary term is the longest match ("Kerensky-Tseretelli",
-"Trotskyism") the name inside it is not indexed and the term is left to the
-glossary; where a person's name is the longer match ("Mikhail Frunze") it is the
+as *blockers*: where a glossary term is the longest match ("Curie-Sklodowska",
+"Darwinism") the name inside it is not indexed and the term is left to the
+glossary; where a person's name is the longer match ("Charles Darwin") it is the
 person's, and the glossary, which never looks inside a register span, does not link
 the place name inside it.  For each chapter the matcher knows
 
 * every person's ``forms`` (names that always mean that person), and
 * the ``ambiguous`` forms whose chapter list names this chapter: a bare first
-  name, a diminutive, a surname shared in the family ("Sedoff"), "the Old
+  name, a diminutive, a surname shared in the family ("Curie"), "the Old
   Man".  Outside the listed chapters such a form is not indexed at all — nobody
   is indexed by a bare first name unless the editor has said the chapter makes
   it unambiguous.
 
-Markup overrides the rule for one place: ``[Leon]{person=trotsky-leon}`` indexes
-the phrase under that person, ``[Leon]{.noperson}`` keeps the matcher away.
+Markup overrides the rule for one place: ``[Marie]{person=curie-marie}`` indexes
+the phrase under that person, ``[Marie]{.noperson}`` keeps the matcher away.
 
 Every occurrence is wrapped in a span with an id anchor ``<chapter>-pn-<n>``
 (class ``pn``) and recorded in ``Person.occurrences`` as (chapter slug,

@@ -3,15 +3,15 @@
 An editorial text (a note, the chronology, the reading plan) can point at a
 passage of any chapter by naming the chapter and a short phrase from it::
 
-    Shachtman gives 72 days ([Shachtman](<#shachtman:72 days>){.pageref}).
+    The letter gives 72 days ([the letter](<#letter:72 days>){.pageref}).
 
 The transform finds the first occurrence of the phrase in that chapter's text
 (ignoring the kind of apostrophe and of space), puts an anchor just before it,
 and points the link there: the EPUB link lands on the passage, and in print
-``{.pageref}`` adds the page of the passage ("Shachtman (p. 42)").  A second
+``{.pageref}`` adds the page of the passage ("the letter (p. 42)").  A second
 phrase after ``|`` narrows the search to text after the first one::
 
-    [Hansen](<#hansen:Sergei|1934>){.pageref}
+    [the diary](<#diary:Pierre|1906>){.pageref}
 
 A phrase that is not found is an error with the file and line of the link, so a
 re-import that changes a chapter cannot silently break a reference.  A plain

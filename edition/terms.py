@@ -1,0 +1,116 @@
+"""The words the tool itself prints: labels, headings and boilerplate, per language.
+
+Every label of the editions (note labels, "Contents", the glossary's and the register's
+headings and introductions, the colophon's sentences, the accessibility summary …) comes
+from a terms file, ``edition/data/terms/<language>.yaml`` (as pandoc keeps its own in
+``data/translations/``), chosen by ``book.yaml`` ``language``: the whole tag (``pt-br``),
+else its primary subtag (``pt``), with English under all of them, so that a term a
+language lacks is still printed.  A language with no terms file is a warning
+(``terms.language``).  A book overrides any term in its own ``terms.yaml`` (a mapping of
+term -> text); a key no terms file knows is an error at its line (``terms.unknown``).
+
+A term is plain text (escaped where it is set), with ``{name}`` fields filled by the code
+that uses it (``{editor}``, ``{year}``, ``{number}`` …).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from .diagnostics import BookError, Diagnostic, Reporter, Severity
+
+TERMS_DIR = Path(__file__).resolve().parent / "data" / "terms"
+BOOK_TERMS = "terms.yaml"
+
+
+@functools.lru_cache(maxsize=16)
+def _shipped(lang: str) -> dict[str, str] | None:
+    import yaml
+
+    path = TERMS_DIR / f"{lang}.yaml"
+    if not path.is_file():
+        return None
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def default_terms() -> dict[str, str]:
+    """The English terms, the base of every language."""
+    base = _shipped("en")
+    assert base is not None, "edition/data/terms/en.yaml is missing from the package"
+    return dict(base)
+
+
+def language_terms(language: str) -> tuple[dict[str, str], bool]:
+    """(terms, found): the language's terms over the English ones; ``found`` is False when
+    neither the whole tag nor its primary subtag has a terms file."""
+    terms = default_terms()
+    tag = language.strip().lower().replace("_", "-")
+    for cand in dict.fromkeys([tag, tag.split("-", 1)[0]]):
+        own = _shipped(cand)
+        if own is not None:
+            terms.update(own)
+            return terms, True
+    return terms, False
+
+
+def load_terms(root: Path, language: str, reporter: Reporter) -> dict[str, str]:
+    """The terms of the book at ``root``: its language's, then its own ``terms.yaml``."""
+    terms, found = language_terms(language)
+    if not found:
+        primary = language.strip().lower().split("-", 1)[0]
+        reporter.warning("book.yaml", None, f"no terms for the language '{language}': the labels "
+                         f"of the editions are in English (give them in {BOOK_TERMS}, or add "
+                         f"edition/data/terms/{primary}.yaml)", "terms.language")
+    path = root / BOOK_TERMS
+    if not path.exists() and not path.is_symlink():
+        return terms
+    from .gate import read_text
+    from .yamlio import line_of, load_yaml
+
+    node = load_yaml(read_text(path, BOOK_TERMS, root), BOOK_TERMS)
+    if node is None:
+        return terms
+    if not isinstance(node, dict):
+        raise BookError(Diagnostic(BOOK_TERMS, line_of(node, ()), Severity.ERROR,
+                                   "must be a mapping of term -> text", "yaml.type"))
+    errors = []
+    for key, value in node.items():
+        line = line_of(node, (key,))
+        if key not in terms:
+            errors.append(Diagnostic(BOOK_TERMS, line, Severity.ERROR, f"unknown term '{key}' "
+                                     "(the terms are those of edition/data/terms/en.yaml)",
+                                     "terms.unknown"))
+        elif not isinstance(value, str):
+            errors.append(Diagnostic(BOOK_TERMS, line, Severity.ERROR,
+                                     f"term '{key}' must be a text", "yaml.type"))
+        else:
+            terms[key] = value
+    if errors:
+        raise BookError(errors)
+    return terms
+
+
+def term(book: object, key: str, **fields: object) -> str:
+    """The book's text for ``key`` (plain text, not yet escaped), its ``{fields}`` filled;
+    ``book`` is a Book, or a renderer's env (which carries the terms)."""
+    terms: dict[str, str] = (book.get("terms") if isinstance(book, dict)  # a renderer's env
+                             else getattr(book, "terms", None)) or default_terms()
+    text = terms[key] if key in terms else default_terms()[key]
+    return text.format_map(fields) if fields else text
+
+
+def paragraphs(text: str) -> str:
+    """A term or a book's introduction as XHTML paragraphs: split at blank lines, lines joined,
+    escaped; ``*words*`` in italics (a title)."""
+    import html
+    import re
+
+    out = []
+    for para in text.split("\n\n"):
+        para = " ".join(para.split())
+        if para:
+            para = re.sub(r"\*([^*\s][^*]*?)\*", r"<i>\1</i>", html.escape(para, quote=False))
+            out.append(f"<p>{para}</p>")
+    return "".join(out)
