@@ -158,8 +158,8 @@ class SourceItem(_Strict):
     author: StrictStr
     title: StrictStr
     date: StrictStr
-    kind: Literal["web transcription", "OCR scan"]
-    importer: Literal["web", "ocr", "biography"]
+    kind: StrictStr = Field(min_length=1)  # "web transcription", "OCR scan", "plain text", "web page"
+    importer: StrictStr = Field(pattern=r"^[a-z][a-z0-9_]*$")  # checked against the importers installed
     rights: StrictStr
     subtitle: StrictStr | None = None
     periodical: StrictStr | None = None
@@ -171,6 +171,7 @@ class SourceItem(_Strict):
     translator: StrictStr | None = None
     chapter: StrictStr | None = Field(default=None, pattern=r"^[0-9]{2}-[a-z0-9-]+\.md$")
     short_title: StrictStr | None = None  # how the apparatus names the document ("Sources: …")
+    strip: list[StrictStr] = []  # regular expressions: lines of boilerplate the import removes
 
 
 class SourcesFile(_Strict):

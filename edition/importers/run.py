@@ -9,7 +9,6 @@ corrections applied, what was removed, and the suspicious tokens left unresolved
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -76,14 +75,13 @@ def render_chapter(result: ImportResult) -> str:
 
 
 def importer_for(record: SourceRecord) -> Callable[[str, SourceRecord, list[Correction]], ImportResult]:
-    try:
-        mod = importlib.import_module(f"edition.importers.{record.importer}")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.endswith(f"importers.{record.importer}"):
-            raise BookError(Diagnostic(SOURCES_YAML, None, Severity.ERROR,
-                                       f"source '{record.id}': importer '{record.importer}' "
-                                       "is not available", "import.importer")) from None
-        raise
+    from .registry import load
+
+    mod = load(record.importer)
+    if mod is None:
+        raise BookError(Diagnostic(SOURCES_YAML, None, Severity.ERROR,
+                                   f"source '{record.id}': importer '{record.importer}' "
+                                   "is not available", "import.importer"))
     fn: Callable[[str, SourceRecord, list[Correction]], ImportResult] = mod.import_source
     return fn
 
