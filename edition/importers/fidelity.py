@@ -197,7 +197,7 @@ def account(text: str, record: SourceRecord, result: ImportResult) -> list[Diffe
     from .registry import load
 
     view = getattr(load(record.importer), "source_view", None)
-    lines = view(text) if view is not None else [Line(t, i + 1) for i, t in enumerate(text.split("\n"))]
+    lines = view(text, record) if view is not None else [Line(t, i + 1) for i, t in enumerate(text.split("\n"))]
     by_src: dict[int, list[Line]] = {}
     for ln in lines:
         by_src.setdefault(ln.src, []).append(ln)

@@ -2,7 +2,7 @@
 
 An importer is a module (or any object) with
 ``import_source(text, record, corrections) -> ImportResult`` and, optionally,
-``source_view(text) -> list[Line]`` (the source's words as lines with their source line,
+``source_view(text, record) -> list[Line]`` (the source's words as lines with their source line,
 when the source is not plain text — an HTML page — so the fidelity check can account for
 every word).  The built-in importers live in this package; another package adds one,
 without editing anything here, by declaring an entry point in the group

@@ -118,6 +118,18 @@ def _is_markdown(record: SourceRecord) -> bool:
     return record.file.lower().endswith((".md", ".markdown"))
 
 
+def source_view(text: str, record: SourceRecord) -> list[Line]:
+    """The source's words as lines: a Markdown source without its markup (a ``##``, an
+    emphasis mark, an escape are not words), plain text as it is."""
+    lines = [Line(t, i + 1) for i, t in enumerate(text.split("\n"))]
+    if _is_markdown(record):
+        from .fidelity import markdown_words
+
+        for ln in lines:
+            ln.text = " ".join(w for w, _ in markdown_words(ln.text))
+    return lines
+
+
 def steps_for(record: SourceRecord) -> list:
     if _is_markdown(record):
         return [apply_corrections, strip_patterns, join_hyphens, notes_to_footnotes, curl_quotes,
