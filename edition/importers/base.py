@@ -51,6 +51,7 @@ class SourceRecord:
     chapter: str | None = None  # chapters/NN-slug.md this source becomes
     short_title: str | None = None  # how the apparatus names the document
     strip: tuple[str, ...] = ()  # regular expressions: boilerplate lines the import removes
+    options: dict[str, Any] = field(default_factory=dict)  # sources/importers/<id>.yaml
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,12 @@ def load_sources(root: Path) -> dict[str, tuple[SourceRecord, int | None]]:
 
     known = names()
     for fields, line in checked(root, SOURCES_YAML, text, compute):
-        fields = dict(fields, strip=tuple(fields.get("strip") or ()))
+        try:
+            options = load_options(root, fields["id"])
+        except BookError as exc:
+            diags.extend(exc.diagnostics)
+            options = {}
+        fields = dict(fields, strip=tuple(fields.get("strip") or ()), options=options)
         item = SourceRecord(**fields)
         if item.importer not in known:
             diags.append(_err(SOURCES_YAML, line, f"source '{item.id}': no importer "
@@ -75,6 +80,18 @@ def load_sources(root: Path) -> dict[str, tuple[SourceRecord, int | None]]:
     if diags:
         raise BookError(diags)
     return out
+
+
+def options_path(source_id: str) -> str:
+    return f"sources/importers/{source_id}.yaml"
+
+
+def load_options(root: Path, source_id: str) -> dict[str, Any]:
+    """sources/importers/<id>.yaml: the importer's data about this one source (its word
+    lists, reviewed doubts, front matter); {} when there is none."""
+    data = read_model(root, options_path(source_id), "ImporterOptionsFile", "importer options",
+                      lambda model, node: model.model_dump(exclude_defaults=True))
+    return data or {}
 
 
 def corrections_path(source_id: str) -> str:
