@@ -40,7 +40,7 @@ from .diagnostics import Diagnostic, Severity
 
 FORMAT = 1
 MANIFEST = Path(".cache") / "build-manifest.json"
-INPUT_DIRS = ("chapters", "sources", "styles")
+INPUT_DIRS = ("chapters", "sources", "styles", "images")
 PACKAGE = Path(__file__).resolve().parent  # the edition package: its code is an input
 PACKAGE_FONTS = PACKAGE.parent / "styles" / "fonts"  # the cover's fonts (render/cover.py)
 _SKIP = {"__pycache__", ".git", ".cache"}

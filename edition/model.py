@@ -167,6 +167,7 @@ class Book:
     source_date_epoch: int = 0
     records: list = field(default_factory=list)  # edition.records.SourceRecordView, for back matter
     font_credit: str | None = None  # styles/fonts/CREDIT.txt: the print edition's faces, credited
+    images: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # images/x.png -> (type, bytes)
 
     def fragments(self) -> list[Fragment]:
         """Every piece of user-written Markdown outside the chapters' text, in book order."""

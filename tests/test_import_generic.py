@@ -139,3 +139,12 @@ def test_unknown_importer_and_bad_pattern_are_located_errors(small_book):
     assert r.returncode == 1
     assert "sources/sources.yaml:2: error: source 'address': no importer 'nosuch'" in r.stderr
     assert "strip pattern '(unclosed' is not a regular expression" in r.stderr
+
+
+def test_importers_hold_no_word_of_a_particular_source():
+    from conftest import ROOT
+
+    code = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "edition" / "importers").glob("*.py"))
+    for word in ("never-to-be-forgotten", "Kazhakstan", "IGNACE REISS", "MI6", "Uritzky",
+                 "A modern web biography"):
+        assert word not in code, word
