@@ -121,7 +121,7 @@ def test_bad_images_and_links_are_located_errors(small_book, markdown, code, wor
     _book(small_book, chapter=f"---\ntitle: One\nkind: editorial\n---\n\nText.\n\n{markdown}\n")
     r = small_book.run("check")
     assert r.returncode == 1, r.stderr
-    assert f"chapters/01-one.md:8: error:" in r.stderr and f"[{code}]" in r.stderr, r.stderr
+    assert "chapters/01-one.md:8: error:" in r.stderr and f"[{code}]" in r.stderr, r.stderr
     assert words in r.stderr
 
 

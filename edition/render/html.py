@@ -13,8 +13,8 @@ PDF concatenates them).  The two editions differ only in
 from __future__ import annotations
 
 import datetime
-import re
 import html
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 

@@ -168,15 +168,16 @@ def check_target(target: str, root: Path, kind: str) -> str | None:
         return f"{kind} to '{t}' refused: the editions link only inside the book"
     if t.startswith("/") or t.startswith("\\"):
         return f"{kind} to absolute path '{t}' refused"
-    if kind == "image":
-        from .figures import image_path_problem
-
-        return image_path_problem(t)
-    path = (root / "chapters" / t.split("#")[0]).resolve()
+    base = root if kind == "image" else root / "chapters"  # images/… is the book's folder
+    path = (base / t.split("#")[0]).resolve()
     try:
         path.relative_to(root.resolve())
     except ValueError:
         return f"{kind} to '{t}' points outside the project"
+    if kind == "image":
+        from .figures import image_path_problem
+
+        return image_path_problem(t)
     return None
 
 
