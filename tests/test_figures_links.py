@@ -92,6 +92,14 @@ def test_figures_and_urls_in_print(small_book):
     flat = "".join(text.split())
     assert "thearchive’spage(https://example.org/archive/page.html)" in flat
     assert "https://example.org/plain" in flat and "(https://example.org/plain)" not in flat
+    # the PDF links only inside itself (tests/test_attacks.py): print gives the URL as text
+    import io
+
+    from pypdf import PdfReader
+
+    uris = [str((a.get_object().get("/A") or {}).get("/URI")) for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages
+            for a in page.get("/Annots") or [] if "/URI" in (a.get_object().get("/A") or {})]
+    assert uris == []
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
                             check=True).stdout.splitlines()[2:]
     sizes = {(int(row.split()[3]), int(row.split()[4])) for row in images}
@@ -108,7 +116,8 @@ def test_low_resolution_image_is_a_warning_with_the_size_needed(small_book):
 
 @pytest.mark.parametrize(("markdown", "code", "words"), [
     ("![A map](images/missing.png)", "file.missing", "image 'images/missing.png': file not found"),
-    ("![A map](../book.yaml)", "image.refused", "an image is a file in the book's images/ folder"),
+    ("![A map](chapters/01-one.md)", "image.refused", "an image is a file in the book's images/ folder"),
+    ("![A map](../book.yaml)", "image.refused", "points outside the project"),
     ("![A map](images/map.gif)", "image.refused", "only PNG, JPEG and SVG"),
     ("![](images/square.png)", "image.no-alt", "has no alt text"),
     ("![A map](https://example.org/map.png)", "image.refused", "refused"),

@@ -215,8 +215,11 @@ class XhtmlRenderer(RendererHTML):
         if not href:
             return '<span class="link-refused">'
         cls = t.attrGet("class")
-        if _is_web(str(href)):  # a web page: a link in the e-book; print adds the URL
-            return f'<a class="{esc(" ".join(["external", *str(cls or "").split()]))}" href="{esc(str(href))}">'
+        if _is_web(str(href)):  # a web page: a link in the e-book; print gives the URL instead
+            classes = esc(" ".join(["external", *str(cls or "").split()]))
+            if env.get("page") is not None:  # no link out of the PDF (tests/test_attacks.py)
+                return f'<span class="{classes}">'
+            return f'<a class="{classes}" href="{esc(str(href))}">'
         c = f' class="{esc(str(cls))}"' if cls else ""
         return f'<a{c} href="{esc(env["href"](str(href).lstrip("#")))}">'
 
@@ -227,7 +230,9 @@ class XhtmlRenderer(RendererHTML):
                 if not href:
                     return "</span>"
                 if _is_web(href):
-                    return "</a>" + _printed_url(tokens, j, idx, href, env)
+                    if env.get("page") is not None:
+                        return "</span>" + _printed_url(tokens, j, idx, href, env)
+                    return "</a>"
                 return "</a>" + pageref_suffix(tokens[j], env)
         return "</a>"
 
