@@ -218,8 +218,10 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     # (render/pagemap.py, render/epub_pages.py); an EPUB already beside it is refreshed.
     from .render import pagemap
 
-    if "pdf" in targets and "epub" not in targets and (out_dir / f"{book.meta.slug}.epub").is_file():
-        cache = build_cache.plan(root, out_dir, [*targets, "epub"], page_size, print_shop, force=True)
+    beside = [t for t, suffix in (("epub", ".epub"), ("kepub", ".kepub.epub"))
+              if t not in targets and (out_dir / f"{book.meta.slug}{suffix}").is_file()]
+    if "pdf" in targets and beside:
+        cache = build_cache.plan(root, out_dir, [*targets, *beside], page_size, print_shop, force=True)
         targets = cache.stale
     map_key = pagemap.inputs_key(root) if {"epub", "kepub", "pdf"} & set(targets) else ""
     new_map: dict | None = None

@@ -1,13 +1,14 @@
 """Real tools on the EPUB: DAISY Ace (zero violations) and a real reading
-system (epub.js in headless Chromium, driven by Playwright) on the golden book
-and on the real edition.
+system (epub.js, and foliate-js, in headless Chromium, driven by Playwright) on
+the golden book and on the real edition.
 
 Both need tools outside Python: ``make ace`` installs ace-cli into
 ``.cache/ace/``; ``make reader`` installs the harness's npm packages into
 ``tests/reader/node_modules``; both use Debian's ``/usr/bin/chromium``.  When
 a tool is missing the test is skipped, except in CI (``CI=true``), where it
-fails: CI must run them.  Reports and screenshots go to ``build/ace/`` and
-``build/reading-system/``.
+fails: CI must run them.  Ace's reports go to ``build/ace/``; the screenshots to a
+temporary folder, or to ``$READING_SYSTEM_SHOTS`` (``make reader``:
+``build/reading-system/``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -100,7 +102,23 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def read_in_epubjs(epub: Path, name: str, tmp_path: Path) -> dict:
+def shots_dir(tmp_path: Path, name: str) -> Path:
+    """Where the screenshots go: a temporary folder, or the folder named by
+    ``READING_SYSTEM_SHOTS`` (``make reader`` sets build/reading-system)."""
+    base = os.environ.get("READING_SYSTEM_SHOTS")
+    shots = (Path(base) if base else tmp_path / "shots") / name
+    shutil.rmtree(shots, ignore_errors=True)
+    return shots
+
+
+def serve(site: Path) -> http.server.ThreadingHTTPServer:
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def read_in_epubjs(epub: Path, name: str, tmp_path: Path, page: str = "42") -> dict:
     require(shutil.which("node") is not None, "node")
     require((READER / "node_modules" / "playwright-core").is_dir(),
             "the reader harness's npm packages (`make reader` installs them)")
@@ -111,16 +129,12 @@ def read_in_epubjs(epub: Path, name: str, tmp_path: Path) -> dict:
     shutil.copy(READER / "node_modules" / "epubjs" / "dist" / "epub.min.js", site)
     shutil.copy(READER / "node_modules" / "jszip" / "dist" / "jszip.min.js", site)
     shutil.copy(epub, site / "book.epub")
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    shots = OUT / "reading-system" / name
-    shutil.rmtree(shots, ignore_errors=True)
+    server = serve(site)
+    shots = shots_dir(tmp_path, name)
     try:
         proc = subprocess.run(
             ["node", str(READER / "reader.mjs"),
-             f"http://127.0.0.1:{server.server_address[1]}/index.html", str(shots)],
+             f"http://127.0.0.1:{server.server_address[1]}/index.html", str(shots), page],
             capture_output=True, text=True, timeout=300, cwd=READER,
             env=dict(os.environ, CHROMIUM=str(CHROMIUM)))
     finally:
@@ -165,3 +179,72 @@ def test_real_edition_in_a_reading_system(real, tmp_path):
         assert "back to call" in steps and steps["note"]["text"], steps.get("note")
     if any('href="glossary.xhtml#' in t for t in texts):
         assert "glossary entry" in steps and steps["glossary entry"]["definition"]
+
+
+# -- a second reading engine: foliate-js (the Foliate app's) in Chromium ---------
+
+def read_in_foliate(epub: Path, name: str, tmp_path: Path, page: str) -> dict:
+    require(shutil.which("node") is not None, "node")
+    require((READER / "node_modules" / "foliate-js" / "view.js").is_file(),
+            "the reader harness's npm packages (`make reader` installs them)")
+    require(CHROMIUM.is_file(), f"Chromium ({CHROMIUM})")
+    site = tmp_path / "foliate-site"
+    site.mkdir()
+    shutil.copy(READER / "foliate.html", site)
+    shutil.copytree(READER / "node_modules" / "foliate-js", site / "foliate-js")
+    shutil.copy(epub, site / "book.epub")
+    server = serve(site)
+    try:
+        proc = subprocess.run(
+            ["node", str(READER / "foliate.mjs"), f"http://127.0.0.1:{server.server_address[1]}/foliate.html",
+             str(shots_dir(tmp_path, name)), page],
+            capture_output=True, text=True, timeout=300, cwd=READER, env=dict(os.environ, CHROMIUM=str(CHROMIUM)))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert proc.stdout.strip(), proc.stderr
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 0 and report["errors"] == [] and report["pageErrors"] == [], \
+        json.dumps(report, indent=1, ensure_ascii=False)
+    for step in report["steps"]:
+        if "shot" in step:
+            assert Path(step["shot"]).stat().st_size > 2000, step
+    return {s["step"]: s for s in report["steps"]}
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.casefold())
+
+
+def test_real_edition_with_its_page_list_in_epubjs(edition_build, tmp_path):
+    """epub.js: "go to page 42" shows the page where its marker is; the contents reach an
+    entry two levels down."""
+    steps = read_in_epubjs(edition_build["epub"], "epubjs-pages", tmp_path)
+    go = steps["go to page"]
+    assert "skipped" not in go and go["pages"] > 200, go
+    deep = steps["contents"]
+    assert len(deep["path"]) == 3 and deep["text"] == deep["path"][2]
+
+
+def test_real_edition_in_foliate(edition_build, tmp_path):
+    """The edition with its page list (built with the PDF) in foliate-js."""
+    steps = read_in_foliate(edition_build["epub"], "foliate", tmp_path, "42")
+    # a note pops up with its text (the note, not the page) and leads back to its call
+    note = steps["note popup"]
+    assert note["type"] == "footnote" and note["text"] == note["expected"] and len(note["text"]) > 20
+    assert steps["back to call"]["on"]
+    # a glossary link pops up the term and its definition
+    gl = steps["glossary popup"]
+    assert gl["term"] and gl["definition"]
+    assert gl["text"].startswith(gl["term"]) and gl["definition"][:60] in gl["text"]
+    # "go to page 42" lands where printed page 42 begins: the PDF's first words of the page
+    pagemap = json.loads((edition_build["dir"] / ".pagemap.json").read_text())
+    p42 = next(p for p in pagemap["pages"] if str(p["label"]) == "42")
+    go = steps["go to page"]
+    assert go["on"] and go["where"]["page"] == "42" and go["pages"] == len(pagemap["pages"])
+    first = _words(p42["words"])[:6]
+    assert _words(go["from"])[:len(first)] == first, (go["from"], p42["words"])
+    # the contents reach an entry two levels down, and it is shown
+    deep = steps["contents"]
+    assert len(deep["path"]) == 3 and deep["on"] and deep["where"]["toc"] == deep["path"][2]
+    assert deep["text"] == deep["path"][2]

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import zipfile
 
+from conftest import epubcheck_messages, run_epubcheck
+
 from edition.diagnostics import Reporter
 from edition.pipeline import load_book
 
@@ -87,6 +89,8 @@ def test_xrefs_resolve_in_glossary_register_and_apparatus(small_book):
     assert gl and pn and head, (glossary, persons)
     assert set(gl) | set(pn) | set(head) <= anchors
     assert gl[0] != pn[0]  # the narrowed phrase lands on the second "the Old Man"
+    report = run_epubcheck(epub)
+    assert [m for m in epubcheck_messages(report) if not m.startswith("INFO")] == []
 
 
 def test_a_wrong_phrase_is_an_error_at_the_yaml_line(small_book):

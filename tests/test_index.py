@@ -143,7 +143,11 @@ def page_body_texts(pdf: Path) -> list[str]:
                 lines.setdefault(round(tm[5]), []).append((tm[4], text))
 
         page.extract_text(visitor_text=visit)
-        body = "\n".join("".join(t for _, t in line) for _, line in sorted(lines.items()))
+        # runs of one line are joined as they come, except that a run opening with a capital
+        # right after a letter gets a space: pypdf may drop the space before a name set as its
+        # own run ("Social-Revolutionaries" + "Karelin")
+        body = "\n".join(re.sub(r"(?<=[^\W\d_])\x01(?=[A-ZÀ-Ý])", " ", "\x01".join(t for _, t in line)).replace("\x01", "")
+                         for _, line in sorted(lines.items()))
         joined = re.sub(r"(\w)[-\u00ad]\s*\n\s*(\w)", r"\1\2", body)
         kept = re.sub(r"-\s*\n\s*", "-", body)
         out.append(norm(joined) + " \x00 " + norm(kept))

@@ -133,3 +133,25 @@ def test_real_kepub_structure_and_epubcheck(kepub, tmp_path):
         # a note call and its note, as Kobo pops them up
         assert re.search(r'<a class="noteref [^"]*" id="exile-r1" href="#exile-n1" epub:type="noteref"', exile)
         assert re.search(r'<aside class="note [^"]*" id="exile-n1" epub:type="footnote"', exile)
+
+
+def test_a_new_pdf_refreshes_the_kepub_beside_it(small_book, tmp_path):
+    sb = small_book
+    sb.chapter("01-a.md", "A", "One sentence. Another one.\n\nA second paragraph.\n", author="A. Author",
+               date="1938", source="x")
+    sb.book(["01-a.md"])
+    out = tmp_path / "out"
+    proc = sb.run("build", "kepub", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    kepub = out / "small-book.kepub.epub"
+    with zipfile.ZipFile(kepub) as z:
+        assert b'epub:type="page-list"' not in z.read("EPUB/nav.xhtml")  # no PDF yet: no page list
+    proc = sb.run("build", "pdf", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert f"wrote {kepub}" in proc.stdout, proc.stdout
+    with zipfile.ZipFile(kepub) as z:
+        nav = z.read("EPUB/nav.xhtml").decode()
+        text = z.read("EPUB/a.xhtml").decode()
+    assert 'epub:type="page-list"' in nav and 'class="koboSpan" id="kobo.' in nav
+    assert '<span class="koboSpan" id="kobo.4.1">One sentence. </span>' \
+           '<span class="koboSpan" id="kobo.4.2">Another one.</span>' in text, text

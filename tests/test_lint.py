@@ -190,7 +190,7 @@ def test_check_reports_book_errors_without_traceback(small_book):
     assert r.failed() and found(r, "html.unsafe")
     proc = small_book.run("check")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert "chapters/01-one.md:7: error: <iframe> is not allowed in a chapter [html.unsafe]" in proc.stderr
+    assert "chapters/01-one.md:7: error: <iframe> is not allowed in the editor's or author's text [html.unsafe]" in proc.stderr
 
 
 def test_sic_span_exempts_a_quoted_misreading(small_book):

@@ -238,4 +238,4 @@ def test_index_locators_name_the_printed_page(edition_build):
     for a in locators:
         p = page_of[a.get("href")]
         assert a.text == f"p.\u00a0{p}", (a.text, p, a.get("href"))
-        assert a.get("aria-label").endswith(f", page {p}")
+        assert a.get("aria-label").startswith(f"p. {p}, ")  # the visible label first (WCAG 2.5.3)

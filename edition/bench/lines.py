@@ -129,7 +129,10 @@ def measure(pdf_path: str) -> Report:
                     if ln.max_gap() > LOOSE_EM:
                         report.loose.append(ln)
                 nxt = block[i + 1] if i + 1 < len(block) else None
-                if (len(ln.words) == 1 and not flush_right and not centred and nxt is not None
+                # a word that ends a sentence more likely ends its paragraph (the next block
+                # may begin flush, as a register's "Sources:" line does)
+                ends = ln.words[0][2].rstrip("”’)]\"'").endswith((".", "!", "?")) if ln.words else False
+                if (len(ln.words) == 1 and not ends and not flush_right and not centred and nxt is not None
                         and abs(nxt.size - ln.size) < 0.2 and nxt.x1 >= right - 0.8
                         and abs(nxt.x0 - ln.x0) < 1 and nxt.top - ln.top < ln.size * 1.6
                         and ln.x1 - ln.x0 < width * 0.5):

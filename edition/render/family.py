@@ -39,10 +39,10 @@ BOX_W = 122  # box width
 GAP_X = 12  # between boxes in a row
 GAP_UNITS = 16  # between the units of siblings
 GAP_Y = 40  # between a row of boxes and the next generation
-FONT = 14  # font size
-LINE_H = 17  # text line height
+FONT = 13  # font size
+LINE_H = 16  # text line height
 PAD = 7  # inside a box
-CHARS = 16  # characters that fit on a line of a box
+CHARS = 15  # characters that fit on a line of a box (bold serif at FONT)
 
 
 def _wrap(text: str, width: int = CHARS) -> list[str]:

@@ -13,7 +13,7 @@ section, ``index-group`` per letter, ``index-entry-list``, ``index-entry``,
 ``index-xref-preferred``): each locator links to one occurrence, grouped by
 document; once the print edition's page breaks are in place (``label_locators``), a
 locator reads "p. 42" (the first mention on that printed page) with an accessible
-name ("Leon Trotsky, page 42").  PDF: the printed pages of the occurrences, merged into ranges
+name ("p. 42, The Exile").  PDF: the printed pages of the occurrences, merged into ranges
 ("12–14, 17"), from the two-pass ``page_of``; each range links to its first
 occurrence.
 """
@@ -169,9 +169,9 @@ def print_pages(docs: list[Doc]) -> dict[str, str]:
 def label_locators(docs: list[Doc], pages: dict[str, str]) -> None:
     """EPUB, after the links are resolved and the page breaks placed: the index's locators
     say what they point to.  With the print edition's pages, one link per printed page
-    ("p. 42", to the first mention there, named "Leon Trotsky, page 42" for a screen
-    reader); without them the mentions stay numbered, each with a name ("The Exile,
-    mention 2")."""
+    ("p. 42", to the first mention there, named "p. 42, The Exile" for a screen reader:
+    the name begins with the visible label, WCAG 2.5.3); without them the mentions stay
+    numbered, each with a name ("2: mention 2 in The Exile")."""
     from .html import esc
 
     index = next((d for d in docs if d.filename == INDEX_FILE), None)
@@ -188,10 +188,10 @@ def label_locators(docs: list[Doc], pages: dict[str, str]) -> None:
             for h, _ in hrefs:
                 first.setdefault(pages[h], h)
             links = [f'<a epub:type="index-locator" href="{esc(h)}" '
-                     f'aria-label="{esc(doc)}, page {esc(p)}">p.\u00a0{esc(p)}</a>' for p, h in first.items()]
+                     f'aria-label="p. {esc(p)}, {esc(doc)}">p.\u00a0{esc(p)}</a>' for p, h in first.items()]
         else:
             links = [f'<a epub:type="index-locator" href="{esc(h)}" '
-                     f'aria-label="{esc(doc)}, mention {n}">{n}</a>' for h, n in hrefs]
+                     f'aria-label="{n}: mention {n} in {esc(doc)}">{n}</a>' for h, n in hrefs]
         return f'<li><span class="ix-doc">{doc_html}</span> {", ".join(links)}</li>'
 
     index.body = _LOCATOR_ITEM.sub(item, index.body)

@@ -2,7 +2,10 @@
 // turn pages, follow a note call and its link back, follow a glossary link
 // (when the book has a glossary), saving a screenshot at each step.
 //
-//   node reader.mjs <url of index.html> <screenshot dir>
+//   node reader.mjs <url of index.html> <screenshot dir> [page label]
+//
+// When the book has a page list, it also goes to printed page N (42 by default) and
+// to the first entry two levels down in the contents.
 //
 // The page (index.html) and the EPUB (book.epub) are served by the caller
 // (tests/test_epub_reader.py) from a loopback HTTP server.  Prints one JSON
@@ -13,7 +16,7 @@ import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-const [url, shots] = process.argv.slice(2);
+const [url, shots, pageLabel = "42"] = process.argv.slice(2);
 if (!url || !shots) {
   console.error("usage: node reader.mjs <url> <screenshot dir>");
   process.exit(2);
@@ -64,7 +67,9 @@ try {
     const c = new window.reader.CFI();
     const on = c.compare(loc.start.cfi, cfi) <= 0 && c.compare(cfi, loc.end.cfi) <= 0;
     const squash = (e) => (e ? e.textContent.trim().replace(/\s+/g, " ") : "");
-    return { found: true, on, text: squash(el), next: squash(el.nextElementSibling) };
+    const term = el.querySelector("dt"), def = el.querySelector("dd");
+    return { found: true, on, text: squash(el), next: squash(el.nextElementSibling),
+      term: squash(term), dd: squash(def) };
   }, id);
   const frame = () => page.frameLocator("#viewer iframe");
   // click an element of the book where it is on screen, as a reader's finger
@@ -167,6 +172,7 @@ try {
       const root = await item.load(book.load.bind(book));
       const doc = root.ownerDocument || root;
       for (const a of doc.querySelectorAll("a[href]")) {
+        if (a.closest("nav")) continue;  // the contents and the page list are not glossary links
         const h = a.getAttribute("href");
         if (h.split("#")[0].split("/").pop() === file && h.includes("#")) {
           const target = h.split("#")[1];
@@ -186,9 +192,43 @@ try {
     const w = await where();
     const entry = await visible(gloss.target);
     if (!w.href.endsWith(gloss.glossary) || !entry.on) fail(`glossary link to ${gloss.target} not followed`);
-    report.steps.push({ step: "glossary entry", where: w, text: entry.text, definition: entry.next, shot: await shot("glossary-entry") });
+    // the link lands on the entry: its term and definition (render/glossary.py)
+    report.steps.push({ step: "glossary entry", where: w, text: entry.term || entry.text,
+      definition: entry.dd || entry.next, shot: await shot("glossary-entry") });
   } else {
     report.steps.push({ step: "glossary", skipped: gloss ? "no link into the glossary" : "no glossary" });
+  }
+
+  // 5. "go to page N" from the page list, when the book has one
+  const pl = await page.evaluate((label) => {
+    const list = (window.reader.book.pageList && window.reader.book.pageList.pageList) || [];
+    const it = list.find((p) => p.href.endsWith(`#page-${label}`));
+    return { count: list.length, href: it ? it.href : null };
+  }, pageLabel);
+  if (pl.href) {
+    await page.evaluate((h) => window.reader.rendition.display(h), pl.href);
+    await settle();
+    const m = await visible(pl.href.split("#")[1]);
+    if (!m.on) fail(`page ${pageLabel}: its marker is not on the page displayed`);
+    report.steps.push({ step: "go to page", label: pageLabel, pages: pl.count, where: await where(),
+      shot: await shot(`page-${pageLabel}`) });
+  } else {
+    report.steps.push({ step: "go to page", skipped: `no page ${pageLabel} in a page list of ${pl.count}` });
+  }
+
+  // 6. the contents, two levels down
+  const deep = await page.evaluate(() => {
+    for (const a of window.reader.book.navigation.toc)
+      for (const b of a.subitems || []) for (const c of b.subitems || [])
+        return { path: [a.label.trim(), b.label.trim(), c.label.trim()], href: c.href };
+    return null;
+  });
+  if (deep) {
+    await page.evaluate((h) => window.reader.rendition.display(h), deep.href);
+    await settle();
+    const t = await visible(deep.href.split("#")[1]);
+    if (!t.on) fail(`the contents entry ${deep.href} is not on the page displayed`);
+    report.steps.push({ step: "contents", ...deep, text: t.text, where: await where(), shot: await shot("contents-deep") });
   }
   report.pageErrors = await page.evaluate(() => window.readerErrors);
 } catch (e) {
