@@ -91,7 +91,7 @@ def hyphen_kind(left: str, right: str, words: set[str], compounds: set[str],
     whole = f"{left}-{right}".lower()
     part = re.compile(rf"(?:^|-){re.escape(whole)}(?:-|$)")
     if any(part.search(c) for c in known):
-        return "keep"  # the compound, or a hyphenated part of one (never-to-be-forgotten)
+        return "keep"  # the compound, or a hyphenated part of a longer one
     if right[:1].isupper() or right[:1].isdigit() or left[-1:].isdigit():
         return "keep"
     if whole in compounds:
