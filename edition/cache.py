@@ -42,7 +42,7 @@ from .diagnostics import BookError, Diagnostic, Reporter, Severity
 FORMAT = 1
 MANIFEST = "build-manifest.json"  # in cache_dir(root)
 CACHE_ENV = "EDITION_CACHE_DIR"
-INPUT_DIRS = ("chapters", "sources", "styles")
+INPUT_DIRS = ("chapters", "sources", "styles", "images")
 PACKAGE = Path(__file__).resolve().parent  # the edition package: its code is an input
 PACKAGE_DATA = PACKAGE / "data"  # default styles, fonts, terms and the new-book template
 PACKAGE_STYLES = PACKAGE_DATA / "styles"  # the default styles, shipped

@@ -188,6 +188,7 @@ class Book:
     glossary_sources: dict[str, str] = field(default_factory=dict)  # glossary.yaml `source_labels`
     index_rules: IndexRules | None = None  # how names file in the index (persons.yaml `index:`)
     font_credit: str | None = None  # styles/fonts/CREDIT.txt: the print edition's faces, credited
+    images: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # images/x.png -> (type, bytes)
 
     def fragments(self) -> list[Fragment]:
         """Every piece of user-written Markdown outside the chapters' text, in book order."""

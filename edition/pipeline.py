@@ -26,6 +26,7 @@ from .project import (
     read_text,
 )
 from .transforms.abbreviations import check_abbreviations
+from .transforms.figures import place_figures
 from .transforms.glossary import link_glossary
 from .transforms.notes import number_notes
 from .transforms.persons import index_persons
@@ -40,6 +41,7 @@ TRANSFORMS: list[Transform] = [
     check_integrity,  # chapter slugs, glossary see-cycles: errors that stop a build
     check_structure,  # unclosed or unknown ::: containers, nesting the parser would drop
     sanitize,
+    place_figures,  # images read through the gate, figures marked (transforms/figures.py)
     number_notes,
     resolve_xrefs,  # quoted cross-references (#slug:phrase) get their anchors
     index_persons,  # before the glossary: a glossary term is the longest match, names inside it

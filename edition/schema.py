@@ -173,8 +173,8 @@ class SourceItem(_Strict):
     author: StrictStr
     title: StrictStr
     date: StrictStr
-    kind: Literal["web transcription", "OCR scan"]
-    importer: Literal["web", "ocr", "biography"]
+    kind: StrictStr = Field(min_length=1)  # "web transcription", "OCR scan", "plain text", "web page"
+    importer: StrictStr = Field(pattern=r"^[a-z][a-z0-9_]*$")  # checked against the importers installed
     rights: StrictStr
     subtitle: StrictStr | None = None
     periodical: StrictStr | None = None
@@ -186,6 +186,43 @@ class SourceItem(_Strict):
     translator: StrictStr | None = None
     chapter: StrictStr | None = Field(default=None, pattern=r"^[0-9]{2}-[a-z0-9-]+\.md$")
     short_title: StrictStr | None = None  # how the apparatus names the document ("Sources: …")
+    strip: list[StrictStr] = []  # regular expressions: lines of boilerplate the import removes
+
+
+class ReviewedItem(_Strict):
+    line: StrictInt = Field(ge=1)
+    token: StrictStr = Field(min_length=1)
+
+
+class AsPrintedItem(_Strict):
+    line: StrictInt = Field(ge=1)
+    token: StrictStr = Field(min_length=1)
+    why: StrictStr = Field(min_length=1)
+
+
+class ImportFrontMatter(_Strict):
+    title: StrictStr | None = None
+    subtitle: StrictStr | None = None
+    author: StrictStr | None = None
+    date: StrictStr | None = None
+    original_publication: StrictStr | None = None
+    rights: StrictStr | None = None
+
+
+class ImporterOptionsFile(_Strict):
+    """sources/importers/<id>.yaml: what one source's importer must know of it (its words,
+    its reviewed doubts), kept as the source's data so that edition/importers/ holds none."""
+
+    front_matter: ImportFrontMatter | None = None  # what the chapter's front matter says instead
+    spaced_words: list[StrictStr] = []  # ocr: words the print letter-spaces
+    known_compounds: list[StrictStr] = []  # ocr: compounds whose line-end hyphen is real
+    doubtful_compounds: list[StrictStr] = []  # ocr: compounds printed either way: joined, reported
+    solid_words: list[StrictStr] = []  # ocr: words printed solid although both halves are words
+    glossary_persons: list[StrictStr] = []  # ocr: glossary headwords that name persons
+    reviewed: list[ReviewedItem] = []  # flagged tokens the editor read and found right
+    as_printed: list[AsPrintedItem] = []  # readings kept as printed, reported for the notes
+    extracts_heading: StrictStr | None = None  # biography: the heading numbered extracts follow
+    plugin: dict[str, object] = {}  # free: for an importer another package installs
 
 
 class SourcesFile(_Strict):

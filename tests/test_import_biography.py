@@ -200,10 +200,10 @@ def test_real_corrections_all_apply_and_nothing_is_unaccounted(real):
 
 
 def test_real_suspicious_are_only_readings_kept_as_printed(real):
-    _, _, _, res = real
+    record, _, _, res = real
     assert res.suspicious, "the readings kept as printed are reported"
     assert all(s.why.startswith("as printed, for an editor's note") for s in res.suspicious)
-    assert len(res.suspicious) == len(biography.AS_PRINTED)
+    assert len(res.suspicious) == len(record.options["as_printed"]) == 21
 
 
 def test_real_without_corrections_the_checks_find_the_debris(real):
@@ -280,8 +280,9 @@ def test_chapter_builds_into_a_valid_epub_with_headings_in_order(small_book, rea
 
 
 def test_step_list_is_the_documented_order():
-    names = [n for n, _ in biography.STEPS]
+    steps = biography.steps(RECORD)
+    names = [n for n, _ in steps]
     assert names == ["corrections", "drop_title", "headings_and_captions", "primary_sources",
                      "flag_suspicious", "as_printed", "spaced_initialisms", "curl_quotes",
                      "escape_markdown"]
-    assert isinstance(dict(biography.STEPS)["flag_suspicious"], partial)
+    assert isinstance(dict(steps)["flag_suspicious"], partial)

@@ -33,14 +33,17 @@ from edition.importers.ocr_words import (
     join_paragraphs,
     rejoin_letter_spaced,
 )
-from edition.importers.sources import load_corrections, load_sources
+from edition.importers.sources import load_corrections, load_options, load_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX = ROOT / "tests" / "fixtures" / "import" / "ocr"
 SID = "trotsky-1938-sedoff-pamphlet"
 
+# the pamphlet's own word lists are its data (sources/importers/<id>.yaml), not the code's
+OPTIONS = load_options(ROOT, SID)
 RECORD = SourceRecord(id="fixture", file="fixture.txt", sha256="0" * 64, author="A", title="T",
-                      date="1938", kind="OCR scan", importer="ocr", rights="not stated")
+                      date="1938", kind="OCR scan", importer="ocr", rights="not stated",
+                      options=OPTIONS)
 
 # step name -> (steps run, output is paragraphs)
 CHAINS = {
@@ -125,7 +128,14 @@ def test_is_paragraph_end(before: str, after: str, expected: bool) -> None:
 ])
 def test_hyphen_kind(left: str, right: str, kind: str) -> None:
     words = {"sun", "less", "wide", "spread"}
-    assert hyphen_kind(left, right, words, set()) == kind
+    known, doubtful, solid = (frozenset(OPTIONS[k]) for k in ("known_compounds",
+                                                             "doubtful_compounds", "solid_words"))
+    assert hyphen_kind(left, right, words, set(), known, doubtful, solid) == kind
+
+
+def test_without_the_sources_word_lists_the_rules_alone_decide() -> None:
+    assert hyphen_kind("twenty", "second", set(), set()) == "join"
+    assert hyphen_kind("wide", "spread", {"wide", "spread"}, set()) == "doubt"
 
 
 @pytest.mark.parametrize(("text", "head", "definition"), [

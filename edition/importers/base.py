@@ -37,8 +37,8 @@ class SourceRecord:
     author: str
     title: str
     date: str
-    kind: Literal["web transcription", "OCR scan"]
-    importer: str  # module in edition.importers: "web", "ocr", "biography"
+    kind: str  # "web transcription", "OCR scan", "plain text", "web page"
+    importer: str  # a name of importers.registry: "text", "html", "web", "ocr", "biography", …
     rights: str  # as found in the document, or "not stated"
     subtitle: str | None = None
     periodical: str | None = None
@@ -50,6 +50,8 @@ class SourceRecord:
     translator: str | None = None
     chapter: str | None = None  # chapters/NN-slug.md this source becomes
     short_title: str | None = None  # how the apparatus names the document
+    strip: tuple[str, ...] = ()  # regular expressions: boilerplate lines the import removes
+    options: dict[str, Any] = field(default_factory=dict)  # sources/importers/<id>.yaml
 
 
 @dataclass(frozen=True)

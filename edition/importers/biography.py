@@ -1,9 +1,11 @@
-"""Importer for the modern web biography "Leon Trotsky" (source ``biography-leon-trotsky``).
+"""Importer for a web biography saved as text, with numbered primary-source extracts.
 
 A web page saved as text: one paragraph per line, the page title printed twice at
-the top, section headings as bare lines, the captions of images that are gone, and
-"Primary Sources": 44 numbered extracts ``(1)``…``(44)``, each headed by author,
-title and date.  The steps, in order (each ``Draft -> Draft``, tested on fixtures
+the top, section headings as bare lines, the captions of images that are gone, and,
+after a heading ("Primary Sources", or the source's ``extracts_heading``), numbered
+extracts ``(1)``, ``(2)``…, each headed by author, title and date.  What belongs to one
+page (its reviewed doubts, readings kept as printed, front matter) is the source's data,
+``sources/importers/<id>.yaml``.  The steps, in order (each ``Draft -> Draft``, tested on fixtures
 in ``tests/fixtures/import/biography/<step>/``):
 
 1. ``corrections``          the recorded emendations (sources/corrections/<id>.yaml)
@@ -19,7 +21,7 @@ in ``tests/fixtures/import/biography/<step>/``):
 
 Readings where the original itself seems mistaken (a name spelled two ways, a date
 that disagrees with another in the page, a word missing) are kept as printed and
-reported with the import (``AS_PRINTED``), for the editor's notes.
+reported with the import (``as_printed`` in the source's data), for the editor's notes.
 """
 
 from __future__ import annotations
@@ -37,53 +39,24 @@ from .biography_text import (
     flag_suspicious,
     spaced_initialisms,
 )
+from .run import original_publication
 from .sources import apply_corrections
 
-# Flagged by a check, read by the editor and found right as printed (source line, token):
-# real doubled words, MI6, and quotes the curler doubts but sets correctly (the closing
-# quote of 577 follows a double quote; those of 590 are already curly in the source;
-# the closing quote of 740 stands after a space).
-REVIEWED: frozenset[tuple[int, str]] = frozenset({
-    (141, "MI6"),
-    (264, "had had"),
-    (577, "that that"),
-    (670, "No no"),
-    (577, "'What"),
-    (590, "'most"),
-    (590, "'dustbin"),
-    (740, '"'),
-})
+# What is particular to the page is its data (sources/importers/<id>.yaml, read into
+# ``record.options``): ``reviewed`` (flagged tokens the editor found right as printed: source
+# line and token), ``as_printed`` (readings that seem mistaken, kept, reported for the notes),
+# ``front_matter`` (what the chapter's front matter says instead of sources.yaml's record).
 
-# The original seems mistaken here; kept as printed, for the editor's notes.
-AS_PRINTED: tuple[tuple[int, str, str], ...] = (
-    (9, "Sokolnikov in 1897 formed", "a word seems missing (“and formed”)"),
-    (43, "a yellow fellow", "perhaps “a young fellow”; kept"),
-    (53, "ordered that the ringleaders to be shot", "syntax as printed"),
-    (88, "I told Lenin that nothing separated me", "this passage is printed twice (lines 88 and 94)"),
-    (108, "Without losing a single moment", "lines 100-104 and 108-112 tell the same events twice"),
-    (114, "Lev Davydovich", "spelled Lev Davidovich elsewhere"),
-    (161, "Uritzky", "spelled Uritsky elsewhere"),
-    (264, "Natalya", "spelled Natalia elsewhere in the narrative"),
-    (268, "Kazhakstan", "so spelled twice (Kazakhstan)"),
-    (276, "Sergy Kirov", "so spelled throughout (Sergei)"),
-    (322, "Lev Sedov was warned", "lines 322 and 324 print the same paragraph twice"),
-    (336, "The Russian Revolution Betrayed", "the book is known as The Revolution Betrayed"),
-    (384, "It is possible", "a question: “Is it possible”?"),
-    (460, "Menshinsky", "Menzhinsky on line 27"),
-    (492, "In March, 1922", "the narrative (line 208) puts the appointment in April 1922"),
-    (492, "Robbins", "Raymond Robins"),
-    (510, "imperceptively", "as printed (imperceptibly)"),
-    (568, "was-absolute", "a hyphen where a space or dash is expected"),
-    (576, "Andrev", "“Andrew” later in the same paragraph"),
-    (593, "Bronstein", "Bronshtein on line 5"),
-    (625, "(1930)", "History of the Russian Revolution is dated 1932 in extract (32)"),
-)
+
+def reviewed_of(record: SourceRecord) -> frozenset[tuple[int, str]]:
+    return frozenset((r["line"], r["token"]) for r in record.options.get("reviewed", ()))
 
 
 def as_printed(draft: Draft) -> Draft:
-    """Report the readings of ``AS_PRINTED``; one no longer found is itself reported."""
+    """Report the readings of ``as_printed``; one no longer found is itself reported."""
     by_src = {ln.src: ln.text for ln in draft.lines}
-    for line, token, why in AS_PRINTED:
+    for item in draft.record.options.get("as_printed", ()):
+        line, token, why = item["line"], item["token"], item["why"]
         if token in by_src.get(line, ""):
             draft.suspicious.append(Suspicious(line, token, f"as printed, for an editor's note: {why}"))
         else:
@@ -91,17 +64,19 @@ def as_printed(draft: Draft) -> Draft:
     return draft
 
 
-STEPS: tuple[tuple[str, Step], ...] = (
-    ("corrections", apply_corrections),
-    ("drop_title", drop_title),
-    ("headings_and_captions", headings_and_captions),
-    ("primary_sources", primary_sources),
-    ("flag_suspicious", partial(flag_suspicious, reviewed=REVIEWED)),
-    ("as_printed", as_printed),
-    ("spaced_initialisms", spaced_initialisms),
-    ("curl_quotes", partial(curl_quotes, reviewed=REVIEWED)),
-    ("escape_markdown", escape_markdown),
-)
+def steps(record: SourceRecord) -> tuple[tuple[str, Step], ...]:
+    reviewed = reviewed_of(record)
+    return (
+        ("corrections", apply_corrections),
+        ("drop_title", drop_title),
+        ("headings_and_captions", headings_and_captions),
+        ("primary_sources", primary_sources),
+        ("flag_suspicious", partial(flag_suspicious, reviewed=reviewed)),
+        ("as_printed", as_printed),
+        ("spaced_initialisms", spaced_initialisms),
+        ("curl_quotes", partial(curl_quotes, reviewed=reviewed)),
+        ("escape_markdown", escape_markdown),
+    )
 
 
 def draft_of(text: str, record: SourceRecord, corrections: list[Correction]) -> Draft:
@@ -116,21 +91,25 @@ def latest_year_cited(text: str) -> int | None:
 
 
 def front_matter(record: SourceRecord, draft: Draft, text: str) -> dict[str, Any]:
+    """sources.yaml's record, with what the source's data (``front_matter``) says instead;
+    the date, unless given, is "after" the latest year of a work the page cites."""
     year = latest_year_cited(text)
-    date = f"after {year}" if year else "undated"  # the latest year of a work it cites
-    return {
+    fm: dict[str, Any] = {
         "title": draft.meta.get("title", record.title),
-        "subtitle": "A modern web biography, with primary sources",
-        "author": "Anonymous",
-        "date": date,
-        "original_publication": record.publication or "Web page; publisher not named",
+        "subtitle": record.subtitle,
+        "author": record.author,
+        "date": f"after {year}" if year else "undated",
+        "original_publication": original_publication(record),
         "source": record.id,
-        "rights": "not stated; this edition treats the text as not in the public domain",
+        "translator": record.translator,
+        "rights": record.rights,
     }
+    fm.update({k: v for k, v in record.options.get("front_matter", {}).items() if v is not None})
+    return {k: v for k, v in fm.items() if v is not None}
 
 
 def import_source(text: str, record: SourceRecord, corrections: list[Correction]) -> ImportResult:
-    draft = run_steps(draft_of(text, record, corrections), [s for _, s in STEPS])
+    draft = run_steps(draft_of(text, record, corrections), [s for _, s in steps(record)])
     body = assemble(draft)
     return ImportResult(
         front_matter=front_matter(record, draft, text),

@@ -37,7 +37,7 @@ from .base import blocks as base_blocks
 
 SHORT = 80
 CAPTION = "orphaned image caption"
-PRIMARY = "Primary Sources"
+PRIMARY = "Primary Sources"  # the default; a source's data may name its own (extracts_heading)
 EXTRACT_HEAD = re.compile(r"^\((\d+)\)\s+\S")
 _PUNCT_END = tuple('.,;:!?"”’\'')
 
@@ -82,9 +82,9 @@ def drop_title(draft: Draft) -> Draft:
     return draft
 
 
-def _primary_index(lines: list[Line]) -> int | None:
+def _primary_index(lines: list[Line], heading: str = PRIMARY) -> int | None:
     for i, ln in enumerate(lines):
-        if _norm(ln.text) == PRIMARY:
+        if _norm(ln.text) == heading:
             before = i == 0 or not lines[i - 1].text.strip()
             after = i + 1 == len(lines) or not lines[i + 1].text.strip()
             if before and after:
@@ -110,7 +110,7 @@ def _remove_captions(draft: Draft, idx: list[int], drop: set[int]) -> None:
 def headings_and_captions(draft: Draft) -> Draft:
     """Bare lines of the narrative: section headings (``##``) or orphaned captions (removed)."""
     kinds = _kinds(draft)
-    end = _primary_index(draft.lines)
+    end = _primary_index(draft.lines, draft.record.options.get("extracts_heading", PRIMARY))
     narrative = draft.lines if end is None else draft.lines[: end + 1]
     drop: set[int] = set()
     for b in blocks(narrative):
@@ -136,7 +136,7 @@ def headings_and_captions(draft: Draft) -> Draft:
 def primary_sources(draft: Draft) -> Draft:
     """Numbered extracts after "Primary Sources": ``###`` headings, text set as extracts."""
     kinds = _kinds(draft)
-    start = _primary_index(draft.lines)
+    start = _primary_index(draft.lines, draft.record.options.get("extracts_heading", PRIMARY))
     if start is None:
         return draft
     kinds[draft.lines[start].src] = "h2"

@@ -185,26 +185,45 @@ def _is_join(a: list[str], b: list[str]) -> bool:
 _BREAK = re.compile(r"^\s*(?:\*\s*){3,}$")
 
 
+_SRC_CALL = re.compile(r"\s?\[(\d+)\]")
+
+
 def account(text: str, record: SourceRecord, result: ImportResult) -> list[Difference]:
     """Source words vs imported words, after the record (removals, corrections) and the
-    mechanical RULES: what is left is unaccounted for.  Reported at source lines."""
-    lines = [Line(t, i + 1) for i, t in enumerate(text.split("\n"))]
-    by_src = {ln.src: ln for ln in lines}
+    mechanical RULES: what is left is unaccounted for.  Reported at source lines.
+
+    A source that is not plain text (an HTML page) is read through its importer's
+    ``source_view``: its text as lines, each with the source line it stands on."""
+    from .registry import load
+
+    view = getattr(load(record.importer), "source_view", None)
+    lines = view(text, record) if view is not None else [Line(t, i + 1) for i, t in enumerate(text.split("\n"))]
+    by_src: dict[int, list[Line]] = {}
+    for ln in lines:
+        by_src.setdefault(ln.src, []).append(ln)
     for r in result.removed:
+        if r.line == r.end:
+            group = by_src.get(r.line, [])
+            whole = [ln for ln in group if ln.text.strip() == r.text.strip()]
+            part = [ln for ln in group if r.text in ln.text]
+            if whole:
+                whole[0].text = ""
+            elif part:
+                part[0].text = part[0].text.replace(r.text, " ", 1)
+            for ln in group if not whole and not part else []:
+                ln.text = ""
+            continue
         for n in range(r.line, r.end + 1):
-            ln = by_src.get(n)
-            if ln is None:
-                continue
-            if r.line == r.end and r.text.strip() != ln.text.strip() and r.text in ln.text:
-                ln.text = ln.text.replace(r.text, " ", 1)
-            else:
+            for ln in by_src.get(n, []):
                 ln.text = ""
     for c in result.applied:
         apply_correction(lines, c)
     for ln in lines:  # rule "markup": a section break "* * *" is Markdown's too
         if _BREAK.match(ln.text):
             ln.text = ""
-    src_words = [(w, ln.src) for ln in lines for w in _WORD.findall(SPACES.sub(" ", ln.text))]
+    # rule "notes": a call right after a word or a full stop ("end.[1]") is a word of its own
+    src_words = [(w, ln.src) for ln in lines
+                 for w in _WORD.findall(_SRC_CALL.sub(r" [\1]", SPACES.sub(" ", ln.text)))]
     body = _DEF.sub(r"\1. ", result.body)
     body = _CALL.sub(r" [\1]", body)
     imp_words = markdown_words(body)

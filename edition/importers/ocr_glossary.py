@@ -23,7 +23,6 @@ HEADING = "GLOSSARY"
 OUTPUT = "sources/pamphlet-glossary.yaml"
 
 #: headwords (as printed, quotes straightened, upper-cased) of entries about persons
-PERSONS = frozenset({"IGNACE REISS", "SERGEI", "CAIN DJUGASHVILI"})
 
 _SEP = re.compile(r"\s*(?:\u2014|--|-)\s*")
 
@@ -54,6 +53,7 @@ def extract_glossary(draft: Draft) -> Draft:
         draft.meta["glossary"] = []
         return draft
     entries: list[dict[str, Any]] = []
+    persons = frozenset(draft.record.options.get("glossary_persons", ()))  # the source's data
     draft.removed.append(Removal(paras[at].src, paras[at].src, HEADING,
                                  "the pamphlet's glossary heading (its entries are in the "
                                  "glossary and the register of persons)"))
@@ -67,7 +67,7 @@ def extract_glossary(draft: Draft) -> Draft:
             continue
         headword, text = split
         entries.append({"headword": headword, "text": text, "line": para.src,
-                        "person": _key(headword) in PERSONS})
+                        "person": _key(headword) in persons})
         draft.removed.append(Removal(para.src, end, para.text,
                                      "glossary entry (in the glossary or the register of persons)"))
     draft.lines = paras[:at]

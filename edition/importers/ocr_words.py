@@ -3,16 +3,16 @@
 * ``rejoin_letter_spaced``  a run of two or more single letters separated by single
                             spaces ("i t", "t h i s", "G L O S S A R Y") is one word
                             printed letter-spaced: it is joined when the word is in
-                            ``SPACED_WORDS`` or is four or more capitals (a spaced
+                            ``spaced_words`` or is four or more capitals (a spaced
                             heading); any other run is reported as Suspicious.
 * ``dehyphenate``           a line ending in letter + hyphen continues on the next line.
                             The rule (``hyphen_kind``): the hyphen is kept when the
-                            compound is in ``KNOWN_COMPOUNDS``, when the next part begins
+                            compound is in ``known_compounds``, when the next part begins
                             with a capital or a digit, or when the hyphenated form occurs
                             inside a line elsewhere in the document; otherwise it is a
                             printer's hyphen and removed.  A removed hyphen whose two
                             halves are both words of the document (and the joined word
-                            occurs nowhere else and is not in ``SOLID_WORDS``) is
+                            occurs nowhere else and is not in ``solid_words``) is
                             reported as Suspicious: the compound may be real.
 * ``join_paragraphs``       lines become paragraphs (blank line = paragraph break);
                             ``meta['srcmap']`` keeps, for every paragraph, the source line
@@ -31,33 +31,26 @@ from .ocr_layout import is_section_break
 
 NNBSP = "\u202f"
 
-#: words the pamphlet prints letter-spaced (for emphasis or through OCR spacing)
-SPACED_WORDS = frozenset({"it", "at", "art", "far", "this", "in", "of"})
+# What is particular to one document is its data (sources/importers/<id>.yaml, read into
+# ``record.options``): ``spaced_words`` (printed letter-spaced), ``known_compounds`` (a
+# line-end hyphen that is real), ``doubtful_compounds`` (printed either way: joined, reported),
+# ``solid_words`` (printed solid although both halves are words).
 
-#: compounds whose hyphen is real even when it falls at a line end
-KNOWN_COMPOUNDS = frozenset({
-    "twenty-second", "co-thinker", "co-worker", "co-workers", "co-ordinates",
-    "speed-up", "never-to-be-forgotten", "three-hundred-fold", "sailor-revolutionist",
-    "proof-reading", "page-proofs", "hard-labor", "worker-students",
-    "self-awakening", "still-warm", "awe-inspiring", "frame-ups", "six-year",
-    "right-wing", "eleven-year-old", "eight-year-old", "good-by",
-})
 
-#: compounds that may be printed either way: the hyphen is removed, and reported
-DOUBTFUL_COMPOUNDS = frozenset({"wide-spread"})
+def _option(draft: Draft, key: str) -> frozenset[str]:
+    return frozenset(draft.record.options.get(key, ()))
 
-#: words printed solid although both halves are words too (no doubt to report)
-SOLID_WORDS = frozenset({"endless", "sometimes", "without", "however", "outskirts"})
 
 _SPACED = re.compile(r"(?<![\w.'])(?:[A-Za-z] ){1,}[A-Za-z](?![\w.'])")
 
 
 def rejoin_letter_spaced(draft: Draft) -> Draft:
+    spaced_words = _option(draft, "spaced_words")
     for ln in draft.lines:
         def fix(m: re.Match[str], ln: Line = ln) -> str:
             run = m.group(0)
             word = run.replace(" ", "")
-            if word.lower() in SPACED_WORDS or (len(word) >= 4 and word.isupper()):
+            if word.lower() in spaced_words or (len(word) >= 4 and word.isupper()):
                 draft.applied.append(Correction(ln.src, run, word, "spacing",
                                                 "letter-spaced word rejoined, by rule"))
                 return word
@@ -91,22 +84,24 @@ def _words(lines: list[Line]) -> tuple[set[str], set[str]]:
     return words, compounds
 
 
-def hyphen_kind(left: str, right: str, words: set[str], compounds: set[str]) -> str:
+def hyphen_kind(left: str, right: str, words: set[str], compounds: set[str],
+                known: frozenset[str] = frozenset(), doubtful: frozenset[str] = frozenset(),
+                solid: frozenset[str] = frozenset()) -> str:
     """'keep', 'join' or 'doubt' for the line-end hyphen between ``left`` and ``right``."""
     whole = f"{left}-{right}".lower()
     part = re.compile(rf"(?:^|-){re.escape(whole)}(?:-|$)")
-    if any(part.search(c) for c in KNOWN_COMPOUNDS):
-        return "keep"  # the compound, or a hyphenated part of one (never-to-be-forgotten)
+    if any(part.search(c) for c in known):
+        return "keep"  # the compound, or a hyphenated part of a longer one
     if right[:1].isupper() or right[:1].isdigit() or left[-1:].isdigit():
         return "keep"
     if whole in compounds:
         return "keep"
-    if whole in DOUBTFUL_COMPOUNDS:
+    if whole in doubtful:
         return "doubt"
     tail = left.split("-")[-1].lower()
     joined = (tail + right).lower()
     if tail in words and right.lower() in words and joined not in words \
-            and joined not in SOLID_WORDS and len(tail) > 2 and len(right) > 2:
+            and joined not in solid and len(tail) > 2 and len(right) > 2:
         return "doubt"
     return "join"
 
@@ -128,7 +123,9 @@ def dehyphenate(draft: Draft) -> Draft:
         right = re.match(r"[A-Za-z0-9]+", word)
         if not right:
             continue
-        kind = hyphen_kind(left.strip("\"'("), right.group(0), words, compounds)
+        kind = hyphen_kind(left.strip("\"'("), right.group(0), words, compounds,
+                           _option(draft, "known_compounds"), _option(draft, "doubtful_compounds"),
+                           _option(draft, "solid_words"))
         if kind == "doubt":
             draft.suspicious.append(Suspicious(ln.src, f"{left}-{right.group(0)}",
                                                "line-end hyphen between two words: "

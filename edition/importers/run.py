@@ -9,8 +9,8 @@ corrections applied, what was removed, and the suspicious tokens left unresolved
 
 from __future__ import annotations
 
-import importlib
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -77,14 +77,13 @@ def render_chapter(result: ImportResult) -> str:
 
 
 def importer_for(record: SourceRecord) -> Callable[[str, SourceRecord, list[Correction]], ImportResult]:
-    try:
-        mod = importlib.import_module(f"edition.importers.{record.importer}")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.endswith(f"importers.{record.importer}"):
-            raise BookError(Diagnostic(SOURCES_YAML, None, Severity.ERROR,
-                                       f"source '{record.id}': importer '{record.importer}' "
-                                       "is not available", "import.importer")) from None
-        raise
+    from .registry import load
+
+    mod = load(record.importer)
+    if mod is None:
+        raise BookError(Diagnostic(SOURCES_YAML, None, Severity.ERROR,
+                                   f"source '{record.id}': importer '{record.importer}' "
+                                   "is not available", "import.importer"))
     fn: Callable[[str, SourceRecord, list[Correction]], ImportResult] = mod.import_source
     return fn
 
@@ -173,4 +172,40 @@ def run_import(root: Path, ids: list[str], all_: bool, force: bool, report: bool
             continue
         write_atomic(target, render_chapter(result))
         written.append(target)
+        if (added := list_in_book_yaml(root, record.chapter)) is not None:
+            say(added)
     return written
+
+
+_CHAPTERS_KEY = re.compile(r"^chapters:[ \t]*(?:#.*)?$")
+_ITEM = re.compile(r"^([ \t]*)-[ \t]+[\"']?([^\"'#\s]+)")
+
+
+def list_in_book_yaml(root: Path, chapter: str) -> str | None:
+    """Add ``chapter`` to the end of book.yaml's ``chapters:`` list (a block list, edited as
+    text so comments stay), or say exactly what to add.  Returns the line to print (None
+    when book.yaml lists it already)."""
+    path = root / "book.yaml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return f"add '  - {chapter}' to book.yaml's chapters to put it in the book"
+    lines = text.split("\n")
+    start = next((i for i, ln in enumerate(lines) if _CHAPTERS_KEY.match(ln)), None)
+    if start is None:
+        return (f"book.yaml has no block list 'chapters:': add '{chapter}' to its chapters "
+                "to put it in the book")
+    last, indent, listed = start, "  ", []
+    for i in range(start + 1, len(lines)):
+        ln = lines[i]
+        m = _ITEM.match(ln)
+        if m:
+            last, indent = i, m.group(1)
+            listed.append(m.group(2))
+        elif ln.strip() and not ln.lstrip().startswith("#"):
+            break
+    if chapter in listed:
+        return None
+    lines.insert(last + 1, f"{indent}- {chapter}")
+    write_atomic(path, "\n".join(lines))
+    return f"book.yaml:{last + 2}: added '{chapter}' to the chapters (move the line to change its place)"

@@ -20,7 +20,6 @@ from ..project import checked, read_model, read_text
 from .base import Correction, Draft, Line, SourceRecord
 
 SOURCES_YAML = "sources/sources.yaml"
-IMPORTERS = ("web", "ocr", "biography")
 
 
 def _err(file: str, line: int | None, msg: str, code: str) -> Diagnostic:
@@ -45,8 +44,27 @@ def load_sources(root: Path) -> dict[str, tuple[SourceRecord, int | None]]:
 
     out: dict[str, tuple[SourceRecord, int | None]] = {}
     diags: list[Diagnostic] = []
+    from .registry import names
+
+    known = names()
     for fields, line in checked(root, SOURCES_YAML, text, compute):
+        try:
+            options = load_options(root, fields["id"])
+        except BookError as exc:
+            diags.extend(exc.diagnostics)
+            options = {}
+        fields = dict(fields, strip=tuple(fields.get("strip") or ()), options=options)
         item = SourceRecord(**fields)
+        if item.importer not in known:
+            diags.append(_err(SOURCES_YAML, line, f"source '{item.id}': no importer "
+                              f"'{item.importer}' (known: {', '.join(known)}; others plug in "
+                              "through the entry-point group 'edition.importers')", "source.importer"))
+        for pat in item.strip:
+            try:
+                re.compile(pat)
+            except re.error as exc:
+                diags.append(_err(SOURCES_YAML, line, f"source '{item.id}': strip pattern "
+                                  f"{pat!r} is not a regular expression ({exc})", "source.strip"))
         if item.id in out:
             diags.append(_err(SOURCES_YAML, line, f"source id '{item.id}' is listed twice "
                               f"(first on line {out[item.id][1]})", "source.duplicate"))
@@ -62,6 +80,18 @@ def load_sources(root: Path) -> dict[str, tuple[SourceRecord, int | None]]:
     if diags:
         raise BookError(diags)
     return out
+
+
+def options_path(source_id: str) -> str:
+    return f"sources/importers/{source_id}.yaml"
+
+
+def load_options(root: Path, source_id: str) -> dict[str, Any]:
+    """sources/importers/<id>.yaml: the importer's data about this one source (its word
+    lists, reviewed doubts, front matter); {} when there is none."""
+    data = read_model(root, options_path(source_id), "ImporterOptionsFile", "importer options",
+                      lambda model, node: model.model_dump(exclude_defaults=True))
+    return data or {}
 
 
 def corrections_path(source_id: str) -> str:

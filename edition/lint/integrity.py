@@ -7,18 +7,72 @@ Run as the first transform of the pipeline (``pipeline.TRANSFORMS``):
   would hold two files of one name and the print edition two anchors of one id.
 * ``glossary.see-cycle`` — see-also references that lead back to where they
   started (a → b → a): the reader is sent round in a circle.
+* ``chapter.unknown-source`` — a chapter's ``source:`` names an id that
+  ``sources/sources.yaml`` does not have (error, at the front-matter line; a book with no
+  sources.yaml keeps ``source:`` as a plain label).
+* ``book.chapter-unlisted`` — a Markdown file in ``chapters/`` that ``book.yaml`` does
+  not list (warning: it is in no edition; ``edition import`` adds the chapters it writes).
 """
 
 from __future__ import annotations
 
-from ..diagnostics import Reporter
-from ..model import Book, GlossaryEntry
+import re
+
+from ..diagnostics import BookError, Reporter
+from ..model import Book, Chapter, GlossaryEntry
 
 
 def check_integrity(book: Book, reporter: Reporter) -> Book:
     duplicate_slugs(book, reporter)
     see_cycle_errors(book, reporter)
+    unknown_sources(book, reporter)
+    unlisted_chapters(book, reporter)
     return book
+
+
+_SOURCE_LINE = re.compile(r"^source:", re.M)
+
+
+def _front_matter_line(ch: Chapter, key_re: re.Pattern[str]) -> int | None:
+    try:
+        head = ch.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n---", 1)[0]
+    except (OSError, UnicodeDecodeError):
+        return None
+    m = key_re.search(head)
+    return head.count("\n", 0, m.start()) + 1 if m else None
+
+
+def unknown_sources(book: Book, reporter: Reporter) -> None:
+    """A chapter's ``source:`` must be an id of sources/sources.yaml."""
+    named = [ch for ch in book.chapters if ch.meta.source]
+    if not named or not (book.root / "sources" / "sources.yaml").is_file():
+        return  # a book without a record of its sources: ``source:`` is only a label
+    from ..importers.sources import load_sources
+
+    try:
+        known = set(load_sources(book.root))
+    except BookError:
+        return  # sources.yaml's own errors are reported by the check of the sources
+    for ch in named:
+        if ch.meta.source not in known:
+            hint = f" (known: {', '.join(sorted(known))})"
+            reporter.error(ch.location.file, _front_matter_line(ch, _SOURCE_LINE),
+                           f"source '{ch.meta.source}' is not an id in sources/sources.yaml{hint}",
+                           "chapter.unknown-source")
+
+
+def unlisted_chapters(book: Book, reporter: Reporter) -> None:
+    """A chapter file no one lists is in no edition: a warning, not silence."""
+    folder = book.root / "chapters"
+    if not folder.is_dir():
+        return
+    listed = set(book.meta.chapters)
+    for path in sorted(folder.glob("*.md")):
+        if path.name not in listed:
+            reporter.warning(f"chapters/{path.name}", None,
+                             f"chapters/{path.name} is not listed in book.yaml's chapters: it is "
+                             f"in no edition (add '  - {path.name}' to book.yaml, or remove it)",
+                             "book.chapter-unlisted")
 
 
 def duplicate_slugs(book: Book, reporter: Reporter) -> None:

@@ -159,6 +159,8 @@ def build_epub(book: Book, css: str, fonts_dir: Path | None = None, page_map: di
                           content=cover_png(book, fonts))
     image.properties = ["cover-image"]  # plain EpubItem: ebooklib writes item.properties
     eb.add_item(image)
+    for n, (path, (media, data)) in enumerate(sorted(book.images.items()), 1):  # figures
+        eb.add_item(epub.EpubItem(uid=f"image-{n}", file_name=path, media_type=media, content=data))
     items: dict[str, epub.EpubItem] = {}
     for d in docs:
         body_type = "" if d.landmark == "cover" else BODY_TYPE[d.role]

@@ -60,7 +60,9 @@ def accessibility_summary(book: Book, has_cover: bool) -> str:
         owners = [term(book, f"a11y-notes-{k}") for k in ("editor", "translator") if k in kinds]
         parts.append(term(book, "a11y-notes-labelled", owners=term(book, "a11y-and").join(owners))
                      if owners else term(book, "a11y-notes"))
-    if has_cover:
+    if book.images:  # figures (transforms/figures.py): each has alt text, or the build fails
+        parts.append(term(book, "a11y-figures"))
+    elif has_cover:
         parts.append(term(book, "a11y-cover"))
     parts.append(term(book, "a11y-hazards"))
     return " ".join(parts)

@@ -120,7 +120,33 @@ class XhtmlRenderer(RendererHTML):
     # every paragraph, heading and list item of a chapter's text gets data-pid="<chapter>-<n>",
     # the same in both editions: where a printed page begins (render/pagemap.py)
     def paragraph_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        if tokens[idx].meta.get("figure"):  # a paragraph of one image (transforms/figures.py)
+            return f'<figure class="figure"{_pid(tokens[idx], env)}>'
         return _with_pid(self.renderToken(tokens, idx, options, env), tokens[idx], env)
+
+    def paragraph_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        if tokens[idx].meta.get("figure"):
+            return "</figure>\n"
+        return self.renderToken(tokens, idx, options, env)
+
+    # -- images: the EPUB ships the file (images/…), print reads it from the project -----
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        t = tokens[idx]
+        info = t.meta.get("image")
+        if not info:
+            return ""
+        alt = esc(self.renderInlineAsText(t.children or [], options, env))
+        src = info["uri"] if env.get("page") is not None else info["epub"]
+        img = f'<img src="{esc(src)}" alt="{alt}"' + ("" if t.meta.get("figure") else ' class="inline-image"') + "/>"
+        if not t.meta.get("figure"):
+            return img
+        caption, credit = str(t.attrGet("title") or ""), str(t.attrGet("credit") or "")
+        if not caption and not credit:
+            return img
+        parts = [esc(caption)] if caption else []
+        if credit:
+            parts.append(f'<span class="credit">{esc(credit)}</span>')
+        return img + f"<figcaption>{' '.join(parts)}</figcaption>"
 
     def list_item_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,  # type: ignore[override]
                        env: dict) -> str:
@@ -190,14 +216,24 @@ class XhtmlRenderer(RendererHTML):
         if not href:
             return '<span class="link-refused">'
         cls = t.attrGet("class")
+        if _is_web(str(href)):  # a web page: a link in the e-book; print gives the URL instead
+            classes = esc(" ".join(["external", *str(cls or "").split()]))
+            if env.get("page") is not None:  # no link out of the PDF (tests/test_attacks.py)
+                return f'<span class="{classes}">'
+            return f'<a class="{classes}" href="{esc(str(href))}">'
         c = f' class="{esc(str(cls))}"' if cls else ""
         return f'<a{c} href="{esc(env["href"](str(href).lstrip("#")))}">'
 
     def link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         for j in range(idx - 1, -1, -1):
             if tokens[j].type == "link_open":
-                if not tokens[j].attrGet("href"):
+                href = str(tokens[j].attrGet("href") or "")
+                if not href:
                     return "</span>"
+                if _is_web(href):
+                    if env.get("page") is not None:
+                        return "</span>" + _printed_url(tokens, j, idx, href, env)
+                    return "</a>"
                 return "</a>" + pageref_suffix(tokens[j], env)
         return "</a>"
 
@@ -217,6 +253,20 @@ class XhtmlRenderer(RendererHTML):
         return (f'<a class="noteref {note.kind}" id="{call_id}" href="#{note.anchor}" '
                 f'epub:type="noteref" role="doc-noteref" aria-label="{label} {note.number}">'
                 f"{note.number}</a>")
+
+
+def _is_web(href: str) -> bool:
+    return href.lower().startswith(("http://", "https://"))
+
+
+def _printed_url(tokens: Sequence[Token], start: int, end: int, href: str, env: dict) -> str:
+    """Print gives the URL after the link text (unless the text is the URL itself)."""
+    if env.get("page") is None:
+        return ""
+    text = "".join(t.content for t in tokens[start + 1 : end] if t.type == "text").strip()
+    if text in (href, href.split("://", 1)[-1]):
+        return ""
+    return f' <span class="link-url">(<span class="url">{esc(href)}</span>)</span>'
 
 
 def _captions_extract(tokens: Sequence[Token], idx: int) -> bool:

@@ -58,6 +58,7 @@ def _extract(ch: Chapter, reporter: Reporter) -> None:
     ch.tokens = body_tokens
 
     defs_lines: dict[str, int] = ch.footnote_defs
+    _duplicate_definitions(ch, reporter)
     by_id: dict[int, Note] = {}
     called: set[str] = set()
     for t in ch.tokens:
@@ -96,6 +97,24 @@ def _extract(ch: Chapter, reporter: Reporter) -> None:
         if label not in called:
             reporter.error(ch.location.file, ch.body_line + dline,
                            f"note [^{label}] is never called", "notes.uncalled")
+
+
+_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.M)
+
+
+def _duplicate_definitions(ch: Chapter, reporter: Reporter) -> None:
+    """A note defined twice: markdown-it keeps the first and drops the second in silence."""
+    first: dict[str, int] = {}
+    for m in _DEF.finditer(ch.body):
+        line = ch.body.count("\n", 0, m.start())
+        label = m.group(1)
+        if label in first:
+            reporter.error(ch.location.file, ch.body_line + line,
+                           f"note [^{label}] is defined twice (first on line "
+                           f"{ch.body_line + first[label]}); the second definition would be lost",
+                           "notes.duplicate")
+        else:
+            first[label] = line
 
 
 def number_notes(book: Book, reporter: Reporter) -> Book:

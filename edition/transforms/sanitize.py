@@ -3,11 +3,13 @@
 * Raw HTML is allowed only for a short list of inline elements (and their
   closing tags); anything else (``<script>``, ``<iframe>``, ``<style>``,
   ``<object>``, event-handler attributes, ...) is an error and is dropped.
-* Links may point inside the book (``#anchor``) or at a chapter file; a
-  scheme (``http:``, ``file:``, ``javascript:``...) or an absolute path is
-  refused: the editions make no network requests and read no file outside
-  the project.
-* Images must be files inside the project; anything else is refused.
+* Links may point inside the book (``#anchor``), at a chapter file, or at a web page
+  (``http:``/``https:`` with a host: a link in the e-book, the URL printed after the link
+  text in print); any other scheme (``file:``, ``javascript:``, ``data:``...) or an
+  absolute path is refused: the editions make no network requests and read no file
+  outside the project.
+* Images must be files in the book's ``images/`` folder (transforms/figures.py);
+  anything else is refused.
 """
 
 from __future__ import annotations
@@ -160,18 +162,32 @@ def check_target(target: str, root: Path, kind: str) -> str | None:
     # as a browser reads it: percent-escapes decoded, tabs, line ends and controls dropped
     # (``java&#x09;script:`` is ``javascript:``)
     bare = re.sub(r"[\x00-\x20\x7f]", "", unquote(t))
+    if kind == "link" and is_web_link(t):
+        return None
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", bare) or bare.startswith(("//", "\\\\", "/\\", "\\/")):
         return f"{kind} to '{t}' refused: the editions link only inside the book"
     if t.startswith("/") or t.startswith("\\"):
         return f"{kind} to absolute path '{t}' refused"
-    path = (root / "chapters" / t.split("#")[0]).resolve()
+    base = root if kind == "image" else root / "chapters"  # images/… is the book's folder
+    path = (base / t.split("#")[0]).resolve()
     try:
         path.relative_to(root.resolve())
     except ValueError:
         return f"{kind} to '{t}' points outside the project"
     if kind == "image":
-        return f"image '{t}': images are not supported in this edition yet"
+        from .figures import image_path_problem
+
+        return image_path_problem(t)
     return None
+
+
+_WEB = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][^\s<>\"\\`{}|^]*)?$", re.I)
+
+
+def is_web_link(target: str) -> bool:
+    """An http(s) URL with a host, written plainly (no controls, spaces or escapes that
+    could hide another scheme): a link to a web page, which the e-book keeps."""
+    return bool(_WEB.match(target)) and "%" not in target.split("?")[0].split("/", 3)[2]
 
 
 # Characters XML 1.0 forbids (and C1 controls): a character reference (&#12;) can make one
@@ -293,6 +309,8 @@ def _check_attrs(t: Token, src: Chapter | Fragment, line: int | None, reporter: 
         value = str(t.attrs[key])
         if key in PARSER_ATTRS and t.type in ("link_open", "image", "ordered_list_open"):
             continue
+        if key == "credit" and t.type == "image" and not _UNSAFE_VALUE.search(value):
+            continue  # the figure's credit line (transforms/figures.py)
         if key in TOOL_ATTRS or (key in ALLOWED_ATTRS and not _UNSAFE_VALUE.search(value)):
             continue
         reporter.error(src.location.file, line, f"attribute '{key}' is not allowed", "html.unsafe")
