@@ -20,11 +20,7 @@ WORDS = ["Trotsky", "Trotskii", "Sedov", "Sedoff", "Sedova", "Lyova", "Seryozha"
          "Prinkipo", "Coyoac", "Kerensky", "Zinoviev", "pamphlet", "Trotskyism"]
 PATTERN = re.compile("|".join(re.escape(w) for w in WORDS), re.IGNORECASE)
 
-# edition/importers/ still holds the importers of this book's five sources (web, ocr,
-# biography) with their line tables and word lists: they are being made generic on the
-# branch `import18` (issue 18, point 3), which moves the specifics into the sources' data.
-# Remove this exclusion when that branch is merged.
-EXCLUDED = [PACKAGE / "importers"]
+EXCLUDED: list[Path] = []  # nothing: the importers' specifics are the sources' data too
 
 
 def files() -> list[Path]:

@@ -1,4 +1,4 @@
-"""The OCR importer: a scanned, OCR'd pamphlet -> a chapter.
+"""The OCR importer: a scanned, OCR'd printed text -> a chapter.
 
 The steps, in order (each a ``Draft -> Draft`` function, tested with fixture files in
 ``tests/fixtures/import/ocr/<step>/``):
@@ -12,7 +12,7 @@ The steps, in order (each a ``Draft -> Draft`` function, tested with fixture fil
 6. ``normalise_spaces``      runs of spaces -> one;
 7. ``dehyphenate``           line-end hyphens removed, real compounds kept, doubts reported;
 8. ``join_paragraphs``       lines -> paragraphs;
-9. ``extract_glossary``      the pamphlet's GLOSSARY taken out as data;
+9. ``extract_glossary``      the text's own GLOSSARY taken out as data;
 10. ``bind_initialisms``     spaces inside G. P. U. -> U+202F;
 11. ``curl_quotes``          straight quotes -> typographic (``quotes.curl``), doubts reported.
 

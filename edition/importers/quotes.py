@@ -12,7 +12,7 @@ Double quote ``"``
     else one opens) and the quote is reported as doubtful.
 
 Single quote ``'``
-  * between two letters or digits it is an apostrophe (’): Sedoff's, wouldn't,
+  * between two letters or digits it is an apostrophe (’): Darwin's, wouldn't,
     R.'s after a period followed by a letter (S.R.'s);
   * after a letter or closing punctuation, followed by a space, the end or
     punctuation, it is a closing quote or a plural possessive (workers'): both ’;
@@ -87,7 +87,7 @@ def _single(text: str, i: int, out: list[str], state: dict[str, int]) -> tuple[s
     before = out[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
     if before.isalnum() and after.isalnum():
-        return RSQ, None  # Sedoff's, wouldn't
+        return RSQ, None  # Darwin's, wouldn't
     if before == "." and after.isalpha() and i >= 2 and text[i - 2].isupper():
         return RSQ, None  # S.R.'s, K.D.'s
     if before.isalnum() or before in ".,;:!?)" + RDQ:

@@ -24,7 +24,7 @@ BUILTIN = {
     "text": "edition.importers.text",  # plain text or Markdown a user brings
     "html": "edition.importers.html",  # a web page saved from a browser
     "web": "edition.importers.web",  # web transcriptions in the Marxists Internet Archive style
-    "ocr": "edition.importers.ocr",  # an OCR'd scan of a printed pamphlet
+    "ocr": "edition.importers.ocr",  # an OCR'd scan of a printed text
     "biography": "edition.importers.biography",  # a biography web page with captions and sidebars
 }
 GROUP = "edition.importers"

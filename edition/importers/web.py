@@ -108,7 +108,7 @@ def strip_footer(draft: Draft) -> Draft:
     """Web boilerplate at the end of the page goes, each line recorded as a Removal.
 
     From the end: blank lines and boilerplate lines are taken; a short label without
-    sentence punctuation between button lines ("Max Shachtman") is a link label too.
+    sentence punctuation between button lines ("Marie Curie") is a link label too.
     """
     taken: list[tuple[int, str]] = []
     buttons = False
