@@ -10,7 +10,7 @@ Environment: ``BENCH_PAIRS`` (EPUB pairs, default 5), ``BENCH_PDF_PAIRS`` (defau
 ``BENCH_SCALE_PDF`` (the PDF's scale, default 3: a PDF ten times the reader takes about
 ten minutes of CPU by itself; 10 for the full test, 0 skips it),
 ``BENCH_PDF_WHOLE`` (default 1: also time the PDF laid out whole on every pass, as before
-``render/pdf_fast.py``, to report what reusing units gained).
+``render/units.py``, to report what reusing units gained).
 """
 
 from __future__ import annotations

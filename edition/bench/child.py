@@ -46,7 +46,7 @@ def build(root: Path, out: Path, target: str, capture: bool = False) -> dict:
     t1, c1 = _clock()
     res = {"build_s": t1 - t0, "build_cpu_s": c1 - c0, "stages": stages,
            "outputs": [str(p) for p in result.outputs]}
-    fast = sys.modules.get("edition.render.pdf_fast")
+    fast = sys.modules.get("edition.render.units")
     if fast is not None and getattr(fast, "LAST", None) is not None:
         st = fast.LAST
         res["units"] = {"laid_out": st.laid_out, "reused": st.reused, "whole": st.fallbacks}
@@ -55,19 +55,19 @@ def build(root: Path, out: Path, target: str, capture: bool = False) -> dict:
 
 def _capture_html(out: Path) -> None:
     """Keep the whole book's HTML and the CSS that the PDF renderer lays out (the last pass
-    wins): the source handed to ``pdf_fast.UnitRenderer.render``, before it is cut into units."""
+    wins): the source handed to ``units.UnitRenderer.render``, before it is cut into units."""
     import weasyprint
 
-    from ..render import pdf_fast
+    from ..render import units
 
-    real_render, real_css = pdf_fast.UnitRenderer.render, weasyprint.CSS
+    real_render, real_css = units.UnitRenderer.render, weasyprint.CSS
 
     def render(self, source: str):
         (out / "book.html").write_text(source, encoding="utf-8")
         (out / "base.txt").write_text(str(self.base_url), encoding="utf-8")
         return real_render(self, source)
 
-    pdf_fast.UnitRenderer.render = render  # type: ignore[method-assign]
+    units.UnitRenderer.render = render  # type: ignore[method-assign]
 
     class CSS(real_css):  # type: ignore[misc,valid-type]
         def __init__(self, *args, **kwargs):

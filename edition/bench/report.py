@@ -76,7 +76,7 @@ class Report:
         if self.pdf_whole:
             out += self._pair_rows("PDF build laying out the whole book each pass (before)",
                                    self.pdf_whole, py_, "WeasyPrint, one pass", "report")
-            out.append(f"| gain of reusing unchanged units (`render/pdf_fast.py`), CPU "
+            out.append(f"| gain of reusing unchanged units (`render/units.py`), CPU "
                        f"| {_s(median([x.cpu for x in px]))} | whole book {_s(median([x.cpu for x in self.pdf_whole]))} "
                        f"| **{_r(pair_ratio(px, self.pdf_whole, 'cpu'))}** | < 1× | {len(px)} |")
         if self.pdf_gc and py_:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sized
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,6 +37,33 @@ def roman(n: int) -> str:
 
 class PdfError(Exception):
     pass
+
+
+@dataclass
+class Pages:
+    """The printed page numbers a layout gives: the folio of every anchor and the folios
+    in page order (roman in the front matter, arabic from the first body page)."""
+
+    of: dict[str, str]  # anchor -> folio
+    order: list[str]  # the folio of each page, first to last
+
+    def settles(self, earlier: Pages | None) -> bool:
+        """Did ``earlier`` (the numbers a layout printed) give these same numbers?"""
+        return (earlier is not None and earlier.order == self.order
+                and all(self.of.get(k) == v for k, v in earlier.of.items()))
+
+
+@dataclass
+class PdfResult:
+    """What the PDF renderer returns: the file, its page numbers and its page map."""
+
+    data: bytes
+    pages: Pages  # the folios printed in it (contents, page references, ranges)
+    page_map: list[dict] = field(default_factory=list)  # render/pagemap.py, one entry a page
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages.order)
 
 
 def _large_page(size: str, top: int, bottom: int, colophon: int) -> str:
@@ -83,7 +111,21 @@ def html_document(book: Book, docs: list[Doc]) -> str:
     )
 
 
-def folio_labels(pages: list, front_count: int) -> list[str]:
+class _AnyNumber(dict):
+    """A ``page_of`` that knows every anchor (page 1): the HTML of a pass with numbers, to
+    tell which units the numbers change."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __getitem__(self, key: str) -> str:
+        return "1"
+
+    def get(self, key, default=None):  # type: ignore[override]
+        return "1"
+
+
+def folio_labels(pages: Sized, front_count: int) -> list[str]:
     """The printed folio of each page: roman in the front matter, then arabic from 1."""
     labels = []
     for i in range(len(pages)):
@@ -173,9 +215,9 @@ Warn = Callable[[str, Location | None], None]
 
 def render_pdf(book: Book, styles_dir: Path, css_text: str,
                progress: Callable[[str], None] | None = None,
-               warn: Warn | None = None) -> bytes:
-    """Lay the book out and return the PDF.  ``warn(message, location)`` receives every
-    warning WeasyPrint logs (bad CSS, a refused or missing file) once, with no location,
+               warn: Warn | None = None) -> PdfResult:
+    """Lay the book out and return the PDF with its page numbers and page map.
+    ``warn(message, location)`` receives every warning WeasyPrint logs (bad CSS, a refused or missing file) once, with no location,
     and every character the shipped faces lack, at the place of the text that uses it."""
     from .fonts import coverage, face_files
 
@@ -296,13 +338,14 @@ def _from_roman(s: str) -> int:
 
 
 def _render(book: Book, styles_dir: Path, css_text: str,
-            progress: Callable[[str], None] | None, lost: list[str]) -> bytes:
+            progress: Callable[[str], None] | None, lost: list[str]) -> PdfResult:
     from weasyprint import CSS  # imported here: `edition check` must not pay for it
 
     from .fetch import ProjectFetcher
     from .fonts import font_config
     from .linebreak import install as fix_line_breaking
-    from .pdf_fast import UnitRenderer  # lays out again only the parts a pass changed
+    from .pagemap import page_map  # where each printed page begins, for the EPUB's page list
+    from .units import Measure, UnitRenderer, split_units, unit_measure
 
     fix_line_breaking()  # no word stranded before an inline element (render/linebreak.py)
 
@@ -313,9 +356,10 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     units = UnitRenderer(base, fetcher, [css], fonts)
     say = progress or (lambda s: None)
 
-    def layout(page_of: dict[str, str] | None, relax: set[str]):
-        writer = Writer(book, notes="inline", href=lambda a: f"#{a}", page_of=page_of,
-                        print_edition=True)
+    def layout(numbers: Pages | None, relax: set[str]):
+        writer = Writer(book, notes="inline", href=lambda a: f"#{a}",
+                        page_of=numbers.of if numbers else None,
+                        page_order=numbers.order if numbers else None, print_edition=True)
         docs = writer.documents()
         source = mark_calls(html_document(book, docs), relax)
         doc = units.render(source)  # = HTML(string=source, …).render(stylesheets=[css])
@@ -324,39 +368,44 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     notes = [n.anchor for ch in book.chapters for n in ch.notes]
     relax: set[str] = set()
     say("laying out (pass 1)")
-    docs, document = layout(None, relax)
-    page_of: dict[str, str] | None = None
+    # Pass 1 only measures (page count, anchor pages): the units whose HTML the page
+    # numbers will change are measured in a second process while this one lays out the
+    # others, which the next pass reuses (render/units.py).
+    docs = Writer(book, notes="inline", href=lambda a: f"#{a}", print_edition=True).documents()
+    source = mark_calls(html_document(book, docs), relax)
+    numbered = mark_calls(html_document(book, Writer(
+        book, notes="inline", href=lambda a: f"#{a}", page_of=_AnyNumber(), page_order=["1"],
+        print_edition=True).documents()), relax)
+    split = split_units(numbered)
+    stable = {u.html for u in split[1]} if split else set()
+    measured = units.measure(source, lambda html: html not in stable)
+    document = None
+    numbers: Pages | None = None
     relax_rounds = 0  # widow control is given up in at most three rounds, then numbers settle
     for attempt in range(6):
-        where = anchor_pages(document)
+        if document is not None:
+            measured = Measure(*unit_measure(document.pages)[:2])
+        where = measured.where
         body = first_body_anchor(docs)
         front = where.get(body, 0) if body else 0
-        labels = folio_labels(document.pages, front)
-        new = {a: labels[i] for a, i in where.items()}
-        new["__order__"] = labels  # type: ignore[assignment]  # page order, for ranges
+        labels = folio_labels(range(measured.count), front)
+        new = Pages({a: labels[i] for a, i in where.items()}, labels)
         deferred = deferred_notes(notes, where)
         more = paragraphs_to_relax(deferred, where) - relax if relax_rounds < 3 else set()
-        settled = page_of is not None and all(new.get(k) == v for k, v in page_of.items())
-        if settled and not more:
+        if new.settles(numbers) and not more:
             break
         if more:
             relax |= more
             relax_rounds += 1
-        page_of = new
+        numbers = new
         say(f"laying out (pass {attempt + 2})")
-        docs, document = layout(page_of, relax)
+        docs, document = layout(numbers, relax)
     else:
         raise PdfError("page numbers did not settle after seven layouts")
     for anchor in sorted(deferred):
         lost.append(f"note {anchor} is printed on the page after its call")
-    book.meta.__dict__["_page_of"] = page_of
-    book.meta.__dict__["_page_count"] = len(document.pages)
-    try:
-        from .pagemap import page_map  # where each printed page begins, for the EPUB's page list
-    except ImportError:  # render/pagemap.py not committed yet
-        pass
-    else:
-        book.meta.__dict__["_page_map"] = page_map(document, labels)
+    assert numbers is not None and document is not None  # the loop lays out at least once
+    entries = page_map(document, labels)
     out = io.BytesIO()
     meta = document.metadata
     meta.title = book.meta.title
@@ -371,4 +420,4 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     # WeasyPrint's tag tree does not meet it (notes, running heads; docs/decisions.md).
     document.write_pdf(out, pdf_variant=None, pdf_tags=True, uncompressed_pdf=False,
                        finisher=page_labels(labels))
-    return out.getvalue()
+    return PdfResult(out.getvalue(), numbers, entries)

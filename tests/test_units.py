@@ -1,4 +1,4 @@
-"""render/pdf_fast.py: laying the print edition out unit by unit (and reusing units a pass
+"""render/units.py: laying the print edition out unit by unit (and reusing units a pass
 did not change) gives the same pages as laying the whole book out at once.  Checked on
 the PDF itself: the text of every page read back with poppler's pdftotext."""
 
@@ -9,8 +9,8 @@ import subprocess
 import pytest
 from conftest import SmallBook
 
-from edition.render import pdf_fast
-from edition.render.pdf_fast import Unit, join, split_units
+from edition.render import units as unit_layout
+from edition.render.units import Unit, join, split_units
 
 LONG = "\n\n".join(
     f"Paragraph {i} of the chapter, with enough words to fill a few lines of the page "
@@ -60,10 +60,10 @@ def test_units_give_the_same_pages_as_the_whole_book(book, monkeypatch):
     out = {}
     stats = {}
     for mode in ("units", "whole"):
-        monkeypatch.setattr(pdf_fast, "ENABLED", mode == "units")
+        monkeypatch.setattr(unit_layout, "ENABLED", mode == "units")
         result = build(book.root, ["pdf"], Reporter(), out_dir=book.root / mode, force=True)
         out[mode] = result.outputs[0]
-        stats[mode] = pdf_fast.LAST
+        stats[mode] = unit_layout.LAST
     assert stats["units"].laid_out >= 3 and stats["units"].fallbacks == 0, stats["units"].log
     assert stats["whole"].laid_out == 0 and stats["whole"].fallbacks >= 1
     units, whole = pages_text(out["units"]), pages_text(out["whole"])
@@ -78,5 +78,22 @@ def test_unchanged_units_are_reused_across_passes(book):
     from edition.pipeline import build
 
     build(book.root, ["pdf"], Reporter(), out_dir=book.root / "a", force=True)
-    st = pdf_fast.LAST
+    st = unit_layout.LAST
     assert st is not None and st.reused >= 1, st.log
+
+
+def test_two_processes_give_the_bytes_of_one(book, monkeypatch):
+    """Pass 1 measured in a second process (the units the page numbers change) gives the
+    same PDF, byte for byte, as every unit laid out in this process."""
+    from edition.diagnostics import Reporter
+    from edition.pipeline import build
+
+    out = {}
+    for jobs in (1, 2):
+        monkeypatch.setattr(unit_layout, "JOBS", jobs)
+        result = build(book.root, ["pdf"], Reporter(), out_dir=book.root / f"j{jobs}", force=True)
+        out[jobs] = result.outputs[0].read_bytes()
+        if jobs == 2:
+            st = unit_layout.LAST
+            assert st is not None and st.measured >= 2 and st.fallbacks == 0, st.log
+    assert out[1] == out[2]

@@ -24,11 +24,30 @@ both ways.
 
 from __future__ import annotations
 
+import logging
 import os
+import pickle
 import re
+import signal
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 ENABLED = os.environ.get("EDITION_PDF_UNITS", "1") != "0"
+
+
+def _jobs() -> int:
+    """Processes that lay units out (``EDITION_PDF_JOBS``; default: 2 where there are two
+    cores and ``fork``, else 1)."""
+    try:
+        n = int(os.environ.get("EDITION_PDF_JOBS", "0"))
+    except ValueError:
+        n = 0
+    if n <= 0:
+        n = min(2, os.cpu_count() or 1)
+    return n if hasattr(os, "fork") else 1
+
+
+JOBS = _jobs()
 
 _BODY = re.compile(r"<body[^>]*>\n")
 _DOC = re.compile(r'^<div class="doc doc-(front|body|back)[^"]*" data-doc="([^"]*)">', re.M)
@@ -46,6 +65,7 @@ class Stats:
     laid_out: int = 0  # units laid out
     reused: int = 0  # units whose pages came from an earlier pass
     fallbacks: int = 0  # passes laid out whole
+    measured: int = 0  # units measured in a second process (pages and anchors only)
     log: list[str] = field(default_factory=list)
 
 
@@ -106,6 +126,23 @@ class _RunsOn(Exception):
         self.doc = doc
 
 
+@dataclass
+class Measure:
+    """What a layout tells without its pages: how many, and the page of every anchor."""
+
+    count: int
+    where: dict[str, int]  # anchor -> index of the first page it is on
+
+
+def unit_measure(pages: list) -> tuple[int, dict[str, int], bool]:
+    """(pages, anchor -> page index within the unit, opens on a recto) of a unit's pages."""
+    where: dict[str, int] = {}
+    for i, page in enumerate(pages):
+        for anchor in page.anchors:
+            where.setdefault(anchor, i)
+    return len(pages), where, bool(pages) and opens_on_recto(pages[0])
+
+
 class UnitRenderer:
     """``render(source)`` → a WeasyPrint Document, reusing units across calls."""
 
@@ -140,6 +177,73 @@ class UnitRenderer:
         except Exception as exc:  # noqa: BLE001  anything unforeseen: lay the book out whole
             self.stats.log.append(f"laid out whole: {type(exc).__name__}: {exc}")
             return self.whole(source)
+
+    def measure(self, source: str, elsewhere: Callable[[str], bool]) -> Measure:
+        """The pages and anchor pages of ``source`` laid out, where the units for which
+        ``elsewhere(unit.html)`` holds are laid out in a second process at the same time
+        (their pages are thrown away: they are units the next layout will change) and the
+        others here, kept for the next ``render``.  Same figures as ``render(source)``."""
+        split = split_units(source) if ENABLED and JOBS > 1 else None
+        if split is not None:
+            head, units, tail = split
+            try:
+                for _ in range(len(units)):
+                    try:
+                        return self._measure(head, join(units, self.joins), tail, elsewhere)
+                    except _RunsOn as exc:
+                        self.joins.add(exc.doc)
+            except Exception as exc:  # noqa: BLE001  anything unforeseen: the plain way
+                self.stats.log.append(f"measured here: {type(exc).__name__}: {exc}")
+        doc = self.render(source)
+        count, where, _ = unit_measure(doc.pages)
+        return Measure(count, where)
+
+    def _measure(self, head: str, units: list[Unit], tail: str,
+                 elsewhere: Callable[[str], bool]) -> Measure:
+        away = [i for i, u in enumerate(units) if elsewhere(u.html)]
+        got = _Remote(self, head, tail, [units[i] for i in away]) if away else None
+        try:
+            where: dict[str, int] = {}
+            count = 0
+            front_count: int | None = None
+            blanks = 0
+            for i, unit in enumerate(units):
+                if not unit.front and count % 2:
+                    self._blank(head, tail, blanks)
+                    blanks += 1
+                    count += 1
+                if not unit.front and front_count is None:
+                    front_count = count
+                if got is not None and i in away:
+                    n, rel, recto = got.result(away.index(i))
+                    self.stats.measured += 1
+                else:
+                    folio = 1 if unit.front else count - (front_count or 0) + 1
+                    n, rel, recto = unit_measure(self._unit_pages(head, unit, folio, tail))
+                if not unit.front and n and not recto:
+                    raise _RunsOn(unit.doc)
+                for anchor, k in rel.items():
+                    where.setdefault(anchor, count + k)
+                count += n
+        finally:
+            if got is not None:
+                got.close()
+        self.stats.log.append(f"{len(units)} units measured: {len(away)} in a second process")
+        return Measure(count, where)
+
+    def _unit_pages(self, head: str, unit: Unit, folio: int, tail: str) -> list:
+        """The pages of one unit starting at ``folio`` (laid out, or from an earlier pass)."""
+        key = (unit.html, folio)
+        got = self.done.get(key)
+        if got is None:
+            reset = "" if unit.front else (
+                f"<style>@page :first {{ counter-reset: page {folio}; }}</style>\n")
+            got = self._layout(head.replace("</head>", reset + "</head>", 1) + unit.html + tail).pages
+            self.done[key] = got
+            self.stats.laid_out += 1
+        else:
+            self.stats.reused += 1
+        return got
 
     def _units(self, head: str, units: list[Unit], tail: str):
         for _ in range(len(units)):
@@ -192,3 +296,59 @@ class UnitRenderer:
                 raise ValueError("a blank verso could not be made")
             self.blanks.append(doc.pages[1])
         return self.blanks[i]
+
+
+class _Remote:
+    """Units laid out in a forked copy of this process, which sends back, unit by unit and
+    in order, what ``unit_measure`` says of each (laid-out pages cannot cross processes)."""
+
+    def __init__(self, renderer: UnitRenderer, head: str, tail: str, units: list[Unit]):
+        self.results: list[tuple[int, dict[str, int], bool]] = []
+        rfd, wfd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: lay out, report, and leave without running any clean-up
+            os.close(rfd)
+            code = 0
+            said = _Said()
+            logging.getLogger("weasyprint").addHandler(said)
+            try:
+                with os.fdopen(wfd, "wb") as out:
+                    for unit in units:
+                        # the first folio changes no page break, only the numbers printed
+                        pages = renderer._layout(head + unit.html + tail).pages
+                        pickle.dump((unit_measure(pages), said.records), out)
+                        out.flush()
+                        said.records = []
+            except BaseException:  # noqa: BLE001  the parent sees the stream end early
+                code = 1
+            os._exit(code)
+        os.close(wfd)
+        self.pid = pid
+        self.stream = os.fdopen(rfd, "rb")
+
+    def result(self, i: int) -> tuple[int, dict[str, int], bool]:
+        """The i-th unit's figures; what WeasyPrint logged laying it out is logged here
+        now, so that messages come in the order a layout in one process gives them."""
+        while len(self.results) <= i:
+            got, records = pickle.load(self.stream)  # EOFError if the child failed
+            for level, msg in records:
+                logging.getLogger("weasyprint").log(level, "%s", msg)
+            self.results.append(got)
+        return self.results[i]
+
+    def close(self) -> None:
+        self.stream.close()
+        try:
+            os.kill(self.pid, signal.SIGKILL)  # done or not wanted any more
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+
+
+class _Said(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelno, record.getMessage()))
