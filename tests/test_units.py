@@ -97,3 +97,27 @@ def test_two_processes_give_the_bytes_of_one(book, monkeypatch):
             st = unit_layout.LAST
             assert st is not None and st.measured >= 2 and st.fallbacks == 0, st.log
     assert out[1] == out[2]
+
+
+def test_kept_layouts_lay_out_only_what_an_edit_touched(book, monkeypatch):
+    """As under `edition build --watch`: the units laid out by one build are kept for the
+    next; after a one-word edit to the last chapter, only that chapter is laid out again,
+    and the PDF is byte for byte the one a fresh build makes."""
+    from edition.diagnostics import Reporter
+    from edition.pipeline import build
+    from edition.render import pdf
+
+    monkeypatch.setattr(pdf, "_KEPT", {})  # pdf.keep_layouts(), undone after the test
+    build(book.root, ["pdf"], Reporter(), out_dir=book.root / "watch", force=True)
+    first = unit_layout.LAST
+    assert first is not None and first.laid_out >= 3
+    text = (book.root / "chapters" / "03-three.md").read_text(encoding="utf-8")
+    (book.root / "chapters" / "03-three.md").write_text(text.replace("Passage 7 ", "Passage seven "),
+                                                         encoding="utf-8")
+    kept = build(book.root, ["pdf"], Reporter(), out_dir=book.root / "watch").outputs[0].read_bytes()
+    again = unit_layout.LAST
+    assert again is not first and again.reused >= 3 and again.laid_out <= 2, again.log
+    monkeypatch.setattr(pdf, "_KEPT", None)
+    fresh = build(book.root, ["pdf"], Reporter(), out_dir=book.root / "fresh", force=True)
+    assert fresh.outputs[0].read_bytes() == kept
+    assert unit_layout.LAST is not again

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sized
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 from ..model import Book, Location
 from .html import Doc, Writer, esc
@@ -337,23 +338,78 @@ def _from_roman(s: str) -> int:
     return n
 
 
+# The layouts kept from one build to the next by ``edition build --watch`` (keep_layouts()):
+# (project, styles, stylesheet) -> the unit renderer and the fetcher that read its files.
+_KEPT: dict[tuple[str, str, str], tuple] | None = None
+
+
+def keep_layouts(on: bool = True) -> None:
+    """Keep the laid-out units between builds in this process (the watch), so that a
+    build lays out again only the units whose HTML or first folio changed.  A unit's
+    pages depend only on its HTML, its first folio, the stylesheet and the files read
+    while laying it out (fonts, images): a change to any of those files drops them all."""
+    global _KEPT
+    _KEPT = {} if on else None
+
+
+def _recording_fetcher():
+    from .fetch import ProjectFetcher
+
+    class Recording(ProjectFetcher):
+        """ProjectFetcher that remembers the files it served (and their bytes' digest)."""
+
+        def __init__(self, root: Path):
+            super().__init__(root)
+            self.served: dict[str, str] = {}
+
+        def fetch(self, url: str, headers=None):  # type: ignore[override]
+            result = super().fetch(url, headers)
+            parsed = urlparse(url)
+            if parsed.scheme == "file":
+                self.served.setdefault(url, _digest(Path(unquote(parsed.path))))
+            return result
+
+        def unchanged(self) -> bool:
+            return all(_digest(Path(unquote(urlparse(u).path))) == d for u, d in self.served.items())
+
+    return Recording
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 def _render(book: Book, styles_dir: Path, css_text: str,
             progress: Callable[[str], None] | None, lost: list[str]) -> PdfResult:
     from weasyprint import CSS  # imported here: `edition check` must not pay for it
 
-    from .fetch import ProjectFetcher
     from .fonts import font_config
     from .linebreak import install as fix_line_breaking
     from .pagemap import page_map  # where each printed page begins, for the EPUB's page list
     from .units import Measure, UnitRenderer, split_units, unit_measure
 
     fix_line_breaking()  # no word stranded before an inline element (render/linebreak.py)
+    _Recording = _recording_fetcher()
 
-    fetcher = ProjectFetcher(book.root)
     base = styles_dir.as_uri() + "/"
-    fonts = font_config()  # the shipped faces only; @font-face rules register into it
-    css = CSS(string=css_text, base_url=base, url_fetcher=fetcher, font_config=fonts)
-    units = UnitRenderer(base, fetcher, [css], fonts)
+    key = (str(book.root), base, css_text)
+    kept = _KEPT.get(key) if _KEPT is not None else None
+    if kept is not None and kept[1].unchanged():
+        units = kept[0]  # the watch: the units the last build laid out, and its stylesheet
+        units.begin()
+    else:
+        fetcher = _Recording(book.root)
+        fonts = font_config()  # the shipped faces only; @font-face rules register into it
+        css = CSS(string=css_text, base_url=base, url_fetcher=fetcher, font_config=fonts)
+        units = UnitRenderer(base, fetcher, [css], fonts)
+        if _KEPT is not None:
+            _KEPT.clear()
+            _KEPT[key] = (units, fetcher)
     say = progress or (lambda s: None)
 
     def layout(numbers: Pages | None, relax: set[str]):

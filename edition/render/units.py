@@ -152,8 +152,20 @@ class UnitRenderer:
         self.stylesheets = stylesheets
         self.fonts = fonts  # the FontConfiguration the stylesheets registered their faces in
         self.done: dict[tuple[str, int], list] = {}  # (unit html, first folio) -> pages
+        self.measures: dict[str, tuple[int, dict[str, int], bool]] = {}  # unit html -> figures
+        self.used: set = set()  # the keys of both that this build has used
         self.joins: set[str] = set()  # documents that run on from the one before
         self.blanks: list = []  # empty versos; each page object is used once per document
+        self.stats = Stats()
+        global LAST
+        LAST = self.stats
+
+    def begin(self) -> None:
+        """A new build with the same stylesheets and files (``edition build --watch``):
+        forget the units the last build did not use, and count afresh."""
+        self.done = {k: v for k, v in self.done.items() if k in self.used}
+        self.measures = {k: v for k, v in self.measures.items() if k in self.used}
+        self.used = set()
         self.stats = Stats()
         global LAST
         LAST = self.stats
@@ -200,7 +212,8 @@ class UnitRenderer:
 
     def _measure(self, head: str, units: list[Unit], tail: str,
                  elsewhere: Callable[[str], bool]) -> Measure:
-        away = [i for i, u in enumerate(units) if elsewhere(u.html)]
+        known = self.measures
+        away = [i for i, u in enumerate(units) if elsewhere(u.html) and u.html not in known]
         got = _Remote(self, head, tail, [units[i] for i in away]) if away else None
         try:
             where: dict[str, int] = {}
@@ -215,8 +228,13 @@ class UnitRenderer:
                 if not unit.front and front_count is None:
                     front_count = count
                 if got is not None and i in away:
-                    n, rel, recto = got.result(away.index(i))
+                    n, rel, recto = known[unit.html] = got.result(away.index(i))
+                    self.used.add(unit.html)
                     self.stats.measured += 1
+                elif elsewhere(unit.html):  # measured by an earlier build
+                    n, rel, recto = known[unit.html]
+                    self.used.add(unit.html)
+                    self.stats.reused += 1
                 else:
                     folio = 1 if unit.front else count - (front_count or 0) + 1
                     n, rel, recto = unit_measure(self._unit_pages(head, unit, folio, tail))
@@ -234,6 +252,7 @@ class UnitRenderer:
     def _unit_pages(self, head: str, unit: Unit, folio: int, tail: str) -> list:
         """The pages of one unit starting at ``folio`` (laid out, or from an earlier pass)."""
         key = (unit.html, folio)
+        self.used.add(key)
         got = self.done.get(key)
         if got is None:
             reset = "" if unit.front else (
@@ -266,6 +285,7 @@ class UnitRenderer:
                 front_count = len(pages)
             folio = 1 if unit.front else len(pages) - (front_count or 0) + 1
             key = (unit.html, folio)
+            self.used.add(key)
             got = self.done.get(key)
             if got is None:
                 reset = "" if unit.front else (
