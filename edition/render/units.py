@@ -213,41 +213,79 @@ class UnitRenderer:
     def _measure(self, head: str, units: list[Unit], tail: str,
                  elsewhere: Callable[[str], bool]) -> Measure:
         known = self.measures
-        away = [i for i, u in enumerate(units) if elsewhere(u.html) and u.html not in known]
-        got = _Remote(self, head, tail, [units[i] for i in away]) if away else None
-        try:
-            where: dict[str, int] = {}
-            count = 0
-            front_count: int | None = None
-            blanks = 0
-            for i, unit in enumerate(units):
-                if not unit.front and count % 2:
-                    self._blank(head, tail, blanks)
-                    blanks += 1
-                    count += 1
-                if not unit.front and front_count is None:
-                    front_count = count
-                if got is not None and i in away:
-                    n, rel, recto = known[unit.html] = got.result(away.index(i))
-                    self.used.add(unit.html)
+        changing = [elsewhere(u.html) for u in units]
+
+        def cost(i: int) -> int:  # what laying the unit out would cost, roughly
+            u = units[i]
+            if changing[i]:
+                return 0 if u.html in known else len(u.html)
+            return 0 if any(k[0] == u.html for k in self.done) else len(u.html)
+
+        # The second process takes units the numbers change, in book order, up to half the work.
+        half, total, away = sum(cost(i) for i in range(len(units))) / 2, 0, []
+        for i in range(len(units)):
+            if changing[i] and cost(i) and total + cost(i) <= half:
+                away.append(i)
+                total += cost(i)
+        remote = _Remote(self, head, tail, [units[i] for i in away]) if away else None
+        figures: dict[int, tuple[int, dict[str, int], bool]] = {}
+
+        def fetch(upto: int) -> None:  # the second process's figures of the units before upto
+            for k, i in enumerate(away):
+                if i < upto and i not in figures:
+                    assert remote is not None
+                    figures[i] = known[units[i].html] = remote.result(k)
+                    self.used.add(units[i].html)
                     self.stats.measured += 1
-                elif elsewhere(unit.html):  # measured by an earlier build
-                    n, rel, recto = known[unit.html]
+
+        try:
+            for i, unit in enumerate(units):
+                if i in away:
+                    continue
+                if changing[i]:  # measured only: the next pass lays it out with numbers
+                    if unit.html not in known:
+                        known[unit.html] = unit_measure(self._layout(head + unit.html + tail).pages)
+                        self.stats.laid_out += 1
+                    else:
+                        self.stats.reused += 1
                     self.used.add(unit.html)
-                    self.stats.reused += 1
-                else:
-                    folio = 1 if unit.front else count - (front_count or 0) + 1
-                    n, rel, recto = unit_measure(self._unit_pages(head, unit, folio, tail))
-                if not unit.front and n and not recto:
-                    raise _RunsOn(unit.doc)
-                for anchor, k in rel.items():
-                    where.setdefault(anchor, count + k)
-                count += n
+                    figures[i] = known[unit.html]
+                    continue
+                fetch(i)
+                count, front_count, _ = self._assemble(units, figures, i)
+                if not unit.front and count % 2:  # the blank verso before it
+                    count += 1
+                folio = 1 if unit.front else count - (count if front_count is None else front_count) + 1
+                figures[i] = unit_measure(self._unit_pages(head, unit, folio, tail))
+            fetch(len(units))
         finally:
-            if got is not None:
-                got.close()
+            if remote is not None:
+                remote.close()
+        count, _, where = self._assemble(units, figures, len(units))
         self.stats.log.append(f"{len(units)} units measured: {len(away)} in a second process")
         return Measure(count, where)
+
+    @staticmethod
+    def _assemble(units: list[Unit], figures: dict,
+                  upto: int) -> tuple[int, int | None, dict[str, int]]:
+        """(pages, pages before the first body unit, anchor -> page) of the units before
+        ``upto``, blank versos included, as ``_join_units`` joins them."""
+        where: dict[str, int] = {}
+        count = 0
+        front_count: int | None = None
+        for i in range(upto):
+            unit = units[i]
+            if not unit.front and count % 2:
+                count += 1
+            if not unit.front and front_count is None:
+                front_count = count
+            n, rel, recto = figures[i]
+            if not unit.front and n and not recto:
+                raise _RunsOn(unit.doc)
+            for anchor, k in rel.items():
+                where.setdefault(anchor, count + k)
+            count += n
+        return count, front_count, where
 
     def _unit_pages(self, head: str, unit: Unit, folio: int, tail: str) -> list:
         """The pages of one unit starting at ``folio`` (laid out, or from an earlier pass)."""
