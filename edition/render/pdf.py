@@ -7,6 +7,12 @@ use ``target-counter()``: WeasyPrint can silently drop footnotes when a layout
 resolves it.  If pass 2 moves an anchor to another page (a number changed the
 line breaks), a third pass is made; the build fails loudly rather than print a
 wrong number.
+
+The book is laid out unit by unit (``render/units.py``): a pass lays out again only the
+documents whose HTML or first folio changed, pass 1 is shared with a second process, and
+``keep_layouts()`` (the watch) keeps the units from one build to the next.
+``render_pdf`` returns a ``PdfResult``: the bytes, the page numbers printed (``Pages``)
+and the page map (``render/pagemap.py``).
 """
 
 from __future__ import annotations
@@ -132,14 +138,6 @@ def folio_labels(pages: Sized, front_count: int) -> list[str]:
     for i in range(len(pages)):
         labels.append(roman(i + 1) if i < front_count else str(i - front_count + 1))
     return labels
-
-
-def anchor_pages(document) -> dict[str, int]:
-    where: dict[str, int] = {}
-    for i, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            where.setdefault(anchor, i)
-    return where
 
 
 _FOOTNOTE = re.compile(r'<span class="footnote [a-z]+" id="([^"]+)"')
