@@ -122,8 +122,9 @@ LAST: Stats | None = None  # the counts of the last renderer made (for the bench
 
 
 class _RunsOn(Exception):
-    def __init__(self, doc: str):
+    def __init__(self, doc: str, *more: str):
         self.doc = doc
+        self.docs = {doc, *more}
 
 
 @dataclass
@@ -203,7 +204,7 @@ class UnitRenderer:
                     try:
                         return self._measure(head, join(units, self.joins), tail, elsewhere)
                     except _RunsOn as exc:
-                        self.joins.add(exc.doc)
+                        self.joins |= exc.docs
             except Exception as exc:  # noqa: BLE001  anything unforeseen: the plain way
                 self.stats.log.append(f"measured here: {type(exc).__name__}: {exc}")
         doc = self.render(source)
@@ -258,6 +259,12 @@ class UnitRenderer:
                 folio = 1 if unit.front else count - (count if front_count is None else front_count) + 1
                 figures[i] = unit_measure(self._unit_pages(head, unit, folio, tail))
             fetch(len(units))
+        except _RunsOn:  # joined and measured again: keep what the second process found
+            try:
+                fetch(len(units))
+            except Exception:  # noqa: BLE001
+                pass
+            raise
         finally:
             if remote is not None:
                 remote.close()
@@ -270,6 +277,10 @@ class UnitRenderer:
                   upto: int) -> tuple[int, int | None, dict[str, int]]:
         """(pages, pages before the first body unit, anchor -> page) of the units before
         ``upto``, blank versos included, as ``_join_units`` joins them."""
+        runs_on = [units[i].doc for i in range(upto) if not units[i].front
+                   and figures[i][0] and not figures[i][2]]
+        if runs_on:
+            raise _RunsOn(*runs_on)
         where: dict[str, int] = {}
         count = 0
         front_count: int | None = None
@@ -280,8 +291,6 @@ class UnitRenderer:
             if not unit.front and front_count is None:
                 front_count = count
             n, rel, recto = figures[i]
-            if not unit.front and n and not recto:
-                raise _RunsOn(unit.doc)
             for anchor, k in rel.items():
                 where.setdefault(anchor, count + k)
             count += n
