@@ -121,3 +121,21 @@ def test_kept_layouts_lay_out_only_what_an_edit_touched(book, monkeypatch):
     fresh = build(book.root, ["pdf"], Reporter(), out_dir=book.root / "fresh", force=True)
     assert fresh.outputs[0].read_bytes() == kept
     assert unit_layout.LAST is not again
+
+
+def test_assemble_counts_blank_versos_and_finds_every_run_on_document():
+    from edition.render.units import UnitRenderer, _RunsOn
+
+    units = [Unit("f", True, "front"), Unit("a", False, "a"), Unit("b", False, "b"),
+             Unit("c", False, "c")]
+    figures = {0: (3, {"toc": 1}, False), 1: (5, {"a": 0, "x": 4}, True),
+               2: (2, {"b": 0}, True), 3: (1, {"c": 0}, True)}
+    count, front, where = UnitRenderer._assemble(units, figures, 4)
+    # front 3 pages, blank, a on 4-8, blank, b on 10-11, c on 12
+    assert (count, front) == (13, 4)
+    assert where == {"toc": 1, "a": 4, "x": 8, "b": 10, "c": 12}
+    figures[2] = (2, {"b": 0}, False)
+    figures[3] = (1, {"c": 0}, False)
+    with pytest.raises(_RunsOn) as exc:
+        UnitRenderer._assemble(units, figures, 4)
+    assert exc.value.docs == {"b", "c"}
