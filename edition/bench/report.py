@@ -223,4 +223,10 @@ class Report:
             f"({self.big_words:,} words) for the EPUB, {self.pdf_scale} times for the PDF "
             "(`BENCH_SCALE_PDF=10` for ten; it takes about ten minutes of CPU by itself); one run "
             "each. Memory is the peak resident size of the whole process.",
+            "* *One-word edit under `--watch`*: one process builds the PDF with its layouts kept "
+            "(`render.pdf.keep_layouts`), replaces the first ' the ' of the middle chapter's text "
+            "by ' this ' and builds again; both timed in that process, CPU including the forked "
+            "layout process of pass 1.",
+            "* *Notes*: the reader with generated chapters added, 500 footnotes each "
+            "(`books.notes_project`); CPU per page against the reader's PDF build.",
         ]
