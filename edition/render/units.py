@@ -375,6 +375,7 @@ class _Remote:
         pid = os.fork()
         if pid == 0:  # the child: lay out, report, and leave without running any clean-up
             os.close(rfd)
+            _die_with_parent()
             code = 0
             said = _Said()
             logging.getLogger("weasyprint").addHandler(said)
@@ -410,6 +411,18 @@ class _Remote:
         except ProcessLookupError:
             pass
         os.waitpid(self.pid, 0)
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this process when its parent dies (a build killed with
+    SIGKILL or SIGTERM leaves no layout running).  Elsewhere the child ends at its next
+    write to the closed pipe."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 class _Said(logging.Handler):
