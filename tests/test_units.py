@@ -139,3 +139,20 @@ def test_assemble_counts_blank_versos_and_finds_every_run_on_document():
     with pytest.raises(_RunsOn) as exc:
         UnitRenderer._assemble(units, figures, 4)
     assert exc.value.docs == {"b", "c"}
+
+
+def test_edition_build_pdf_watch_keeps_the_layouts(book, monkeypatch):
+    import time
+
+    from edition import cli
+    from edition.render import pdf
+
+    monkeypatch.setattr(pdf, "_KEPT", None)
+
+    def stop(seconds):
+        raise KeyboardInterrupt  # Ctrl-C while watching, after the first build
+
+    monkeypatch.setattr(time, "sleep", stop)
+    assert cli.main(["-C", str(book.root), "build", "pdf", "--watch", "-o", str(book.root / "w")]) == 0
+    assert pdf._KEPT is not None and len(pdf._KEPT) == 1  # the first build's units, kept
+    assert (book.root / "w" / "small-book.pdf").is_file()
