@@ -117,6 +117,10 @@ def _watch(args: argparse.Namespace, root: Path) -> int:
             print("build failed: nothing was written", file=sys.stderr, flush=True)
         args.force = False  # --force applies to the first build only
 
+    if args.target in ("pdf", "all"):  # lay out again only the units an edit touched
+        from .render.pdf import keep_layouts
+
+        keep_layouts()
     last = inputs_digest(root)
     once()
     print(f"watching {root.resolve()} for changes (Ctrl-C stops)", file=sys.stderr, flush=True)

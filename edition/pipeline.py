@@ -257,17 +257,16 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         css, css_dir = read_style(root, "print.css")
         css += geometry_css(book.meta.page_size, print_shop)
         try:
-            data = render_pdf(book, css_dir, css, progress=say,
-                              warn=lambda m, where: reporter.warning(
+            laid = render_pdf(book, css_dir, css, progress=say,
+                              warn=lambda m, where, code: reporter.warning(
                                   where.file if where else "styles/print.css",
-                                  where.line if where else None, m,
-                                  "pdf.glyph" if where else "pdf.layout"))
+                                  where.line if where else None, m, code))
         except PdfError as exc:
             raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"PDF: {exc}", "build.pdf")) from None
         suffix = "-print-shop" if print_shop else ""
-        pending.append((out_dir / f"{book.meta.slug}{suffix}.pdf", data))
+        pending.append((out_dir / f"{book.meta.slug}{suffix}.pdf", laid.data))
         during["pdf"], n = reporter.items[n:], len(reporter.items)
-        new_map = pagemap.make(book, pending[-1][0].name, data, map_key, print_shop)
+        new_map = pagemap.make(book, pending[-1][0].name, laid.data, laid.page_map, map_key, print_shop)
     if "epub" in targets or "kepub" in targets:
         from .render.epub import LinkError
 

@@ -362,7 +362,8 @@ def _fake_pdf(monkeypatch):
     """A PDF stage that costs nothing: the case is about writing, not layout."""
     import edition.render.pdf as pdf
 
-    monkeypatch.setattr(pdf, "render_pdf", lambda *a, **k: b"%PDF-1.7 fake " + os.urandom(8))
+    monkeypatch.setattr(pdf, "render_pdf", lambda *a, **k: pdf.PdfResult(
+        b"%PDF-1.7 fake " + os.urandom(8), pdf.Pages({}, [])))
 
 
 def test_disk_full_leaves_every_output_as_it_was(tmp_path, monkeypatch):
@@ -489,7 +490,7 @@ def test_pdf_of_unsafe_fragments_rendered_anyway_has_no_outside_links(tmp_path):
     files = {d.file for d in reporter.errors}
     assert files == {"apparatus.yaml", "glossary.yaml", "persons.yaml"}, reporter.errors
     css = read_style(book.root, "print.css") + geometry_css(loaded.meta.page_size)
-    pdf = PdfReader(io.BytesIO(render_pdf(loaded, styles_dir(book.root), css)))
+    pdf = PdfReader(io.BytesIO(render_pdf(loaded, styles_dir(book.root), css).data))
     uris = []
     for page in pdf.pages:
         for annot in page.get("/Annots") or []:

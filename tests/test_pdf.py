@@ -94,11 +94,11 @@ def notes_book(tmp_path_factory):
     book = load_book(book_dir.root, Reporter())
     warnings: list[str] = []
     css = read_style(book.root, "print.css") + geometry_css("A5")
-    data = render_pdf(book, styles_dir(book.root), css, warn=lambda m, where: warnings.append(m))
+    laid = render_pdf(book, styles_dir(book.root), css, warn=lambda m, where, code: warnings.append(m))
     path = book_dir.root / "notes-book.pdf"
-    path.write_bytes(data)
+    path.write_bytes(laid.data)
     return {"path": path, "book": book, "pages": read_pages(path), "warnings": warnings,
-            "page_of": book.meta.__dict__["_page_of"], "dests": named_dest_pages(path)}
+            "page_of": laid.pages.of, "page_order": laid.pages.order, "dests": named_dest_pages(path)}
 
 
 @pytest.fixture(scope="session")
@@ -165,7 +165,7 @@ class _AnyPage(dict):
     """page_of for the model's text: every page reference reads PAGEREF."""
 
     def get(self, key, default=None):
-        return None if key == "__order__" else "PAGEREF"
+        return "PAGEREF"
 
 
 def note_pattern(book, note) -> re.Pattern[str]:
@@ -213,7 +213,7 @@ def test_every_printed_folio_is_the_computed_label(edition_pdf):
         assert f == expected_folio(edition_pdf, p.index), (p.number, f)
     assert printed > len(pages) // 2
     if "page_of" in edition_pdf:  # the labels pdf.py computed for its page references
-        order = edition_pdf["page_of"]["__order__"]
+        order = edition_pdf["page_order"]
         for p in pages:
             f = folio(p, HEAD_BAND)
             if f is not None:

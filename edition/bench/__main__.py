@@ -10,7 +10,10 @@ Environment: ``BENCH_PAIRS`` (EPUB pairs, default 5), ``BENCH_PDF_PAIRS`` (defau
 ``BENCH_SCALE_PDF`` (the PDF's scale, default 3: a PDF ten times the reader takes about
 ten minutes of CPU by itself; 10 for the full test, 0 skips it),
 ``BENCH_PDF_WHOLE`` (default 1: also time the PDF laid out whole on every pass, as before
-``render/pdf_fast.py``, to report what reusing units gained).
+``render/units.py``, to report what reusing units gained),
+``BENCH_WATCH`` (default 1: a one-word edit under ``--watch``, against the full build of
+the same run; 0 skips it), ``BENCH_NOTES`` (default 10000: the PDF of the reader with that
+many footnotes added, in generated chapters; 0 skips it).
 """
 
 from __future__ import annotations
@@ -140,6 +143,14 @@ def main() -> int:
                 report.scaled["epub-mid"] = child("epub", books.scaled_project(project, t / f"book{mid}", mid),
                                                   t / "mid", memo=False)
                 report.mid_scale = mid
+        if _int("BENCH_WATCH", 1):
+            log("watch: a one-word edit under edition build pdf --watch, against its full build")
+            report.watch = child("watch", books.copy_project(project, t / "watched"), t / "watch")
+        n_notes = _int("BENCH_NOTES", 10000)
+        if n_notes > 0:
+            log(f"PDF of the reader with {n_notes} footnotes added")
+            report.notes_book = child("pdf", books.notes_project(project, t / "notes", n_notes), t / "notes-out")
+            report.notes = n_notes
         pdf_scale = _int("BENCH_SCALE_PDF", 3)
         if pdf_scale > 1:
             big = books.scaled_project(project, t / f"pdf{pdf_scale}", pdf_scale)

@@ -59,6 +59,29 @@ def scaled_project(src: Path, dst: Path, times: int) -> Path:
     return dst
 
 
+def notes_project(src: Path, dst: Path, notes: int, per_chapter: int = 500) -> Path:
+    """A copy of ``src`` with generated chapters added after its own, carrying ``notes``
+    footnotes in all (``per_chapter`` to a chapter, one call a paragraph)."""
+    copy_project(src, dst)
+    text = (dst / "book.yaml").read_text(encoding="utf-8")
+    names = listed_chapters(text)
+    for c in range(max(1, -(-notes // per_chapter))):
+        n = min(per_chapter, notes - c * per_chapter)
+        name = f"notes-{c + 1:03d}.md"
+        paras = "\n\n".join(
+            f"Paragraph {i} of part {c + 1}, long enough to fill a line or two of the page in "
+            f"the print edition and to carry a note.[^n{i}]" for i in range(1, n + 1))
+        defs = "\n".join(f"[^n{i}]: Note {i} of part {c + 1}." for i in range(1, n + 1))
+        (dst / "chapters" / name).write_text(
+            f"---\ntitle: Part {c + 1}\nrole: body\n---\n\n{paras}\n\n{defs}\n", encoding="utf-8")
+        names.append(name)
+    listing = "".join(f"  - {n}\n" for n in names)
+    m = _LISTED.search(text)
+    assert m is not None
+    (dst / "book.yaml").write_text(text[:m.start(1)] + listing + text[m.end(1):], encoding="utf-8")
+    return dst
+
+
 def words(root: Path) -> int:
     text = (root / "book.yaml").read_text(encoding="utf-8")
     return sum(len((root / "chapters" / c).read_text(encoding="utf-8").split())

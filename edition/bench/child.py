@@ -9,6 +9,9 @@
   pass (``OUT/book.html``, ``OUT/book.css``), the input of ``weasy``.
 * ``weasy``: WeasyPrint alone, one pass: ``HTML(book.html).write_pdf(stylesheets=
   [book.css])`` into ``OUT/weasy.pdf``.
+* ``watch``: what ``edition build pdf --watch`` pays: a full PDF build with the layouts
+  kept (``render.pdf.keep_layouts``), then a one-word edit to the middle chapter and the
+  rebuild (``full_s``, ``edit_s``; CPU with the forked layout process's).
 
 The parent (``edition.bench.run``) reads the process's CPU time and peak memory
 from ``os.wait4``; what is printed here is the in-process view.
@@ -23,7 +26,47 @@ from pathlib import Path
 
 
 def _clock() -> tuple[float, float]:
-    return time.perf_counter(), time.process_time()
+    """Wall and CPU time, the CPU of the layout processes forked and reaped included."""
+    import resource
+
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter(), time.process_time() + kids.ru_utime + kids.ru_stime
+
+
+def _pages(out: Path) -> int:
+    """The pages of the PDF just written (from the page map beside it)."""
+    try:
+        return int(json.loads((out / ".pagemap.json").read_text(encoding="utf-8"))["source"]["pages"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def watch(root: Path, out: Path) -> dict:
+    from ..bench.books import listed_chapters
+    from ..diagnostics import Reporter
+    from ..pipeline import build as run_build
+    from ..render import units
+    from ..render.pdf import keep_layouts
+
+    keep_layouts()
+    t0, c0 = _clock()
+    run_build(root, ["pdf"], Reporter(), out_dir=out, force=True)
+    t1, c1 = _clock()
+    full_units = units.LAST
+    names = listed_chapters((root / "book.yaml").read_text(encoding="utf-8"))
+    chapter = root / "chapters" / names[len(names) // 2]
+    text = chapter.read_text(encoding="utf-8")
+    cut = text.index("\n---", 4) + 4 if text.startswith("---") else 0  # after the front matter
+    at = text.index(" the ", cut)
+    chapter.write_text(text[:at] + " this " + text[at + 5:], encoding="utf-8")  # one word
+    t2, c2 = _clock()
+    run_build(root, ["pdf"], Reporter(), out_dir=out)
+    t3, c3 = _clock()
+    st = units.LAST
+    return {"full_s": t1 - t0, "full_cpu_s": c1 - c0, "edit_s": t3 - t2, "edit_cpu_s": c3 - c2,
+            "pages": _pages(out), "chapter": chapter.name,
+            "units": {"laid_out": st.laid_out, "reused": st.reused} if st else {},
+            "full_units": {"laid_out": full_units.laid_out} if full_units else {}}
 
 
 def build(root: Path, out: Path, target: str, capture: bool = False) -> dict:
@@ -45,29 +88,30 @@ def build(root: Path, out: Path, target: str, capture: bool = False) -> dict:
     result = run_build(root, [target], Reporter(), out_dir=out, progress=progress, force=True)
     t1, c1 = _clock()
     res = {"build_s": t1 - t0, "build_cpu_s": c1 - c0, "stages": stages,
-           "outputs": [str(p) for p in result.outputs]}
-    fast = sys.modules.get("edition.render.pdf_fast")
+           "outputs": [str(p) for p in result.outputs], "pages": _pages(out) if target == "pdf" else 0}
+    fast = sys.modules.get("edition.render.units")
     if fast is not None and getattr(fast, "LAST", None) is not None:
         st = fast.LAST
-        res["units"] = {"laid_out": st.laid_out, "reused": st.reused, "whole": st.fallbacks}
+        res["units"] = {"laid_out": st.laid_out, "reused": st.reused, "whole": st.fallbacks,
+                        "measured": st.measured}
     return res
 
 
 def _capture_html(out: Path) -> None:
     """Keep the whole book's HTML and the CSS that the PDF renderer lays out (the last pass
-    wins): the source handed to ``pdf_fast.UnitRenderer.render``, before it is cut into units."""
+    wins): the source handed to ``units.UnitRenderer.render``, before it is cut into units."""
     import weasyprint
 
-    from ..render import pdf_fast
+    from ..render import units
 
-    real_render, real_css = pdf_fast.UnitRenderer.render, weasyprint.CSS
+    real_render, real_css = units.UnitRenderer.render, weasyprint.CSS
 
     def render(self, source: str):
         (out / "book.html").write_text(source, encoding="utf-8")
         (out / "base.txt").write_text(str(self.base_url), encoding="utf-8")
         return real_render(self, source)
 
-    pdf_fast.UnitRenderer.render = render  # type: ignore[method-assign]
+    units.UnitRenderer.render = render  # type: ignore[method-assign]
 
     class CSS(real_css):  # type: ignore[misc,valid-type]
         def __init__(self, *args, **kwargs):
@@ -110,6 +154,8 @@ def main(argv: list[str]) -> int:
         res = build(root, out, "pdf", capture=True)
     elif job in ("weasy", "weasy-gc"):
         res = weasy(root, out)
+    elif job == "watch":
+        res = watch(root, out)
     else:
         raise SystemExit(f"unknown job {job}")
     print(json.dumps(res))

@@ -36,6 +36,9 @@ class Report:
     scaled: dict[str, Sample] = field(default_factory=dict)
     seconds: float = 0.0
     lines: str = ""  # edition.bench.lines: how the print edition's lines are set
+    watch: Sample | None = None  # child.watch: a full build and a one-word edit, one process
+    notes_book: Sample | None = None  # the reader with `notes` footnotes added
+    notes: int = 0
 
     def _pair_rows(self, label: str, xs: list[Sample], ys: list[Sample], other: str, goal: str,
                    inproc: bool = False) -> list[str]:
@@ -72,11 +75,12 @@ class Report:
             out += self._pair_rows("EPUB first build (no memo)", cx, cy, "pandoc", "report", inproc=True)
         px, py_ = self.pdf
         if px:
-            out += self._pair_rows("PDF build", px, py_, "WeasyPrint, one pass", "report", inproc=False)
+            out += self._pair_rows("PDF build", px, py_, "WeasyPrint, one pass", "≤ 1.0× wall",
+                                   inproc=False)
         if self.pdf_whole:
             out += self._pair_rows("PDF build laying out the whole book each pass (before)",
                                    self.pdf_whole, py_, "WeasyPrint, one pass", "report")
-            out.append(f"| gain of reusing unchanged units (`render/pdf_fast.py`), CPU "
+            out.append(f"| gain of reusing unchanged units (`render/units.py`), CPU "
                        f"| {_s(median([x.cpu for x in px]))} | whole book {_s(median([x.cpu for x in self.pdf_whole]))} "
                        f"| **{_r(pair_ratio(px, self.pdf_whole, 'cpu'))}** | < 1× | {len(px)} |")
         if self.pdf_gc and py_:
@@ -101,6 +105,7 @@ class Report:
                        f"| {_s(s.cpu)}; {s.rss_mb:.0f} MB | 1× book: {_s(one)}; {one_rss:.0f} MB "
                        f"| **{_r(s.cpu / one)}** time, {_r(s.rss_mb / one_rss)} memory "
                        f"| ≈ {k}× (linear) | 1 |")
+        out += self._loop_rows()
         mid, big = self.scaled.get("epub-mid"), self.scaled.get("epub")
         if mid and big and self.epub_cold[0] and self.mid_scale:
             one = median([x.cpu for x in self.epub_cold[0]])
@@ -116,6 +121,44 @@ class Report:
                     + self.lines]
         out += ["", *self._pdf_stages(), "", *self._notes()]
         return "\n".join(out) + "\n"
+
+    def _per_page(self, s: Sample) -> float | None:
+        pages = s.out.get("pages") or 0
+        return s.cpu / pages if pages else None
+
+    def _loop_rows(self) -> list[str]:
+        """The editor's loop and the big books: an edit under --watch, CPU per page."""
+        rows = []
+        w = self.watch
+        if w is not None and w.out.get("full_s"):
+            o = w.out
+            rows.append(f"| one-word edit to `{o.get('chapter')}` under `--watch`, PDF rebuilt (wall; CPU) "
+                        f"| {_s(o['edit_s'])}; {_s(o['edit_cpu_s'])} "
+                        f"| full build in the same process {_s(o['full_s'])}; {_s(o['full_cpu_s'])} "
+                        f"| **{_r(o['edit_s'] / o['full_s'])}** wall, {_r(o['edit_cpu_s'] / o['full_cpu_s'])} CPU "
+                        f"| ≤ 0.3× | 1 |")
+            units = o.get("units") or {}
+            if units:
+                rows.append(f"| *units laid out again / reused after the edit* | "
+                            f"{units.get('laid_out')} / {units.get('reused')} | full build: "
+                            f"{(o.get('full_units') or {}).get('laid_out')} laid out | — | — | 1 |")
+        px = self.pdf[0]
+        one = [p for p in (self._per_page(x) for x in px) if p]
+        if not one:
+            return rows
+        reader = median(one)
+        big = self.scaled.get("pdf")
+        if big is not None and (per := self._per_page(big)):
+            rows.append(f"| PDF of a book {self.pdf_scale}× the size: CPU per page; peak memory "
+                        f"| {per * 1000:.0f} ms ({big.out.get('pages')} pages); {big.rss_mb:.0f} MB "
+                        f"| reader {reader * 1000:.0f} ms | **{_r(per / reader)}** "
+                        f"| ≤ 1.2×; < 1 GB | 1 |")
+        nb = self.notes_book
+        if nb is not None and (per := self._per_page(nb)):
+            rows.append(f"| PDF of the reader with {self.notes:,} notes added: CPU per page; peak memory "
+                        f"| {per * 1000:.0f} ms ({nb.out.get('pages')} pages); {nb.rss_mb:.0f} MB "
+                        f"| reader {reader * 1000:.0f} ms | **{_r(per / reader)}** | ≤ 2× | 1 |")
+        return rows
 
     @staticmethod
     def _cores() -> int:
@@ -138,7 +181,8 @@ class Report:
         units = px[0].out.get("units")
         if units:
             rows.append(f"| *units laid out / reused from an earlier pass* | — "
-                        f"| {units['laid_out']} / {units['reused']} (whole-book passes: {units['whole']}) |")
+                        f"| {units['laid_out']} / {units['reused']} (whole-book passes: {units['whole']}; "
+                        f"measured in the second process in pass 1: {units.get('measured', 0)}) |")
         if py_ and "layout_s" in py_[0].out:
             rows.append(f"| *WeasyPrint alone: one layout of the final HTML* | — | {_s(py_[0].out['layout_s'])} |")
             rows.append(f"| *WeasyPrint alone: writing the PDF* | — "
@@ -179,4 +223,10 @@ class Report:
             f"({self.big_words:,} words) for the EPUB, {self.pdf_scale} times for the PDF "
             "(`BENCH_SCALE_PDF=10` for ten; it takes about ten minutes of CPU by itself); one run "
             "each. Memory is the peak resident size of the whole process.",
+            "* *One-word edit under `--watch`*: one process builds the PDF with its layouts kept "
+            "(`render.pdf.keep_layouts`), replaces the first ' the ' of the middle chapter's text "
+            "by ' this ' and builds again; both timed in that process, CPU including the forked "
+            "layout process of pass 1.",
+            "* *Notes*: the reader with generated chapters added, 500 footnotes each "
+            "(`books.notes_project`); CPU per page against the reader's PDF build.",
         ]

@@ -13,7 +13,7 @@ PDF concatenates them).  The two editions differ only in
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from ..model import Book, Chapter, Note
 from ..terms import term
@@ -40,11 +40,13 @@ class Writer:
     """Build the list of documents of an edition."""
 
     def __init__(self, book: Book, notes: str, href: Callable[[str], str],
-                 page_of: dict[str, str] | None = None, print_edition: bool = False):
+                 page_of: Mapping[str, str] | None = None, print_edition: bool = False,
+                 page_order: Sequence[str] | None = None):
         self.book = book
         self.notes = notes
         self.href = href
-        self.page_of = page_of
+        self.page_of = page_of  # anchor -> printed folio, once a layout has given them
+        self.page_order = list(page_order or [])  # the folios in page order (for ranges)
         self.print = print_edition
 
     def env(self, **extra: object) -> dict:
@@ -62,8 +64,8 @@ class Writer:
             return "00"
         label = self.page_of.get(anchor, "?")
         if before:
-            order = self.page_of.get("__order__")
-            if isinstance(order, list) and label in order and order.index(label) > 0:
+            order = self.page_order
+            if label in order and order.index(label) > 0:
                 return order[order.index(label) - 1]
         return label
 

@@ -121,7 +121,7 @@ def _text_boxes(box: Any) -> Iterable[Any]:
 
 def page_map(document: Any, labels: list[str]) -> list[dict]:
     """One entry per page of a laid-out WeasyPrint ``document`` (see the module doc)."""
-    # The pages may come from several layouts (render/pdf_fast.py lays the book out unit
+    # The pages may come from several layouts (render/units.py lays the book out unit
     # by unit and joins the pages), each with its own element tree: read each tree once.
     trees: dict[int, tuple[dict[int, str | None], set[int]]] = {}
     counts: dict[str, int] = {}
@@ -168,9 +168,9 @@ def inputs_key(root: Path) -> str:
     return inputs_digest(root)
 
 
-def make(book: Any, pdf_name: str, pdf: bytes, key: str, print_shop: bool) -> dict:
-    """The page map of a PDF just laid out (``render_pdf`` leaves the pages on the book)."""
-    entries = book.meta.__dict__.get("_page_map") or []
+def make(book: Any, pdf_name: str, pdf: bytes, entries: list[dict], key: str,
+         print_shop: bool) -> dict:
+    """The page-map file of a PDF just laid out (``entries``: ``PdfResult.page_map``)."""
     source = {"file": pdf_name, "title": book.meta.title, "page_size": book.meta.page_size,
               "print_shop": print_shop, "pages": len(entries), "version": book.version,
               "sha256": hashlib.sha256(pdf).hexdigest(), "key": key}

@@ -7,6 +7,12 @@ use ``target-counter()``: WeasyPrint can silently drop footnotes when a layout
 resolves it.  If pass 2 moves an anchor to another page (a number changed the
 line breaks), a third pass is made; the build fails loudly rather than print a
 wrong number.
+
+The book is laid out unit by unit (``render/units.py``): a pass lays out again only the
+documents whose HTML or first folio changed, pass 1 is shared with a second process, and
+``keep_layouts()`` (the watch) keeps the units from one build to the next.
+``render_pdf`` returns a ``PdfResult``: the bytes, the page numbers printed (``Pages``)
+and the page map (``render/pagemap.py``).
 """
 
 from __future__ import annotations
@@ -14,9 +20,11 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sized
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 from ..model import Book, Location
 from .html import Doc, Writer, esc
@@ -36,6 +44,33 @@ def roman(n: int) -> str:
 
 class PdfError(Exception):
     pass
+
+
+@dataclass
+class Pages:
+    """The printed page numbers a layout gives: the folio of every anchor and the folios
+    in page order (roman in the front matter, arabic from the first body page)."""
+
+    of: dict[str, str]  # anchor -> folio
+    order: list[str]  # the folio of each page, first to last
+
+    def settles(self, earlier: Pages | None) -> bool:
+        """Did ``earlier`` (the numbers a layout printed) give these same numbers?"""
+        return (earlier is not None and earlier.order == self.order
+                and all(self.of.get(k) == v for k, v in earlier.of.items()))
+
+
+@dataclass
+class PdfResult:
+    """What the PDF renderer returns: the file, its page numbers and its page map."""
+
+    data: bytes
+    pages: Pages  # the folios printed in it (contents, page references, ranges)
+    page_map: list[dict] = field(default_factory=list)  # render/pagemap.py, one entry a page
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages.order)
 
 
 def _large_page(size: str, top: int, bottom: int, colophon: int) -> str:
@@ -83,20 +118,26 @@ def html_document(book: Book, docs: list[Doc]) -> str:
     )
 
 
-def folio_labels(pages: list, front_count: int) -> list[str]:
+class _AnyNumber(dict):
+    """A ``page_of`` that knows every anchor (page 1): the HTML of a pass with numbers, to
+    tell which units the numbers change."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __getitem__(self, key: str) -> str:
+        return "1"
+
+    def get(self, key, default=None):  # type: ignore[override]
+        return "1"
+
+
+def folio_labels(pages: Sized, front_count: int) -> list[str]:
     """The printed folio of each page: roman in the front matter, then arabic from 1."""
     labels = []
     for i in range(len(pages)):
         labels.append(roman(i + 1) if i < front_count else str(i - front_count + 1))
     return labels
-
-
-def anchor_pages(document) -> dict[str, int]:
-    where: dict[str, int] = {}
-    for i, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            where.setdefault(anchor, i)
-    return where
 
 
 _FOOTNOTE = re.compile(r'<span class="footnote [a-z]+" id="([^"]+)"')
@@ -168,14 +209,14 @@ class _Collect(logging.Handler):
             self.messages.append(msg)
 
 
-Warn = Callable[[str, Location | None], None]
+Warn = Callable[[str, Location | None, str], None]  # message, where its cause is, code
 
 
 def render_pdf(book: Book, styles_dir: Path, css_text: str,
                progress: Callable[[str], None] | None = None,
-               warn: Warn | None = None) -> bytes:
-    """Lay the book out and return the PDF.  ``warn(message, location)`` receives every
-    warning WeasyPrint logs (bad CSS, a refused or missing file) once, with no location,
+               warn: Warn | None = None) -> PdfResult:
+    """Lay the book out and return the PDF with its page numbers and page map.
+    ``warn(message, location)`` receives every warning WeasyPrint logs (bad CSS, a refused or missing file) once, with no location,
     and every character the shipped faces lack, at the place of the text that uses it."""
     from .fonts import coverage, face_files
 
@@ -185,7 +226,9 @@ def render_pdf(book: Book, styles_dir: Path, css_text: str,
     for where, chars in located:
         if warn:
             names = ", ".join(f"U+{ord(c):04X} {c!r}" for c in chars)
-            warn(f"the book's faces have no glyph for {names}: it prints as an empty box", where)
+            warn(f"the book's faces have no glyph for {names}: it prints as an empty box", where,
+                 "pdf.glyph")
+    notes = {n.anchor: n for ch in book.chapters for n in ch.notes}
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
@@ -194,11 +237,16 @@ def render_pdf(book: Book, styles_dir: Path, css_text: str,
         return _render(book, styles_dir, css_text, progress, lost)
     finally:
         logger.removeHandler(collect)
-        for msg in collect.messages + lost:
+        for msg in collect.messages:
             if msg.startswith(".notdef glyph") and any(msg.endswith(r) for r in reported):
                 continue  # said above, at the place of the text
             if warn:
-                warn(msg, None)
+                warn(msg, None, "pdf.layout")
+        for anchor in lost:  # notes parted from their call: at the note's own file and line
+            note = notes.get(anchor)
+            if warn:
+                warn(f"note {note.number if note else anchor} is printed on the page after "
+                     "its call", note.location if note else None, "pdf.layout")
 
 
 def _inline_text(t) -> str:
@@ -295,27 +343,84 @@ def _from_roman(s: str) -> int:
     return n
 
 
+# The layouts kept from one build to the next by ``edition build --watch`` (keep_layouts()):
+# (project, styles, stylesheet) -> the unit renderer and the fetcher that read its files.
+_KEPT: dict[tuple[str, str, str], tuple] | None = None
+
+
+def keep_layouts(on: bool = True) -> None:
+    """Keep the laid-out units between builds in this process (the watch), so that a
+    build lays out again only the units whose HTML or first folio changed.  A unit's
+    pages depend only on its HTML, its first folio, the stylesheet and the files read
+    while laying it out (fonts, images): a change to any of those files drops them all."""
+    global _KEPT
+    _KEPT = {} if on else None
+
+
+def _recording_fetcher():
+    from .fetch import ProjectFetcher
+
+    class Recording(ProjectFetcher):
+        """ProjectFetcher that remembers the files it served (and their bytes' digest)."""
+
+        def __init__(self, root: Path):
+            super().__init__(root)
+            self.served: dict[str, str] = {}
+
+        def fetch(self, url: str, headers=None):  # type: ignore[override]
+            result = super().fetch(url, headers)
+            parsed = urlparse(url)
+            if parsed.scheme == "file":
+                self.served.setdefault(url, _digest(Path(unquote(parsed.path))))
+            return result
+
+        def unchanged(self) -> bool:
+            return all(_digest(Path(unquote(urlparse(u).path))) == d for u, d in self.served.items())
+
+    return Recording
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 def _render(book: Book, styles_dir: Path, css_text: str,
-            progress: Callable[[str], None] | None, lost: list[str]) -> bytes:
+            progress: Callable[[str], None] | None, lost: list[str]) -> PdfResult:
     from weasyprint import CSS  # imported here: `edition check` must not pay for it
 
-    from .fetch import ProjectFetcher
     from .fonts import font_config
     from .linebreak import install as fix_line_breaking
-    from .pdf_fast import UnitRenderer  # lays out again only the parts a pass changed
+    from .pagemap import page_map  # where each printed page begins, for the EPUB's page list
+    from .units import Measure, UnitRenderer, split_units, unit_measure
 
     fix_line_breaking()  # no word stranded before an inline element (render/linebreak.py)
+    _Recording = _recording_fetcher()
 
-    fetcher = ProjectFetcher(book.root)
     base = styles_dir.as_uri() + "/"
-    fonts = font_config()  # the shipped faces only; @font-face rules register into it
-    css = CSS(string=css_text, base_url=base, url_fetcher=fetcher, font_config=fonts)
-    units = UnitRenderer(base, fetcher, [css], fonts)
+    key = (str(book.root), base, css_text)
+    kept = _KEPT.get(key) if _KEPT is not None else None
+    if kept is not None and kept[1].unchanged():
+        units = kept[0]  # the watch: the units the last build laid out, and its stylesheet
+        units.begin()
+    else:
+        fetcher = _Recording(book.root)
+        fonts = font_config()  # the shipped faces only; @font-face rules register into it
+        css = CSS(string=css_text, base_url=base, url_fetcher=fetcher, font_config=fonts)
+        units = UnitRenderer(base, fetcher, [css], fonts)
+        if _KEPT is not None:
+            _KEPT.clear()
+            _KEPT[key] = (units, fetcher)
     say = progress or (lambda s: None)
 
-    def layout(page_of: dict[str, str] | None, relax: set[str]):
-        writer = Writer(book, notes="inline", href=lambda a: f"#{a}", page_of=page_of,
-                        print_edition=True)
+    def layout(numbers: Pages | None, relax: set[str]):
+        writer = Writer(book, notes="inline", href=lambda a: f"#{a}",
+                        page_of=numbers.of if numbers else None,
+                        page_order=numbers.order if numbers else None, print_edition=True)
         docs = writer.documents()
         source = mark_calls(html_document(book, docs), relax)
         doc = units.render(source)  # = HTML(string=source, …).render(stylesheets=[css])
@@ -324,39 +429,43 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     notes = [n.anchor for ch in book.chapters for n in ch.notes]
     relax: set[str] = set()
     say("laying out (pass 1)")
-    docs, document = layout(None, relax)
-    page_of: dict[str, str] | None = None
+    # Pass 1 only measures (page count, anchor pages): the units whose HTML the page
+    # numbers will change are measured in a second process while this one lays out the
+    # others, which the next pass reuses (render/units.py).
+    docs = Writer(book, notes="inline", href=lambda a: f"#{a}", print_edition=True).documents()
+    source = mark_calls(html_document(book, docs), relax)
+    numbered = mark_calls(html_document(book, Writer(
+        book, notes="inline", href=lambda a: f"#{a}", page_of=_AnyNumber(), page_order=["1"],
+        print_edition=True).documents()), relax)
+    split = split_units(numbered)
+    stable = {u.html for u in split[1]} if split else set()
+    measured = units.measure(source, lambda html: html not in stable)
+    document = None
+    numbers: Pages | None = None
     relax_rounds = 0  # widow control is given up in at most three rounds, then numbers settle
     for attempt in range(6):
-        where = anchor_pages(document)
+        if document is not None:
+            measured = Measure(*unit_measure(document.pages)[:2])
+        where = measured.where
         body = first_body_anchor(docs)
         front = where.get(body, 0) if body else 0
-        labels = folio_labels(document.pages, front)
-        new = {a: labels[i] for a, i in where.items()}
-        new["__order__"] = labels  # type: ignore[assignment]  # page order, for ranges
+        labels = folio_labels(range(measured.count), front)
+        new = Pages({a: labels[i] for a, i in where.items()}, labels)
         deferred = deferred_notes(notes, where)
         more = paragraphs_to_relax(deferred, where) - relax if relax_rounds < 3 else set()
-        settled = page_of is not None and all(new.get(k) == v for k, v in page_of.items())
-        if settled and not more:
+        if new.settles(numbers) and not more:
             break
         if more:
             relax |= more
             relax_rounds += 1
-        page_of = new
+        numbers = new
         say(f"laying out (pass {attempt + 2})")
-        docs, document = layout(page_of, relax)
+        docs, document = layout(numbers, relax)
     else:
         raise PdfError("page numbers did not settle after seven layouts")
-    for anchor in sorted(deferred):
-        lost.append(f"note {anchor} is printed on the page after its call")
-    book.meta.__dict__["_page_of"] = page_of
-    book.meta.__dict__["_page_count"] = len(document.pages)
-    try:
-        from .pagemap import page_map  # where each printed page begins, for the EPUB's page list
-    except ImportError:  # render/pagemap.py not committed yet
-        pass
-    else:
-        book.meta.__dict__["_page_map"] = page_map(document, labels)
+    lost.extend(sorted(deferred))  # render_pdf says where each note is written
+    assert numbers is not None and document is not None  # the loop lays out at least once
+    entries = page_map(document, labels)
     out = io.BytesIO()
     meta = document.metadata
     meta.title = book.meta.title
@@ -371,4 +480,4 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     # WeasyPrint's tag tree does not meet it (notes, running heads; docs/decisions.md).
     document.write_pdf(out, pdf_variant=None, pdf_tags=True, uncompressed_pdf=False,
                        finisher=page_labels(labels))
-    return out.getvalue()
+    return PdfResult(out.getvalue(), numbers, entries)

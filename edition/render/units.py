@@ -1,0 +1,434 @@
+"""Lay the print edition out unit by unit, and reuse the units a pass did not change.
+
+The PDF renderer (``pdf.py``) lays the book out several times, until the page numbers
+it prints (contents, page references, glossary and register ranges) are the pages the
+anchors land on, and until no note is pushed away from its call.  From one pass to the
+next only some of the book changes: the contents and back matter when a number
+changes, a chapter when one of its paragraphs gives up widow control.  Laying out the
+whole book again each time is what made the PDF slow.
+
+Every document of the book after the front matter opens on a recto (``break-before:
+right`` in print.css), so its pages depend only on its own HTML and on the folio it
+starts at.  ``UnitRenderer.render(source)`` cuts the book's HTML into units (the front
+matter as one unit, then each body or back document), lays each out as a document of
+its own — or takes its pages from an earlier pass when its HTML and starting folio are
+the same — inserts the blank versos the book's flow would have, and joins all pages
+into one WeasyPrint document (one font configuration, so the fonts are shared; links,
+anchors and bookmarks resolve across the joined pages when the PDF is written).
+
+Anything it does not recognise (another HTML shape, a unit that does not open on a
+recto) falls back to laying the whole book out at once, as before.  ``ENABLED = False``
+(or ``EDITION_PDF_UNITS=0`` in the environment) turns it off: the benchmark measures
+both ways.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import re
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+ENABLED = os.environ.get("EDITION_PDF_UNITS", "1") != "0"
+
+
+def _jobs() -> int:
+    """Processes that lay units out (``EDITION_PDF_JOBS``; default: 2 where there are two
+    cores and ``fork``, else 1)."""
+    try:
+        n = int(os.environ.get("EDITION_PDF_JOBS", "0"))
+    except ValueError:
+        n = 0
+    if n <= 0:
+        n = min(2, os.cpu_count() or 1)
+    return n if hasattr(os, "fork") else 1
+
+
+JOBS = _jobs()
+
+_BODY = re.compile(r"<body[^>]*>\n")
+_DOC = re.compile(r'^<div class="doc doc-(front|body|back)[^"]*" data-doc="([^"]*)">', re.M)
+
+
+@dataclass
+class Unit:
+    html: str
+    front: bool  # the front matter: folios from i, laid out from the book's first page
+    doc: str = ""  # the data-doc of its first document
+
+
+@dataclass
+class Stats:
+    laid_out: int = 0  # units laid out
+    reused: int = 0  # units whose pages came from an earlier pass
+    fallbacks: int = 0  # passes laid out whole
+    measured: int = 0  # units measured in a second process (pages and anchors only)
+    log: list[str] = field(default_factory=list)
+
+
+def split_units(source: str) -> tuple[str, list[Unit], str] | None:
+    """(head up to and with ``<body>``, units, tail) or None if the shape is not ours."""
+    m = _BODY.search(source)
+    end = source.rfind("\n</body>")
+    if not m or end < m.end():
+        return None
+    head, body, tail = source[:m.end()], source[m.end():end], source[end:]
+    starts = [(d.start(), d.group(1), d.group(2)) for d in _DOC.finditer(body)]
+    if not starts or starts[0][0] != 0:
+        return None
+    pieces = [(body[a:(starts[i + 1][0] if i + 1 < len(starts) else len(body))], role, doc)
+              for i, (a, role, doc) in enumerate(starts)]
+    units: list[Unit] = []
+    n = 0
+    while n < len(pieces) and pieces[n][1] == "front":
+        n += 1
+    if n:
+        units.append(Unit("".join(p for p, _, _ in pieces[:n]), True, pieces[0][2]))
+    if any(role == "front" for _, role, _ in pieces[n:]):
+        return None  # front matter after the body: not a shape we split
+    units += [Unit(p, False, doc) for p, _, doc in pieces[n:]]
+    return head, units, tail
+
+
+def opens_on_recto(page) -> bool:
+    """Does the first page's content begin with a forced break to a right-hand page?
+    (Then, in the book's flow, it starts a new recto whatever came before.)"""
+    box = page._page_box
+    for _ in range(12):
+        if box.style["break_before"] in ("right", "recto"):
+            return True
+        children = getattr(box, "children", None)
+        if not children:
+            return False
+        box = children[0]
+    return False
+
+
+def join(units: list[Unit], joins: set[str]) -> list[Unit]:
+    """Units that do not open on a recto run on from the unit before them."""
+    out: list[Unit] = []
+    for u in units:
+        if out and u.doc in joins:
+            out[-1] = Unit(out[-1].html + u.html, out[-1].front, out[-1].doc)
+        else:
+            out.append(u)
+    return out
+
+
+LAST: Stats | None = None  # the counts of the last renderer made (for the benchmark)
+
+
+class _RunsOn(Exception):
+    def __init__(self, doc: str, *more: str):
+        self.doc = doc
+        self.docs = {doc, *more}
+
+
+@dataclass
+class Measure:
+    """What a layout tells without its pages: how many, and the page of every anchor."""
+
+    count: int
+    where: dict[str, int]  # anchor -> index of the first page it is on
+
+
+def unit_measure(pages: list) -> tuple[int, dict[str, int], bool]:
+    """(pages, anchor -> page index within the unit, opens on a recto) of a unit's pages."""
+    where: dict[str, int] = {}
+    for i, page in enumerate(pages):
+        for anchor in page.anchors:
+            where.setdefault(anchor, i)
+    return len(pages), where, bool(pages) and opens_on_recto(pages[0])
+
+
+class UnitRenderer:
+    """``render(source)`` → a WeasyPrint Document, reusing units across calls."""
+
+    def __init__(self, base_url: str, url_fetcher, stylesheets: list, fonts):
+        self.base_url = base_url
+        self.fetcher = url_fetcher
+        self.stylesheets = stylesheets
+        self.fonts = fonts  # the FontConfiguration the stylesheets registered their faces in
+        self.done: dict[tuple[str, int], list] = {}  # (unit html, first folio) -> pages
+        self.measures: dict[str, tuple[int, dict[str, int], bool]] = {}  # unit html -> figures
+        self.used: set = set()  # the keys of both that this build has used
+        self.joins: set[str] = set()  # documents that run on from the one before
+        self.blanks: list = []  # empty versos; each page object is used once per document
+        self.stats = Stats()
+        global LAST
+        LAST = self.stats
+
+    def begin(self) -> None:
+        """A new build with the same stylesheets and files (``edition build --watch``):
+        forget the units the last build did not use, and count afresh."""
+        self.done = {k: v for k, v in self.done.items() if k in self.used}
+        self.measures = {k: v for k, v in self.measures.items() if k in self.used}
+        self.used = set()
+        self.stats = Stats()
+        global LAST
+        LAST = self.stats
+
+    def _layout(self, source: str):
+        from weasyprint import HTML
+
+        return HTML(string=source, base_url=self.base_url, url_fetcher=self.fetcher).render(
+            stylesheets=self.stylesheets, pdf_variant=None, font_config=self.fonts)
+
+    def whole(self, source: str):
+        self.stats.fallbacks += 1
+        return self._layout(source)
+
+    def render(self, source: str):
+        split = split_units(source) if ENABLED else None
+        if split is None:
+            return self.whole(source)
+        try:
+            return self._units(*split)
+        except Exception as exc:  # noqa: BLE001  anything unforeseen: lay the book out whole
+            self.stats.log.append(f"laid out whole: {type(exc).__name__}: {exc}")
+            return self.whole(source)
+
+    def measure(self, source: str, elsewhere: Callable[[str], bool]) -> Measure:
+        """The pages and anchor pages of ``source`` laid out, where the units for which
+        ``elsewhere(unit.html)`` holds are laid out in a second process at the same time
+        (their pages are thrown away: they are units the next layout will change) and the
+        others here, kept for the next ``render``.  Same figures as ``render(source)``."""
+        split = split_units(source) if ENABLED and JOBS > 1 else None
+        if split is not None:
+            head, units, tail = split
+            try:
+                for _ in range(len(units)):
+                    try:
+                        return self._measure(head, join(units, self.joins), tail, elsewhere)
+                    except _RunsOn as exc:
+                        self.joins |= exc.docs
+            except Exception as exc:  # noqa: BLE001  anything unforeseen: the plain way
+                self.stats.log.append(f"measured here: {type(exc).__name__}: {exc}")
+        doc = self.render(source)
+        count, where, _ = unit_measure(doc.pages)
+        return Measure(count, where)
+
+    def _measure(self, head: str, units: list[Unit], tail: str,
+                 elsewhere: Callable[[str], bool]) -> Measure:
+        known = self.measures
+        changing = [elsewhere(u.html) for u in units]
+
+        def cost(i: int) -> int:  # what laying the unit out would cost, roughly
+            u = units[i]
+            if changing[i]:
+                return 0 if u.html in known else len(u.html)
+            return 0 if any(k[0] == u.html for k in self.done) else len(u.html)
+
+        # The second process takes units the numbers change, in book order, up to half the work.
+        half, total, away = sum(cost(i) for i in range(len(units))) / 2, 0, []
+        for i in range(len(units)):
+            if changing[i] and cost(i) and total + cost(i) <= half:
+                away.append(i)
+                total += cost(i)
+        remote = _Remote(self, head, tail, [units[i] for i in away]) if away else None
+        figures: dict[int, tuple[int, dict[str, int], bool]] = {}
+
+        def fetch(upto: int) -> None:  # the second process's figures of the units before upto
+            for k, i in enumerate(away):
+                if i < upto and i not in figures:
+                    assert remote is not None
+                    figures[i] = known[units[i].html] = remote.result(k)
+                    self.used.add(units[i].html)
+                    self.stats.measured += 1
+
+        try:
+            for i, unit in enumerate(units):
+                if i in away:
+                    continue
+                if changing[i]:  # measured only: the next pass lays it out with numbers
+                    if unit.html not in known:
+                        known[unit.html] = unit_measure(self._layout(head + unit.html + tail).pages)
+                        self.stats.laid_out += 1
+                    else:
+                        self.stats.reused += 1
+                    self.used.add(unit.html)
+                    figures[i] = known[unit.html]
+                    continue
+                fetch(i)
+                count, front_count, _ = self._assemble(units, figures, i)
+                if not unit.front and count % 2:  # the blank verso before it
+                    count += 1
+                folio = 1 if unit.front else count - (count if front_count is None else front_count) + 1
+                figures[i] = unit_measure(self._unit_pages(head, unit, folio, tail))
+            fetch(len(units))
+        except _RunsOn:  # joined and measured again: keep what the second process found
+            try:
+                fetch(len(units))
+            except Exception:  # noqa: BLE001
+                pass
+            raise
+        finally:
+            if remote is not None:
+                remote.close()
+        count, _, where = self._assemble(units, figures, len(units))
+        self.stats.log.append(f"{len(units)} units measured: {len(away)} in a second process")
+        return Measure(count, where)
+
+    @staticmethod
+    def _assemble(units: list[Unit], figures: dict,
+                  upto: int) -> tuple[int, int | None, dict[str, int]]:
+        """(pages, pages before the first body unit, anchor -> page) of the units before
+        ``upto``, blank versos included, as ``_join_units`` joins them."""
+        runs_on = [units[i].doc for i in range(upto) if not units[i].front
+                   and figures[i][0] and not figures[i][2]]
+        if runs_on:
+            raise _RunsOn(*runs_on)
+        where: dict[str, int] = {}
+        count = 0
+        front_count: int | None = None
+        for i in range(upto):
+            unit = units[i]
+            if not unit.front and count % 2:
+                count += 1
+            if not unit.front and front_count is None:
+                front_count = count
+            n, rel, recto = figures[i]
+            for anchor, k in rel.items():
+                where.setdefault(anchor, count + k)
+            count += n
+        return count, front_count, where
+
+    def _unit_pages(self, head: str, unit: Unit, folio: int, tail: str) -> list:
+        """The pages of one unit starting at ``folio`` (laid out, or from an earlier pass)."""
+        key = (unit.html, folio)
+        self.used.add(key)
+        got = self.done.get(key)
+        if got is None:
+            reset = "" if unit.front else (
+                f"<style>@page :first {{ counter-reset: page {folio}; }}</style>\n")
+            got = self._layout(head.replace("</head>", reset + "</head>", 1) + unit.html + tail).pages
+            self.done[key] = got
+            self.stats.laid_out += 1
+        else:
+            self.stats.reused += 1
+        return got
+
+    def _units(self, head: str, units: list[Unit], tail: str):
+        for _ in range(len(units)):
+            try:
+                return self._join_units(head, join(units, self.joins), tail)
+            except _RunsOn as exc:
+                self.joins.add(exc.doc)
+        raise ValueError("units could not be joined")
+
+    def _join_units(self, head: str, units: list[Unit], tail: str):
+        pages: list = []
+        first_doc = None
+        front_count: int | None = None  # pages before the first body page (roman folios)
+        blanks = 0
+        for unit in units:
+            if not unit.front and len(pages) % 2:  # the blank verso before a recto opener
+                pages.append(self._blank(head, tail, blanks))
+                blanks += 1
+            if not unit.front and front_count is None:
+                front_count = len(pages)
+            folio = 1 if unit.front else len(pages) - (front_count or 0) + 1
+            key = (unit.html, folio)
+            self.used.add(key)
+            got = self.done.get(key)
+            if got is None:
+                reset = "" if unit.front else (
+                    f"<style>@page :first {{ counter-reset: page {folio}; }}</style>\n")
+                doc = self._layout(head.replace("</head>", reset + "</head>", 1) + unit.html + tail)
+                first_doc = first_doc or doc
+                got = doc.pages
+                if not unit.front and got and not opens_on_recto(got[0]):
+                    raise _RunsOn(unit.doc)
+                self.done[key] = got
+                self.stats.laid_out += 1
+            else:
+                self.stats.reused += 1
+            pages.extend(got)
+        if first_doc is None:
+            first_doc = self._layout(head + tail)
+        self.stats.log.append(f"{len(units)} units: {self.stats.laid_out} laid out, "
+                              f"{self.stats.reused} reused so far")
+        return first_doc.copy(pages)
+
+    def _blank(self, head: str, tail: str, i: int):
+        """The i-th empty left-hand page, as WeasyPrint makes before a recto opener."""
+        while len(self.blanks) <= i:
+            probe = ('<div class="doc doc-back" data-doc="x"><section class="chapter">'
+                     '<p>x</p></section><section class="chapter"><p>x</p></section></div>')
+            doc = self._layout(head + probe + tail)
+            if len(doc.pages) != 3:
+                raise ValueError("a blank verso could not be made")
+            self.blanks.append(doc.pages[1])
+        return self.blanks[i]
+
+
+class _Remote:
+    """Units laid out in a forked copy of this process, which sends back, unit by unit and
+    in order, what ``unit_measure`` says of each (laid-out pages cannot cross processes)."""
+
+    def __init__(self, renderer: UnitRenderer, head: str, tail: str, units: list[Unit]):
+        self.results: list[tuple[int, dict[str, int], bool]] = []
+        rfd, wfd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: lay out, report, and leave without running any clean-up
+            os.close(rfd)
+            _die_with_parent()
+            code = 0
+            said = _Said()
+            logging.getLogger("weasyprint").addHandler(said)
+            try:
+                with os.fdopen(wfd, "wb") as out:
+                    for unit in units:
+                        # the first folio changes no page break, only the numbers printed
+                        pages = renderer._layout(head + unit.html + tail).pages
+                        pickle.dump((unit_measure(pages), said.records), out)
+                        out.flush()
+                        said.records = []
+            except BaseException:  # noqa: BLE001  the parent sees the stream end early
+                code = 1
+            os._exit(code)
+        os.close(wfd)
+        self.pid = pid
+        self.stream = os.fdopen(rfd, "rb")
+
+    def result(self, i: int) -> tuple[int, dict[str, int], bool]:
+        """The i-th unit's figures; what WeasyPrint logged laying it out is logged here
+        now, so that messages come in the order a layout in one process gives them."""
+        while len(self.results) <= i:
+            got, records = pickle.load(self.stream)  # EOFError if the child failed
+            for level, msg in records:
+                logging.getLogger("weasyprint").log(level, "%s", msg)
+            self.results.append(got)
+        return self.results[i]
+
+    def close(self) -> None:
+        self.stream.close()
+        try:
+            os.kill(self.pid, signal.SIGKILL)  # done or not wanted any more
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this process when its parent dies (a build killed with
+    SIGKILL or SIGTERM leaves no layout running).  Elsewhere the child ends at its next
+    write to the closed pipe."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+class _Said(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelno, record.getMessage()))
