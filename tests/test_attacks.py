@@ -489,7 +489,7 @@ def test_pdf_of_unsafe_fragments_rendered_anyway_has_no_outside_links(tmp_path):
     loaded = load_book(book.root, reporter)
     files = {d.file for d in reporter.errors}
     assert files == {"apparatus.yaml", "glossary.yaml", "persons.yaml"}, reporter.errors
-    css = read_style(book.root, "print.css") + geometry_css(loaded.meta.page_size)
+    css = read_style(book.root, "print.css")[0] + geometry_css(loaded.meta.page_size)
     pdf = PdfReader(io.BytesIO(render_pdf(loaded, styles_dir(book.root), css).data))
     uris = []
     for page in pdf.pages:

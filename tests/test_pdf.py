@@ -93,7 +93,7 @@ def notes_book(tmp_path_factory):
     book_dir = make_notes_book(tmp_path_factory.mktemp("notes") / "book")
     book = load_book(book_dir.root, Reporter())
     warnings: list[str] = []
-    css = read_style(book.root, "print.css") + geometry_css("A5")
+    css = read_style(book.root, "print.css")[0] + geometry_css("A5")
     laid = render_pdf(book, styles_dir(book.root), css, warn=lambda m, where, code: warnings.append(m))
     path = book_dir.root / "notes-book.pdf"
     path.write_bytes(laid.data)

@@ -113,7 +113,7 @@ def build_in_process(root: Path) -> tuple[Reporter, bytes | None]:
         assert d.file and d.code and d.message, d
     if reporter.failed():
         return reporter, None
-    return reporter, build_epub(book, read_style(root, "epub.css"))
+    return reporter, build_epub(book, read_style(root, "epub.css")[0])
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow],

@@ -96,8 +96,8 @@ from edition.render.pdf import geometry_css, render_pdf
 root, out = Path(sys.argv[1]), Path(sys.argv[2])
 reporter = Reporter()
 book = load_book(root, reporter)  # reports the errors, and removes what it refused
-(out / "book.epub").write_bytes(build_epub(book, read_style(root, "epub.css")))
-css = read_style(root, "print.css") + geometry_css(book.meta.page_size)
+(out / "book.epub").write_bytes(build_epub(book, read_style(root, "epub.css")[0]))
+css = read_style(root, "print.css")[0] + geometry_css(book.meta.page_size)
 (out / "book.pdf").write_bytes(render_pdf(book, styles_dir(root), css).data)
 json.dump(sorted({d.code for d in reporter.items}), open(out / "codes.json", "w"))
 """
