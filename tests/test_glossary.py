@@ -197,20 +197,55 @@ def test_search_key_map_is_accepted_but_raises_opf_097(small_book, monkeypatch):
     assert [m.split(":")[0] for m in msgs] == ["USAGE OPF-097"], msgs
 
 
+def glossary_marks(page) -> list[dict]:
+    """The drawn glossary marks of a pdfplumber page: small closed curves (print.css draws
+    a small circle after a.gl, not a character), each as one bbox (a ring is two curves)."""
+    rings = [c for c in page.curves if c["x1"] - c["x0"] < 4 and c["bottom"] - c["top"] < 4]
+    out: list[dict] = []
+    for c in sorted(rings, key=lambda c: (c["top"], c["x0"])):
+        if not any(abs(c["x0"] - m["x0"]) < 1 and abs(c["top"] - m["top"]) < 1 for m in out):
+            out.append(c)
+    return out
+
+
+def marked(hit: dict, marks: list[dict]) -> bool:
+    """A mark stands just right of the text found (within 3 pt) and raised: its foot above
+    the middle of the line, its head no higher than 3 pt over the letters."""
+    mid = (hit["top"] + hit["bottom"]) / 2
+    return any(hit["x1"] - 1 <= m["x0"] <= hit["x1"] + 3 and m["bottom"] < mid and m["top"] > hit["top"] - 3
+               for m in marks)
+
+
 def test_pdf_marks_linked_terms_and_lists_pages(small_book):
+    import pdfplumber
     from pypdf import PdfReader
 
     make(small_book)
     proc = small_book.run("build", "pdf")
     assert proc.returncode == 0, proc.stderr
-    pdf = PdfReader(str(small_book.root / "build" / "small-book.pdf"))
+    path = small_book.root / "build" / "small-book.pdf"
+    pdf = PdfReader(str(path))
     pages = [re.sub(r"\s+", " ", p.extract_text()) for p in pdf.pages]  # justified lines: runs of spaces
-    text = "\n".join(pages)
-    assert "G.P.U.°" in text and "Thermidorian°" in text and "GPU°" not in text  # only first mentions
-    start = next(i for i, t in enumerate(pages) if t.startswith("Glossary"))
-    gl = re.sub(r"\s+", " ", " ".join(pages[start:]))
     one = next(i for i, t in enumerate(pages) if "watched the" in t)
     two = next(i for i, t in enumerate(pages) if "again, and the 9th of" in t)
+    body = "\n".join(pages[one:two + 1])
+    assert "G.P.U." in body and "°" not in body  # the mark is drawn, not a character
+    with pdfplumber.open(path) as plumb:
+        page = plumb.pages[one]
+        marks = glossary_marks(page)
+        # first mentions carry the mark; the later "GPU"s of the same document do not
+        assert marked(page.search("G.P.U.")[0], marks) and marked(page.search("Thermidorian")[0], marks)
+        later = page.search("GPU")
+        assert later and not any(marked(h, marks) for h in later)
+        # one mark per linked mention: G.P.U., Thermidorian, S. R.'s, the Terror, the Soviet
+        assert len(marks) == 5, marks
+        # and the marked word is a link to its glossary entry
+        dests = {(a["data"].get("Dest"), round(a["x0"])) for a in page.annots}
+        assert (b"gl-gpu", round(page.search("G.P.U.")[0]["x0"])) in dests, dests
+        # the second document marks its own first mentions again
+        assert len(glossary_marks(plumb.pages[two])) == 2
+    start = next(i for i, t in enumerate(pages) if t.startswith("Glossary"))
+    gl = re.sub(r"\s+", " ", " ".join(pages[start:]))
     folio = {i: str(i - one + 1) for i in (one, two)}
     assert "G. P. U. Stalin’s secret police." in gl
     m = re.search(r"G\. P\. U\. Stalin’s.*?Pages? ([0-9–, ]+)", gl)

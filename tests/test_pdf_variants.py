@@ -145,21 +145,42 @@ def _images(resources, depth: int = 0) -> int:
     return count
 
 
-@pytest.mark.parametrize("inside", [True, False])
-def test_stylesheet_image_outside_the_project_is_not_read(tmp_path, inside):
+def test_stylesheet_image_in_the_project_is_printed(tmp_path):
     from pypdf import PdfReader
 
     book = make_notes_book(tmp_path / "book")
-    img = (book.root / "styles" / "dot.png") if inside else (tmp_path / "dot.png")
-    img.write_bytes(PNG)
+    (book.root / "styles" / "dot.png").write_bytes(PNG)
     css = book.root / "styles" / "print.css"
-    css.write_text(css.read_text() + f"\n.halftitle {{ background: url({img.as_uri()}) no-repeat; }}\n")
+    css.write_text(css.read_text() + "\n.halftitle { background: url(dot.png) no-repeat; }\n")
     proc = book.run("build", "pdf")
     assert proc.returncode == 0, proc.stderr
     reader = PdfReader(str(book.root / "build" / "small-book.pdf"))
-    assert _images(reader.pages[0]["/Resources"]) == (1 if inside else 0)
-    if not inside:
-        assert "[pdf.layout]" in proc.stderr and "outside the project" in proc.stderr
+    assert _images(reader.pages[0]["/Resources"]) == 1
+
+
+@pytest.mark.parametrize("inside", [True, False])
+def test_stylesheet_image_outside_the_project_is_not_read(tmp_path, inside):
+    """A url() with a scheme (here file://, even to a file of the project) or out of it is a
+    located error [css.reference]: exit 1, nothing written, the file never opened."""
+    import os
+    import subprocess
+    import sys
+
+    book = make_notes_book(tmp_path / "book")
+    img = (book.root / "styles" / "dot.png") if inside else (tmp_path / "dot.png")
+    os.mkfifo(img)  # opening it to read would block: the build below would time out
+    css = book.root / "styles" / "print.css"
+    before = css.read_text()
+    css.write_text(before + f"\n.halftitle {{ background: url({img.as_uri()}) no-repeat; }}\n")
+    line = next(i for i, text in enumerate(css.read_text().split("\n"), 1) if "url(file:" in text)
+    assert line > before.count("\n")  # the appended rule's own line
+    proc = subprocess.run([sys.executable, "-m", "edition.cli", "-C", str(book.root), "build", "pdf"],
+                          capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, SOURCE_DATE_EPOCH="1700000000"))
+    assert proc.returncode == 1, proc.stderr
+    assert f"styles/print.css:{line}: error:" in proc.stderr and "[css.reference]" in proc.stderr
+    assert "outside the project" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (book.root / "build").exists() or not any((book.root / "build").rglob("*.pdf"))
 
 
 # -- page references ------------------------------------------------------------------------------

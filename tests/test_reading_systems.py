@@ -78,7 +78,23 @@ def test_editor_is_a_contributor_with_role_edt(edition_build):
                     for c in md.findall("dc:contributor", NS)]
     assert creators == [("Leon Trotsky", "aut", "Trotsky, Leon"), ("Max Shachtman", "aut", "Shachtman, Max"),
                         ("Joseph Hansen", "aut", "Hansen, Joseph")]
-    assert contributors == [("the edition project", "edt")]
+    # book.yaml names no editor (the placeholder was removed on purpose): no one is invented
+    assert contributors == []
+
+
+def test_editor_named_in_book_yaml_is_a_contributor_with_role_edt(small_book, tmp_path):
+    sb = small_book
+    sb.chapter("01-a.md", "A", "Text.\n", author="Max Shachtman", date="1938", source="x")
+    sb.book(["01-a.md"])  # its book.yaml says editor: Test Editor
+    proc = sb.run("build", "epub", "-o", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(next((tmp_path / "out").glob("*.epub"))) as z:
+        md = etree.fromstring(z.read("EPUB/content.opf")).find("opf:metadata", NS)
+    refines = {(m.get("refines"), m.get("property")): m.text for m in md.findall("opf:meta", NS)
+               if m.get("refines")}
+    contributors = [(c.text, refines[(f"#{c.get('id')}", "role")])
+                    for c in md.findall("dc:contributor", NS)]
+    assert contributors == [("Test Editor", "edt")]
 
 
 def test_authors_key_translators_and_anonymous(small_book, tmp_path):
