@@ -166,8 +166,22 @@ try {
   if (!item.href) fail(`page ${pageLabel} is not in the page list (${item.count} entries)`);
   await goTo(item.href);
   const marker = await visible(item.href.split("#")[1]);
+  // the labels of the page-break markers on the visible screen, in order.  foliate's own
+  // location (where().page) names the LAST page begun on the screen, so when a printed
+  // page holds less than a screen of text the next page's marker shows too and foliate
+  // names that one; the page we went to is the first marker shown.
+  const shown = await page.evaluate(() => {
+    const { view } = window.reader;
+    const range = view.lastLocation?.range;
+    const labels = [];
+    for (const { doc } of view.renderer.getContents())
+      for (const el of doc.querySelectorAll('[role="doc-pagebreak"], [*|type~="pagebreak"]'))
+        if (range && range.intersectsNode(el))
+          labels.push(el.getAttribute("aria-label") ?? el.getAttribute("title") ?? el.textContent.trim());
+    return labels;
+  });
   report.steps.push({ step: "go to page", label: pageLabel, pages: item.count, href: item.href,
-    where: await where(), on: marker.on, from: marker.from, shot: await shot(`page-${pageLabel}`) });
+    where: await where(), shown, on: marker.on, from: marker.from, shot: await shot(`page-${pageLabel}`) });
 
   // 4. the contents, two levels down
   const deep = await page.evaluate(() => {

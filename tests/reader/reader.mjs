@@ -65,7 +65,15 @@ try {
     if (!el) return { found: false };
     const cfi = contents.cfiFromNode(el);
     const c = new window.reader.CFI();
-    const on = c.compare(loc.start.cfi, cfi) <= 0 && c.compare(cfi, loc.end.cfi) <= 0;
+    // an element that begins before the page's first word but holds it is on the page too
+    // (a note whose number opens the page: the page's start CFI lies inside the note, and
+    // the note's own CFI, its ancestor, compares before it)
+    let holdsStart = false;
+    try {
+      const startNode = contents.range(loc.start.cfi)?.startContainer;
+      holdsStart = !!startNode && el.contains(startNode);
+    } catch (e) { holdsStart = false; }
+    const on = holdsStart || (c.compare(loc.start.cfi, cfi) <= 0 && c.compare(cfi, loc.end.cfi) <= 0);
     const squash = (e) => (e ? e.textContent.trim().replace(/\s+/g, " ") : "");
     const term = el.querySelector("dt"), def = el.querySelector("dd");
     return { found: true, on, text: squash(el), next: squash(el.nextElementSibling),
