@@ -29,6 +29,8 @@ from test_pdf_read import (
 
 from edition.diagnostics import Reporter
 from edition.pipeline import load_book
+from edition.render.xhtml import NOTE_MARK
+from edition.terms import term
 
 A5 = (419.53, 595.28)
 HEAD_BAND = 13  # mm below the trim edge: the running head and folio sit above this (A5)
@@ -291,7 +293,9 @@ def test_every_note_is_on_the_page_of_its_call(edition_pdf):
             calls = "".join(c["text"] for c in pages[where].chars if c["size"] < 0.75 * body_size
                             and c["text"].isdigit())
             assert str(note.number) in calls, (ch.slug, note.number, calls)
-            marker = f"{note.number}" + ("ed" if note.kind == "editor" else "") + start[:20]
+            # the printed mark of an editor's or translator's note ("Ed.", "Trans.") is a term
+            mark = norm(term(book, NOTE_MARK[note.kind])) if note.kind in NOTE_MARK else ""
+            marker = f"{note.number}{mark}" + start[:20]
             assert marker in page_text, (ch.slug, note.number)
 
 

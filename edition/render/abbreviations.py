@@ -35,7 +35,15 @@ def _entry(w: Writer, a: dict, glossary: dict[str, str]) -> str:
     if gid and gid in glossary:
         anchor = entry_anchor(gid)
         if w.print:
-            where = esc(term(w.book, "in-the-glossary-page", page=w.page(anchor))).replace("\u00a0", "&#160;")
+            # the page number is print's own (the EPUB links): a .pageref, left out of the
+            # shared text the page map counts, or the EPUB's page markers drift after it
+            full = term(w.book, "in-the-glossary-page", page=w.page(anchor))
+            shared = term(w.book, "in-the-glossary")
+            if full.startswith(shared):
+                where = (esc(shared) + '<span class="pageref">'
+                         + esc(full[len(shared):]).replace("\u00a0", "&#160;") + "</span>")
+            else:
+                where = esc(full).replace("\u00a0", "&#160;")
             body += (f' <span class="ab-see"><i>{esc(term(w.book, "see"))}</i> {esc(glossary[gid])} '
                      f'{where}.</span>')
         else:
