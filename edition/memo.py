@@ -6,7 +6,8 @@ What depends only on those is kept in ``<project>/.cache/memo/`` (the cache fold
 ``cache.cache_dir``):
 
 * the validated contents of each YAML text: ``book.yaml``, each chapter's front
-  matter, ``glossary.yaml``, ``persons.yaml``, ``apparatus.yaml`` (``project.checked``, :func:`json_value`), so a rebuild
+  matter, ``glossary.yaml``, ``persons.yaml``, ``apparatus.yaml``, the ids of ``sources/sources.yaml`` and the shipped
+  terms files (``terms.py``) (``project.checked``, :func:`json_value`), so a rebuild
   neither parses YAML nor imports pydantic;
 * the cover image (``render/cover.py``), so Pillow is not imported.
 

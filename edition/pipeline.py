@@ -25,6 +25,7 @@ from .project import (
     read_persons_file,
     read_text,
 )
+from .terms import default_terms
 from .transforms.abbreviations import check_abbreviations
 from .transforms.figures import place_figures
 from .transforms.glossary import link_glossary
@@ -92,7 +93,8 @@ def parse_project(project: Project) -> Book:
                                     "apparatus.unknown-chapter") for u in unknown])
     return Book(root=project.root, meta=project.meta, chapters=chapters, glossary=project.glossary,
                 version=project.version, source_date_epoch=project.source_date_epoch,
-                glossary_intro=project.glossary_intro, glossary_sources=project.glossary_sources)
+                glossary_intro=project.glossary_intro, glossary_sources=project.glossary_sources,
+                terms=default_terms(project.root))  # through the memo (load_book sets the book's own)
 
 
 def load_book(root: Path, reporter: Reporter) -> Book:

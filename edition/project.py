@@ -211,9 +211,14 @@ def source_ids(root: Path) -> set[str]:
     path = root / rel
     if not path.exists() and not path.is_symlink():
         return set()
-    node = load_yaml(read_text(path, rel, root), rel)
-    items = node.get("sources") if isinstance(node, dict) else None
-    return {str(i["id"]) for i in items or [] if isinstance(i, dict) and "id" in i}
+    text = read_text(path, rel, root)
+
+    def compute() -> list[str]:
+        node = load_yaml(text, rel)
+        items = node.get("sources") if isinstance(node, dict) else None
+        return sorted({str(i["id"]) for i in items or [] if isinstance(i, dict) and "id" in i})
+
+    return set(checked(root, rel, text, compute, part="#ids"))  # memo: a rebuild parses no YAML
 
 
 def read_apparatus(root: Path) -> dict[str, Apparatus]:

@@ -25,30 +25,41 @@ BOOK_TERMS = "terms.yaml"
 
 
 @functools.lru_cache(maxsize=16)
-def _shipped(lang: str) -> dict[str, str] | None:
-    import yaml
-
+def _shipped(lang: str, root: Path | None = None) -> dict[str, str] | None:
+    """The terms file of ``lang`` (None when there is none); with the book's ``root``, through
+    its memo (``memo.json_value``), so a rebuild neither imports nor runs the YAML parser."""
     path = TERMS_DIR / f"{lang}.yaml"
     if not path.is_file():
         return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {str(k): str(v) for k, v in data.items()}
+    text = path.read_text(encoding="utf-8")
+
+    def compute() -> dict[str, str]:
+        import yaml
+
+        data = yaml.safe_load(text) or {}
+        return {str(k): str(v) for k, v in data.items()}
+
+    from . import memo
+
+    if root is None:
+        return memo.json_value_uncached(compute)  # type: ignore[no-any-return]
+    return memo.json_value(root, memo.kind_for(f"terms-{lang}"), [lang, text], compute)  # type: ignore[no-any-return]
 
 
-def default_terms() -> dict[str, str]:
-    """The English terms, the base of every language."""
-    base = _shipped("en")
+def default_terms(root: Path | None = None) -> dict[str, str]:
+    """The English terms, the base of every language (``root``: through the book's memo)."""
+    base = _shipped("en", root)
     assert base is not None, "edition/data/terms/en.yaml is missing from the package"
     return dict(base)
 
 
-def language_terms(language: str) -> tuple[dict[str, str], bool]:
+def language_terms(language: str, root: Path | None = None) -> tuple[dict[str, str], bool]:
     """(terms, found): the language's terms over the English ones; ``found`` is False when
     neither the whole tag nor its primary subtag has a terms file."""
-    terms = default_terms()
+    terms = default_terms(root)
     tag = language.strip().lower().replace("_", "-")
     for cand in dict.fromkeys([tag, tag.split("-", 1)[0]]):
-        own = _shipped(cand)
+        own = _shipped(cand, root)
         if own is not None:
             terms.update(own)
             return terms, True
@@ -57,7 +68,7 @@ def language_terms(language: str) -> tuple[dict[str, str], bool]:
 
 def load_terms(root: Path, language: str, reporter: Reporter) -> dict[str, str]:
     """The terms of the book at ``root``: its language's, then its own ``terms.yaml``."""
-    terms, found = language_terms(language)
+    terms, found = language_terms(language, root)
     if not found:
         primary = language.strip().lower().split("-", 1)[0]
         reporter.warning("book.yaml", None, f"no terms for the language '{language}': the labels "

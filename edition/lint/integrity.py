@@ -48,13 +48,19 @@ def unknown_sources(book: Book, reporter: Reporter) -> None:
     if not named or not (book.root / "sources" / "sources.yaml").is_file():
         return  # a book without a record of its sources: ``source:`` is only a label
     from ..gate import read_text
+    from ..project import checked
     from ..yamlio import load_yaml
 
-    try:  # the ids alone, read as data: a build loads none of the importers
-        data = load_yaml(read_text(book.root / "sources" / "sources.yaml", "sources/sources.yaml",
-                                   book.root), "sources/sources.yaml")
-        known = {str(item["id"]) for item in (data or {}).get("sources") or []
-                 if isinstance(item, dict) and "id" in item}
+    rel = "sources/sources.yaml"
+
+    def ids() -> list[str]:
+        data = load_yaml(text, rel)
+        return sorted({str(item["id"]) for item in (data or {}).get("sources") or []
+                       if isinstance(item, dict) and "id" in item})
+
+    try:  # the ids alone, read as data: a build loads none of the importers; through the
+        text = read_text(book.root / rel, rel, book.root)  # memo: a rebuild parses no YAML
+        known = set(checked(book.root, rel, text, ids, part="#source-ids"))
     except (BookError, AttributeError, TypeError):
         return  # sources.yaml's own errors are reported by the check of the sources
     for ch in named:
