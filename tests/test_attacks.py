@@ -63,9 +63,11 @@ UNSAFE = '<script>alert(1)</script><img src=x onerror=alert(1)> '
 # what must never be in a shipped e-book (namespace URIs are the only http:// allowed)
 # javascript: as a link's or a url()'s value; the words "](javascript:x)" shown as escaped text
 # (a fuzzed chapter's stray bracket) are harmless text, not a link
+# in markup, not in text: "{style=x}" or "file:" shown as escaped words are harmless
 FORBIDDEN = [r"<script", r"<iframe", r"<img(?![^>]*cover)", r"\son[a-z]+\s*=",
-             r"(?i)(=\s*[\"']?\s*|url\(\s*[\"']?\s*)javascript:", r"style=",
-             r"evil\.example", r"root:x:0:0", r"file:", r"@import"]
+             r"(?i)(=\s*[\"']?\s*|url\(\s*[\"']?\s*)javascript:", r"<[^>]*\sstyle\s*=",
+             r"evil\.example", r"root:x:0:0", r"(?i)(=\s*[\"']?\s*|url\(\s*[\"']?\s*)file:",
+             r"@import"]
 LINE_RE = re.compile(r"^(?P<file>[^\s:][^:]*?)(?::(?P<line>\d+))?: error: .+ \[[\w.-]+\]$")
 
 
