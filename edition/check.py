@@ -30,4 +30,4 @@ def check(root: Path, reporter: Reporter) -> None:
     imported = {rec.id: import_one(root, rec) for rec, _ in sources.values() if rec.chapter in in_book}
     check_import_records(root, reporter, {sid: (sources[sid][0], result)
                                           for sid, (result, diags) in imported.items() if not diags})
-    check_fidelity(root, reporter, imported)
+    check_fidelity(root, reporter, imported, sources)

@@ -23,16 +23,19 @@ from .sources import SOURCES_YAML, apply_correction, load_sources, sha256_of
 Imported = dict[str, tuple[ImportResult, list[Diagnostic]]]
 
 
-def check_fidelity(root: Path, reporter: Reporter, imported: Imported | None = None) -> None:
+def check_fidelity(root: Path, reporter: Reporter, imported: Imported | None = None,
+                   sources: dict | None = None) -> None:
     """``imported``: source id -> an import already made in this process (the book's record),
-    so that ``edition check`` runs each importer once."""
-    if not (root / SOURCES_YAML).is_file():
-        return
-    try:
-        sources = load_sources(root)
-    except BookError as exc:
-        reporter.extend(exc.diagnostics)
-        return
+    so that ``edition check`` runs each importer once; ``sources``: sources.yaml as
+    ``load_sources`` read it, if the caller already has it."""
+    if sources is None:
+        if not (root / SOURCES_YAML).is_file():
+            return
+        try:
+            sources = load_sources(root)
+        except BookError as exc:
+            reporter.extend(exc.diagnostics)
+            return
     for record, line in sources.values():
         path = root / "sources" / record.file
         if path.is_file() and (digest := sha256_of(path)) != record.sha256:
