@@ -73,7 +73,7 @@ epubtools: $(ACE) $(READER_DEPS)  ## install DAISY Ace and the reading-system ha
 
 ace: $(ACE) epub  ## DAISY Ace on the EPUB: zero violations (report: build/ace/edition/)
 	@test -x $(CHROMIUM) || { echo "ace needs Chromium: apt-get install -y chromium" >&2; exit 1; }
-	PUPPETEER_EXECUTABLE_PATH=$(CHROMIUM) $(ACE) -E -s -f -o build/ace/edition build/$(SLUG).epub
+	PUPPETEER_EXECUTABLE_PATH=$(CHROMIUM) ACE_TIMEOUT_INITIAL=120000 $(ACE) -E -s -f -o build/ace/edition build/$(SLUG).epub
 
 reader: $(READER_DEPS) $(VENV)/.dev  ## open the EPUB in epub.js and foliate-js (screenshots: build/reading-system/)
 	READING_SYSTEM_SHOTS=$(CURDIR)/build/reading-system $(BIN)/python -m pytest -q tests/test_epub_readers.py -k "reading_system or foliate"

@@ -67,8 +67,14 @@ def run_ace(epub: Path, name: str) -> tuple[subprocess.CompletedProcess, dict]:
     out = out_dir() / "ace" / name
     shutil.rmtree(out, ignore_errors=True)
     out.parent.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=str(CHROMIUM))
-    proc = subprocess.run([str(ACE), "-E", "-s", "-f", "-o", str(out), str(epub)],
+    # Ace gives Chromium 5 s to start (ace-axe-runner-puppeteer's launch timeout); on a
+    # two-core machine whose other test worker is laying out a PDF that may not be
+    # enough (CI, stop 22: both Ace runs exited 1 with no report; ACE_TIMEOUT_INITIAL=300
+    # reproduces that exit, "Timed out after 300 ms while waiting for the WS endpoint URL").
+    env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=str(CHROMIUM),
+               ACE_TIMEOUT_INITIAL=os.environ.get("ACE_TIMEOUT_INITIAL", "120000"))
+    # not -s: Ace says why it failed only in its log lines on stdout
+    proc = subprocess.run([str(ACE), "-E", "-f", "-o", str(out), str(epub)],
                           capture_output=True, text=True, env=env, timeout=600)
     if not (out / "report.json").is_file():
         pytest.fail(f"Ace wrote no report in {out} (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
