@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="PDF for a print shop: 3 mm bleed and crop marks, written to <slug>-print-shop.pdf")
     b.add_argument("-o", "--output", type=Path, metavar="DIR", help="output folder (default: build/)")
     b.add_argument("--force", action="store_true",
-                   help="rebuild even the outputs whose inputs have not changed (see edition/cache.py)")
+                   help="rebuild even the outputs whose inputs have not changed (see edition/build_manifest.py)")
     b.add_argument("--watch", action="store_true",
                    help="build, then build again whenever an input changes (Ctrl-C stops)")
     b.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
@@ -72,7 +72,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
 
 def _build(args: argparse.Namespace, root: Path, reporter: Reporter) -> int:
     """One ``edition build``: 0, or BookError (printed by the caller)."""
-    from .cache import up_to_date
+    from .build_manifest import up_to_date
 
     targets = ["epub", "pdf"] if args.target == "all" else [args.target]
     skipped = None if args.force else up_to_date(root, args.output, targets, args.page_size,
@@ -102,7 +102,7 @@ def _watch(args: argparse.Namespace, root: Path) -> int:
     watch goes on; Ctrl-C stops it (during a build, the previous outputs stay untouched)."""
     import time
 
-    from .cache import inputs_digest
+    from .build_manifest import inputs_digest
 
     interval = max(0.05, args.interval)
     if not (root / "book.yaml").is_file():  # not a book: say so once, do not watch

@@ -132,7 +132,7 @@ class BuildResult:
     skipped: list[Path] = field(default_factory=list)
 
 
-from .cache import PACKAGE_STYLES  # noqa: E402  the defaults, shipped
+from .build_manifest import PACKAGE_STYLES  # noqa: E402  the defaults, shipped
 
 
 def styles_dir(root: Path) -> Path:
@@ -210,21 +210,21 @@ def css_references(css: str, local_ok: bool) -> list[tuple[int, str]]:
 def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | None = None,
           page_size: str | None = None, progress: Callable[[str], None] | None = None,
           print_shop: bool = False, force: bool = False) -> BuildResult:
-    from . import cache as build_cache  # skip outputs whose inputs are unchanged
+    from . import build_manifest  # skip outputs whose inputs are unchanged
 
-    cache = build_cache.plan(root, out_dir, targets, page_size, print_shop, force)
-    if "pdf" in cache.stale:
-        cache.fresh.pop("epub", None)  # a new PDF, a new page list for the EPUB
-        cache.fresh.pop("kepub", None)
-    elif ("epub" in cache.stale or "kepub" in cache.stale) and "pdf" in cache.fresh:  # its page map?
+    manifest = build_manifest.plan(root, out_dir, targets, page_size, print_shop, force)
+    if "pdf" in manifest.stale:
+        manifest.fresh.pop("epub", None)  # a new PDF, a new page list for the EPUB
+        manifest.fresh.pop("kepub", None)
+    elif ("epub" in manifest.stale or "kepub" in manifest.stale) and "pdf" in manifest.fresh:  # its page map?
         from .render import pagemap
 
-        if pagemap.cached(cache.out_dir, pagemap.inputs_key(root)) is None:
-            cache.fresh.pop("pdf")  # gone: lay the PDF out again, for the EPUB's page list
-    if not cache.stale:  # every output up to date: nothing is loaded, imported or rendered
-        build_cache.replay(cache, reporter)
-        return BuildResult(skipped=[f.path for f in cache.fresh.values()])
-    targets = cache.stale
+        if pagemap.cached(manifest.out_dir, pagemap.inputs_key(root)) is None:
+            manifest.fresh.pop("pdf")  # gone: lay the PDF out again, for the EPUB's page list
+    if not manifest.stale:  # every output up to date: nothing is loaded, imported or rendered
+        build_manifest.replay(manifest, reporter)
+        return BuildResult(skipped=[f.path for f in manifest.fresh.values()])
+    targets = manifest.stale
     from .render.epub import build_epub
 
     book = load_book(root, reporter)
@@ -249,8 +249,8 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     beside = [t for t, suffix in (("epub", ".epub"), ("kepub", ".kepub.epub"))
               if t not in targets and (out_dir / f"{book.meta.slug}{suffix}").is_file()]
     if "pdf" in targets and beside:
-        cache = build_cache.plan(root, out_dir, [*targets, *beside], page_size, print_shop, force=True)
-        targets = cache.stale
+        manifest = build_manifest.plan(root, out_dir, [*targets, *beside], page_size, print_shop, force=True)
+        targets = manifest.stale
     map_key = pagemap.inputs_key(root) if {"epub", "kepub", "pdf"} & set(targets) else ""
     new_map: dict | None = None
     if "pdf" in targets:
@@ -296,8 +296,8 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
                                    "build.write")) from None
     result.outputs += [path for path, _ in pending]
     for target, (path, data) in zip(during, pending, strict=True):
-        cache.record(target, path, data, before, during[target])
-    cache.save()
-    build_cache.replay(cache, reporter)
-    result.skipped = [f.path for f in cache.fresh.values()]
+        manifest.record(target, path, data, before, during[target])
+    manifest.save()
+    build_manifest.replay(manifest, reporter)
+    result.skipped = [f.path for f in manifest.fresh.values()]
     return result

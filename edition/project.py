@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import memo
+from . import step_memo
 from .diagnostics import BookError, Diagnostic, Severity
 from .gate import CONTROL_CHARS, char_name, checked_path, read_input, read_text  # noqa: F401
 from .model import Apparatus, BookMeta, ChapterMeta, Creator, GlossaryEntry, Location, Person
@@ -61,11 +61,11 @@ def _err(file: str, line: int | None, msg: str, code: str) -> Diagnostic:
 
 def checked(root: Path | None, rel: str, text: str, compute: Callable[[], Any], part: str = "") -> Any:
     """The plain, validated data ``compute()`` makes of a YAML text, through the memo
-    (``memo.json_value``); ``root`` None: no memo.  ``part`` names what of the file
+    (``step_memo.json_value``); ``root`` None: no memo.  ``part`` names what of the file
     (front matter) the text is."""
     if root is None:
-        return memo.json_value_uncached(compute)
-    return memo.json_value(root, memo.kind_for(rel + part), [rel, part, text], compute)
+        return step_memo.json_value_uncached(compute)
+    return step_memo.json_value(root, step_memo.kind_for(rel + part), [rel, part, text], compute)
 
 
 def read_book_config(root: Path) -> BookMeta:

@@ -1,7 +1,7 @@
 """The schemas of the project's YAML files (pydantic), in one module.
 
 Imported only when a YAML text is validated: a rebuild whose configuration has not
-changed reads the validated data from the memo (``memo.py``) and never imports
+changed reads the validated data from the memo (``step_memo.py``) and never imports
 pydantic.  ``yamlio.validate`` maps a validation error to the file and line.
 """
 

@@ -27,7 +27,7 @@ BOOK_TERMS = "terms.yaml"
 @functools.lru_cache(maxsize=16)
 def _shipped(lang: str, root: Path | None = None) -> dict[str, str] | None:
     """The terms file of ``lang`` (None when there is none); with the book's ``root``, through
-    its memo (``memo.json_value``), so a rebuild neither imports nor runs the YAML parser."""
+    its memo (``step_memo.json_value``), so a rebuild neither imports nor runs the YAML parser."""
     path = TERMS_DIR / f"{lang}.yaml"
     if not path.is_file():
         return None
@@ -39,11 +39,11 @@ def _shipped(lang: str, root: Path | None = None) -> dict[str, str] | None:
         data = yaml.safe_load(text) or {}
         return {str(k): str(v) for k, v in data.items()}
 
-    from . import memo
+    from . import step_memo
 
     if root is None:
-        return memo.json_value_uncached(compute)  # type: ignore[no-any-return]
-    return memo.json_value(root, memo.kind_for(f"terms-{lang}"), [lang, text], compute)  # type: ignore[no-any-return]
+        return step_memo.json_value_uncached(compute)  # type: ignore[no-any-return]
+    return step_memo.json_value(root, step_memo.kind_for(f"terms-{lang}"), [lang, text], compute)  # type: ignore[no-any-return]
 
 
 def default_terms(root: Path | None = None) -> dict[str, str]:

@@ -25,7 +25,7 @@ from conftest import SmallBook, epubcheck_messages, run_epubcheck
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edition.cache import cache_dir
+from edition.build_manifest import cache_dir
 
 ONE = """\
 In Coyoacán the Old Man wrote to his son in Paris.

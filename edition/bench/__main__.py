@@ -93,7 +93,7 @@ def main() -> int:
                   "--epub-embed-font", str(style_file(book, "fonts")[0] / "*.ttf"),
                   "--metadata", "title=Bench", "-o", str(t / "pandoc.epub")]
         # an editor's rebuild: the validated YAML and the cover come from the memo
-        # (edition/memo.py), filled by the warm-up run; then a first build, the memo off
+        # (edition/step_memo.py), filled by the warm-up run; then a first build, the memo off
         child("epub", book, built)
         report.epub = interleave(lambda: child("epub", book, built), lambda: run(pandoc, env=env),
                                  report.pairs, log)

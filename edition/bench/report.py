@@ -214,11 +214,11 @@ class Report:
             "* *EPUB rebuild* is what an editor pays after changing a chapter: the validated "
             "YAML and the cover image come "
             "from the memo "
-            "(`edition/memo.py`, keyed by content and code), filled by one warm-up run. *First "
+            "(`edition/step_memo.py`, keyed by content and code), filled by one warm-up run. *First "
             "build* turns the memo off (`EDITION_NO_MEMO=1`): every importer runs and the cover "
             "is drawn, as in a fresh clone.",
             "* The no-op rebuild is `edition build all` after a build, with nothing changed: the "
-            "build cache (`edition/cache.py`) hashes the inputs and finds both outputs up to date.",
+            "build cache (`edition/build_manifest.py`) hashes the inputs and finds both outputs up to date.",
             f"* The scaled book repeats every chapter {self.scale or 10} times under new names "
             f"({self.big_words:,} words) for the EPUB, {self.pdf_scale} times for the PDF "
             "(`BENCH_SCALE_PDF=10` for ten; it takes about ten minutes of CPU by itself); one run "

@@ -7,7 +7,7 @@ with Pillow.  Nothing in it depends on the time or the machine beyond Pillow
 and FreeType themselves, so the same book gives the same bytes.
 
 Drawing and compressing the image costs more than a tenth of a second, so the PNG
-is kept in the memo (``edition/memo.py``) under a key over the text it sets, the
+is kept in the memo (``edition/step_memo.py``) under a key over the text it sets, the
 font files and the code (with the installed packages, Pillow among them): Pillow is
 not even imported on a rebuild.
 """
@@ -18,7 +18,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import memo
+from .. import step_memo
 from ..diagnostics import BookError, Diagnostic, Severity
 from ..gate import read_input
 from ..model import Book
@@ -103,17 +103,17 @@ def _centred(draw: ImageDraw.ImageDraw, lines: list[str], font: ImageFont.FreeTy
 
 def cover_png(book: Book, fonts_dir: Path) -> bytes:
     b = book.meta
-    # (Pillow's version is in every memo key: memo.code_digest covers the installed packages)
+    # (Pillow's version is in every memo key: step_memo.code_digest covers the installed packages)
     parts: list[bytes | str] = ["cover", b.title, b.subtitle or "",
                                 term(book, "edited-by", editor=b.editor) if b.editor else ""]
     for style in sorted(FONT_FILES):
         found = _font_data(fonts_dir, style)
         parts.append(found[1] if found is not None else b"<default font>")
-    k = memo.key(*parts)
-    png = memo.get(book.root, "cover", k)
+    k = step_memo.key(*parts)
+    png = step_memo.get(book.root, "cover", k)
     if png is None or not png.startswith(b"\x89PNG\r\n\x1a\n"):
         png = _draw(book, fonts_dir)
-        memo.put(book.root, "cover", k, png)
+        step_memo.put(book.root, "cover", k, png)
     return png
 
 

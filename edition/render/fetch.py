@@ -16,7 +16,7 @@ from weasyprint.urls import URLFetcher, URLFetchingError
 
 class ProjectFetcher(URLFetcher):
     def __init__(self, root: Path):
-        from ..cache import PACKAGE_STYLES
+        from ..build_manifest import PACKAGE_STYLES
 
         super().__init__()
         self.root = root.resolve()

@@ -44,7 +44,7 @@ _URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
 def face_files(css_text: str, styles_dir: Path) -> list[Path]:
     """The font files named by the stylesheet's ``@font-face`` rules that exist (a file a
     book's own ``styles/`` lacks is the package's default, as render/fetch.py serves it)."""
-    from ..cache import PACKAGE_STYLES
+    from ..build_manifest import PACKAGE_STYLES
 
     out: list[Path] = []
     for block in _FONT_FACE.findall(css_text):

@@ -162,8 +162,8 @@ def digest(entries: list[dict]) -> str:
 
 
 def inputs_key(root: Path) -> str:
-    """What the page map depends on: every input of the build (``edition/cache.py``)."""
-    from ..cache import inputs_digest
+    """What the page map depends on: every input of the build (``edition/build_manifest.py``)."""
+    from ..build_manifest import inputs_digest
 
     return inputs_digest(root)
 

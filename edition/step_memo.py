@@ -3,7 +3,7 @@
 An editor rebuilds after every change to a chapter, but the configuration, the five
 source documents with their corrections, and the book's title stay the same for weeks.
 What depends only on those is kept in ``<project>/.cache/memo/`` (the cache folder:
-``cache.cache_dir``):
+``build_manifest.cache_dir``):
 
 * the validated contents of each YAML text: ``book.yaml``, each chapter's front
   matter, ``glossary.yaml``, ``persons.yaml``, ``apparatus.yaml``, the ids of ``sources/sources.yaml`` and the shipped
@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import write_atomic
-from .cache import PACKAGE, PACKAGE_DATA, cache_dir, hash_tree, installed
+from .build_manifest import PACKAGE, PACKAGE_DATA, cache_dir, hash_tree, installed
 
 FORMAT = 1
-DIR = "memo"  # in cache.cache_dir(root)
+DIR = "memo"  # in build_manifest.cache_dir(root)
 KEEP = 8  # entries kept per kind
 
 

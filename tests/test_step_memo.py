@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 
 from edition.bench.books import copy_project
-from edition.cache import cache_dir
+from edition.build_manifest import cache_dir
 from edition.cli import main
 
 

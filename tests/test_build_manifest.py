@@ -1,4 +1,4 @@
-"""The build cache (edition/cache.py): an unchanged output is skipped, any changed input
+"""The build cache (edition/build_manifest.py): an unchanged output is skipped, any changed input
 (chapter, CSS, font, configuration, code, environment, options) rebuilds it, and a
 deleted or edited output is built again.  No timing is asserted here: speed lives in
 ``make bench``."""
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SmallBook
 
-from edition import cache
+from edition import build_manifest
 from edition.cli import main
 
 ONE = "Some text with a note.[^1]\n\n[^1]: The note.\n"
@@ -60,7 +60,7 @@ def test_second_build_is_skipped_and_force_rebuilds(book, capsys):
     status, lines, _ = build(book, capsys, "epub")
     assert status == 0 and wrote(lines) == [] and skipped(lines) == ["small-book.epub"]
     assert (epub.read_bytes(), epub.stat().st_mtime_ns) == before  # not even rewritten
-    manifest = json.loads((cache.cache_dir(book.root) / cache.MANIFEST).read_text())
+    manifest = json.loads((build_manifest.cache_dir(book.root) / build_manifest.MANIFEST).read_text())
     assert [v["output"] for v in manifest["outputs"].values()] == [str(epub.resolve())]
     status, lines, _ = build(book, capsys, "epub", "--force")
     assert status == 0 and wrote(lines) == ["small-book.epub"]
@@ -121,26 +121,26 @@ def test_environment_and_options_are_inputs(book, capsys, monkeypatch):
     assert wrote(build(book, capsys, "epub", "-o", str(out))[1]) == ["small-book.epub"]
     assert skipped(build(book, capsys, "epub", "-o", str(out))[1]) == ["small-book.epub"]
     # the PDF's page size and print-shop variant are separate outputs with their own keys
-    p = cache.plan(book.root, None, ["epub", "pdf"])
+    p = build_manifest.plan(book.root, None, ["epub", "pdf"])
     assert p.stale == ["pdf"] and list(p.fresh) == ["epub"]
     p.record("pdf", book.root / "build" / "x.pdf", b"%PDF", [], [])
-    assert len({p.keys["pdf"], cache.plan(book.root, None, ["pdf"], page_size="A4").keys["pdf"],
-                cache.plan(book.root, None, ["pdf"], print_shop=True).keys["pdf"]}) == 3
+    assert len({p.keys["pdf"], build_manifest.plan(book.root, None, ["pdf"], page_size="A4").keys["pdf"],
+                build_manifest.plan(book.root, None, ["pdf"], print_shop=True).keys["pdf"]}) == 3
 
 
 def test_python_code_is_an_input(book, capsys, tmp_path, monkeypatch):
     """A changed byte in any module of the edition package changes every key."""
     code = tmp_path / "edition-code"
-    shutil.copytree(cache.PACKAGE, code, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(cache, "PACKAGE", code)
+    shutil.copytree(build_manifest.PACKAGE, code, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(build_manifest, "PACKAGE", code)
     build(book, capsys, "epub")
-    assert cache.plan(book.root, None, ["epub"]).stale == []
+    assert build_manifest.plan(book.root, None, ["epub"]).stale == []
     flip_byte(code / "render" / "epub.py")  # the final newline of one module
-    assert cache.plan(book.root, None, ["epub"]).stale == ["epub"]
+    assert build_manifest.plan(book.root, None, ["epub"]).stale == ["epub"]
     assert wrote(build(book, capsys, "epub")[1]) == ["small-book.epub"]
-    assert cache.plan(book.root, None, ["epub"]).stale == []
+    assert build_manifest.plan(book.root, None, ["epub"]).stale == []
     (code / "new_module.py").write_text("X = 1\n")
-    assert cache.plan(book.root, None, ["epub"]).stale == ["epub"]
+    assert build_manifest.plan(book.root, None, ["epub"]).stale == ["epub"]
 
 
 def test_skipped_build_reports_the_same_warnings_and_strict_fails(book, capsys):
@@ -158,7 +158,7 @@ def test_skipped_build_reports_the_same_warnings_and_strict_fails(book, capsys):
 
 def test_damaged_manifest_means_a_rebuild(book, capsys):
     build(book, capsys, "epub")
-    (cache.cache_dir(book.root) / cache.MANIFEST).write_text("{not json")
+    (build_manifest.cache_dir(book.root) / build_manifest.MANIFEST).write_text("{not json")
     status, lines, err = build(book, capsys, "epub")
     assert status == 0 and wrote(lines) == ["small-book.epub"] and "Traceback" not in err
     assert skipped(build(book, capsys, "epub")[1]) == ["small-book.epub"]
@@ -169,7 +169,7 @@ def test_failed_build_records_nothing(book, capsys):
     status, _, err = build(book, capsys, "epub")
     assert status == 1 and "chapter.front-matter" in err
     # no manifest entry and no output (the memo may keep book.yaml's validated contents)
-    assert not (cache.cache_dir(book.root) / cache.MANIFEST).exists() and not (book.root / "build").exists()
+    assert not (build_manifest.cache_dir(book.root) / build_manifest.MANIFEST).exists() and not (book.root / "build").exists()
 
 
 def test_noop_build_imports_neither_the_pipeline_nor_weasyprint(book):
