@@ -15,7 +15,7 @@ from .creators import compute_creators
 from .diagnostics import BookError, Diagnostic, Reporter, Severity
 from .import_record import load_import_records
 from .lint.integrity import check_integrity
-from .model import Book, Chapter
+from .model import Book, Chapter, Location
 from .parse import make_chapter, make_fragment, parse_entries
 from .project import (
     Project,
@@ -254,15 +254,25 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     map_key = pagemap.inputs_key(root) if {"epub", "kepub", "pdf"} & set(targets) else ""
     new_map: dict | None = None
     if "pdf" in targets:
-        from .render.pdf import PdfError, geometry_css, render_pdf
+        from .render.pdf import PdfError, geometry_css, render_pdf, stylesheet_location
 
         css, css_dir = read_style(root, "print.css")
+        own_lines = len(css.splitlines())
         css += geometry_css(book.meta.page_size, print_shop)
+
+        def pdf_warning(message: str, where: Location | None, code: str) -> None:
+            # a layout warning at the text that caused it; WeasyPrint's own (bad CSS, a
+            # file it could not load) at the style sheet's line, or the sheet itself
+            if where is None and (where := stylesheet_location(message, "styles/print.css", css,
+                                                               own_lines)):
+                code = "pdf.css"
+            for prefix in (root.resolve().as_uri() + "/", str(root.resolve()) + "/"):
+                message = message.replace(prefix, "")  # project paths as the editor writes them
+            reporter.warning(where.file if where else "styles/print.css",
+                             where.line if where else None, message, code)
+
         try:
-            laid = render_pdf(book, css_dir, css, progress=say,
-                              warn=lambda m, where, code: reporter.warning(
-                                  where.file if where else "styles/print.css",
-                                  where.line if where else None, m, code))
+            laid = render_pdf(book, css_dir, css, progress=say, warn=pdf_warning)
         except PdfError as exc:
             raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"PDF: {exc}", "build.pdf")) from None
         suffix = "-print-shop" if print_shop else ""

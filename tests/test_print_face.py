@@ -256,3 +256,20 @@ def test_a_character_the_faces_lack_is_warned_at_its_line(small_book):
     assert re.search(r"chapters/01-one\.md:\d+: warning: .*U\+D55C.*\[pdf\.glyph\]", proc.stderr), \
         proc.stderr
     assert "styles/print.css" not in proc.stderr
+
+
+def test_weasyprints_css_warnings_point_at_the_style_sheets_line(small_book):
+    """WeasyPrint's own warnings about a book's print.css (a property it does not know, a
+    file it cannot load) name the line of the sheet, not the sheet alone."""
+    small_book.book(["01-one.md"])
+    small_book.chapter("01-one.md", "One", "First line.\n", author="A. Author")
+    lines = (ROOT / "edition" / "data" / "styles" / "print.css").read_text().splitlines()
+    lines[14:14] = ["p { colr: red; }", "body { background: url(missing-paper.png); }"]
+    small_book.write("styles/print.css", "\n".join(lines) + "\n")
+    proc = small_book.run("build", "pdf")
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"^styles/print\.css:15: warning: Ignored `colr: ?red` .*\[pdf\.css\]$",
+                     proc.stderr, re.M), proc.stderr
+    assert re.search(r"^styles/print\.css:16: warning: Failed to load image at "
+                     r"'styles/missing-paper\.png'.*\[pdf\.css\]$", proc.stderr, re.M), proc.stderr
+    assert str(small_book.root) not in proc.stderr  # paths inside the project, as the editor sees them
