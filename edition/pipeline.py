@@ -271,8 +271,12 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
             reporter.warning(where.file if where else "styles/print.css",
                              where.line if where else None, message, code)
 
+        from . import layout_seed
+
+        seed_variant = build_manifest.variant("pdf", book.meta.page_size, print_shop)
         try:
-            laid = render_pdf(book, css_dir, css, progress=say, warn=pdf_warning)
+            laid = render_pdf(book, css_dir, css, progress=say, warn=pdf_warning,
+                              seed=layout_seed.load(root, seed_variant))
         except PdfError as exc:
             raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"PDF: {exc}", "build.pdf")) from None
         suffix = "-print-shop" if print_shop else ""
@@ -304,6 +308,8 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     except OSError as exc:
         raise BookError(Diagnostic(str(out_dir), None, Severity.ERROR, f"cannot write: {exc.strerror}",
                                    "build.write")) from None
+    if new_map is not None:  # the next build's layout starts from these numbers
+        layout_seed.save(root, seed_variant, laid.seed)
     result.outputs += [path for path, _ in pending]
     for target, (path, data) in zip(during, pending, strict=True):
         manifest.record(target, path, data, before, during[target])

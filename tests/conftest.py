@@ -105,7 +105,8 @@ def edition_build(tmp_path_factory, source_date_epoch) -> dict:
     xdist workers.  ``stderr``: the build's standard error (text)."""
 
     def make(out: Path) -> None:
-        env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch)
+        # from nothing: the reference the seeded builds of other tests are compared with
+        env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch, EDITION_NO_SEED="1")
         proc = subprocess.run(
             [sys.executable, "-m", "edition.cli", "-C", str(ROOT), "build", "all", "-o", str(out)],
             capture_output=True, text=True, env=env, timeout=1800,

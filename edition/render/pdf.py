@@ -61,12 +61,43 @@ class Pages:
 
 
 @dataclass
+class Seed:
+    """Where a layout may start: the page numbers and the relaxed paragraphs of the last
+    build (``PdfResult.seed``).  Only a guess: the layout it gives is kept only if it prints
+    those very numbers and needs no more relaxing (a fixpoint), the test an unseeded build's
+    last pass passes too."""
+
+    numbers: Pages
+    relax: frozenset[str] = frozenset()
+    relax_rounds: int = 0
+
+    def to_json(self) -> dict:
+        return {"of": self.numbers.of, "order": self.numbers.order,
+                "relax": sorted(self.relax), "relax_rounds": self.relax_rounds}
+
+    @classmethod
+    def from_json(cls, d: object) -> Seed | None:
+        """The seed in ``d``, or None when it is not one (a damaged seed is no seed)."""
+        if not isinstance(d, dict):
+            return None
+        of, order, relax, rounds = d.get("of"), d.get("order"), d.get("relax"), d.get("relax_rounds")
+        if not (isinstance(of, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in of.items())
+                and isinstance(order, list) and all(isinstance(x, str) for x in order)
+                and isinstance(relax, list) and all(isinstance(x, str) for x in relax)
+                and isinstance(rounds, int) and order):
+            return None
+        return cls(Pages(dict(of), list(order)), frozenset(relax), rounds)
+
+
+@dataclass
 class PdfResult:
     """What the PDF renderer returns: the file, its page numbers and its page map."""
 
     data: bytes
     pages: Pages  # the folios printed in it (contents, page references, ranges)
     page_map: list[dict] = field(default_factory=list)  # render/pagemap.py, one entry a page
+    seed: Seed | None = None  # where the next build's layout may start
+    seeded: bool = False  # this layout started from a seed that proved a fixpoint
 
     @property
     def page_count(self) -> int:
@@ -235,7 +266,7 @@ def stylesheet_location(message: str, css_file: str, css_text: str, own_lines: i
 
 def render_pdf(book: Book, styles_dir: Path, css_text: str,
                progress: Callable[[str], None] | None = None,
-               warn: Warn | None = None) -> PdfResult:
+               warn: Warn | None = None, seed: Seed | None = None) -> PdfResult:
     """Lay the book out and return the PDF with its page numbers and page map.
     ``warn(message, location)`` receives every warning WeasyPrint logs (bad CSS, a refused or missing file) once, with no location,
     and every character the shipped faces lack, at the place of the text that uses it."""
@@ -255,7 +286,7 @@ def render_pdf(book: Book, styles_dir: Path, css_text: str,
     logger.addHandler(collect)
     lost: list[str] = []
     try:
-        return _render(book, styles_dir, css_text, progress, lost)
+        return _render(book, styles_dir, css_text, progress, lost, seed)
     finally:
         logger.removeHandler(collect)
         for msg in collect.messages:
@@ -411,7 +442,8 @@ def _digest(path: Path) -> str:
 
 
 def _render(book: Book, styles_dir: Path, css_text: str,
-            progress: Callable[[str], None] | None, lost: list[str]) -> PdfResult:
+            progress: Callable[[str], None] | None, lost: list[str],
+            seed: Seed | None = None) -> PdfResult:
     from weasyprint import CSS  # imported here: `edition check` must not pay for it
 
     from .fonts import font_config
@@ -449,21 +481,31 @@ def _render(book: Book, styles_dir: Path, css_text: str,
 
     notes = [n.anchor for ch in book.chapters for n in ch.notes]
     relax: set[str] = set()
-    say("laying out (pass 1)")
-    # Pass 1 only measures (page count, anchor pages): the units whose HTML the page
-    # numbers will change are measured in a second process while this one lays out the
-    # others, which the next pass reuses (render/units.py).
-    docs = Writer(book, notes="inline", href=lambda a: f"#{a}", print_edition=True).documents()
-    source = mark_calls(html_document(book, docs), relax)
-    numbered = mark_calls(html_document(book, Writer(
-        book, notes="inline", href=lambda a: f"#{a}", page_of=_AnyNumber(), page_order=["1"],
-        print_edition=True).documents()), relax)
-    split = split_units(numbered)
-    stable = {u.html for u in split[1]} if split else set()
-    measured = units.measure(source, lambda html: html not in stable)
     document = None
     numbers: Pages | None = None
     relax_rounds = 0  # widow control is given up in at most three rounds, then numbers settle
+    if seed is not None:
+        # The last build's numbers: if the layout they give prints them again (and needs
+        # no more relaxing), it is the one the passes below would end on; else they go on
+        # from it.  An unseeded build of the same inputs gives the same bytes (tested).
+        say("laying out (from the last build's page numbers)")
+        numbers, relax, relax_rounds = seed.numbers, set(seed.relax), seed.relax_rounds
+        docs, document = layout(numbers, relax)
+        measured = Measure(0, {})  # measured from the document in the loop
+    else:
+        say("laying out (pass 1)")
+        # Pass 1 only measures (page count, anchor pages): the units whose HTML the page
+        # numbers will change are measured in a second process while this one lays out the
+        # others, which the next pass reuses (render/units.py).
+        docs = Writer(book, notes="inline", href=lambda a: f"#{a}", print_edition=True).documents()
+        source = mark_calls(html_document(book, docs), relax)
+        numbered = mark_calls(html_document(book, Writer(
+            book, notes="inline", href=lambda a: f"#{a}", page_of=_AnyNumber(), page_order=["1"],
+            print_edition=True).documents()), relax)
+        split = split_units(numbered)
+        stable = {u.html for u in split[1]} if split else set()
+        measured = units.measure(source, lambda html: html not in stable)
+    passes = 0
     for attempt in range(6):
         if document is not None:
             measured = Measure(*unit_measure(document.pages)[:2])
@@ -474,12 +516,16 @@ def _render(book: Book, styles_dir: Path, css_text: str,
         new = Pages({a: labels[i] for a, i in where.items()}, labels)
         deferred = deferred_notes(notes, where)
         more = paragraphs_to_relax(deferred, where) - relax if relax_rounds < 3 else set()
-        if new.settles(numbers) and not more:
+        # (a seed must also have numbered every anchor this layout has: an anchor new
+        # since the last build was printed with no number)
+        complete = passes > 0 or seed is None or numbers is None or new.of.keys() <= numbers.of.keys()
+        if new.settles(numbers) and not more and complete:
             break
         if more:
             relax |= more
             relax_rounds += 1
         numbers = new
+        passes += 1
         say(f"laying out (pass {attempt + 2})")
         docs, document = layout(numbers, relax)
     else:
@@ -501,4 +547,6 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     # WeasyPrint's tag tree does not meet it (notes, running heads; docs/decisions.md).
     document.write_pdf(out, pdf_variant=None, pdf_tags=True, uncompressed_pdf=False,
                        finisher=page_labels(labels))
-    return PdfResult(out.getvalue(), numbers, entries)
+    return PdfResult(out.getvalue(), numbers, entries,
+                     seed=Seed(numbers, frozenset(relax), relax_rounds),
+                     seeded=seed is not None and passes == 0)

@@ -1,0 +1,109 @@
+"""A PDF build starts from the last build's page numbers (edition/layout_seed.py, issue
+#21 point 2) and keeps that layout only when it proves a fixpoint: the PDF never depends on
+the build's history.  Every seeded build here is compared byte for byte with a build
+that started from nothing (``EDITION_NO_SEED=1``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, SmallBook
+
+from edition.build_manifest import cache_dir
+
+LONG = "\n\n".join(
+    f"Paragraph {i} of the chapter, with enough words to fill a few lines of the page "
+    f"so that the chapter runs over more than one page in the print edition.[^n{i}]"
+    for i in range(1, 14)) + "\n\n" + "\n".join(f"[^n{i}]: Note {i}, on the Kadets." for i in range(1, 14))
+
+
+@pytest.fixture
+def book(tmp_path, monkeypatch) -> SmallBook:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.delenv("EDITION_NO_SEED", raising=False)
+    b = SmallBook(tmp_path / "book")
+    b.book(["01-one.md", "02-two.md", "03-three.md"])
+    b.chapter("01-one.md", "One", LONG)
+    b.chapter("02-two.md", "Two", "A short chapter: see [Three](#three){.pageref} and "
+              "[One](#one){.pageref}.\n")
+    b.chapter("03-three.md", "Three", LONG.replace("Paragraph", "Passage"))
+    return b
+
+
+def build(root, out, monkeypatch, seed: bool = True) -> tuple[bytes, list[str]]:
+    from edition.diagnostics import Reporter
+    from edition.pipeline import build as run_build
+
+    monkeypatch.setenv("EDITION_NO_SEED", "" if seed else "1")
+    said: list[str] = []
+    result = run_build(root, ["pdf"], Reporter(), out_dir=out, force=True, progress=said.append)
+    return result.outputs[0].read_bytes(), [s for s in said if s.startswith("laying out")]
+
+
+SEEDED = "laying out (from the last build's page numbers)"
+
+
+def seed_file(root):
+    files = list((cache_dir(root) / "layout-seed").glob("*.json"))
+    assert len(files) == 1, files
+    return files[0]
+
+
+def test_a_rebuild_is_one_layout_and_the_same_bytes(book, monkeypatch):
+    fresh, passes = build(book.root, book.root / "a", monkeypatch, seed=False)
+    assert passes == ["laying out (pass 1)", "laying out (pass 2)"]
+    again, passes = build(book.root, book.root / "b", monkeypatch)
+    assert passes == [SEEDED]  # the seed proved a fixpoint: no measuring pass, no second pass
+    assert again == fresh
+
+
+def test_after_an_edit_a_seeded_build_is_the_unseeded_one(book, monkeypatch):
+    build(book.root, book.root / "a", monkeypatch)
+    # a chapter grows by pages: chapter three's number in chapter two's reference moves
+    ch = book.root / "chapters" / "01-one.md"
+    ch.write_text(ch.read_text(encoding="utf-8").replace("Paragraph 1 of", "\n\n".join(
+        ["Paragraph 1 of the chapter, longer now " * 20] * 4) + "\n\nParagraph 1 of"), encoding="utf-8")
+    seeded, passes = build(book.root, book.root / "b", monkeypatch)
+    assert passes[0] == SEEDED and len(passes) >= 2  # the old numbers were no fixpoint
+    fresh, _ = build(book.root, book.root / "c", monkeypatch, seed=False)
+    assert seeded == fresh
+
+
+@pytest.mark.parametrize("damage", ["{not json", "null", '{"of": {}, "order": []}', "shifted"])
+def test_a_damaged_or_wrong_seed_changes_nothing(book, monkeypatch, damage):
+    fresh, _ = build(book.root, book.root / "a", monkeypatch, seed=False)
+    path = seed_file(book.root)
+    if damage == "shifted":  # every folio one too high: a well-formed seed that is wrong
+        seed = json.loads(path.read_text())
+        bump = {v: str(int(v) + 1) if v.isdigit() else v for v in seed["order"]}
+        seed["of"] = {k: bump.get(v, v) for k, v in seed["of"].items()}
+        seed["order"] = [bump[v] for v in seed["order"]]
+        path.write_text(json.dumps(seed))
+    else:
+        path.write_text(damage)
+    seeded, passes = build(book.root, book.root / "b", monkeypatch)
+    assert seeded == fresh
+    assert passes[0] == (SEEDED if damage == "shifted" else "laying out (pass 1)")
+
+
+def test_the_reader_rebuilt_from_its_seed_is_the_reference_pdf(edition_build, tmp_path):
+    """The real edition: the shared build started from nothing and kept its numbers; a
+    rebuild of the same inputs starts from them, lays the book out once, and gives the
+    same bytes."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    env.pop("EDITION_NO_SEED", None)
+    code = ("import sys, pathlib\n"
+            "from edition.pipeline import build\nfrom edition.diagnostics import Reporter\n"
+            "said = []\n"
+            "r = build(pathlib.Path(sys.argv[1]), ['pdf'], Reporter(), out_dir=pathlib.Path(sys.argv[2]),"
+            " force=True, progress=said.append)\n"
+            "print([s for s in said if s.startswith('laying out')])\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(ROOT), str(tmp_path)], capture_output=True,
+                          text=True, env=env, timeout=1800, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == repr([SEEDED]), proc.stdout
+    assert (tmp_path / edition_build["pdf"].name).read_bytes() == edition_build["pdf"].read_bytes()
