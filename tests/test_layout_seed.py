@@ -107,3 +107,15 @@ def test_the_reader_rebuilt_from_its_seed_is_the_reference_pdf(edition_build, tm
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == repr([SEEDED]), proc.stdout
     assert (tmp_path / edition_build["pdf"].name).read_bytes() == edition_build["pdf"].read_bytes()
+
+
+def test_a_relaxed_paragraph_keeps_its_key_when_an_edit_renumbers_it():
+    from edition.render.pdf import mark_calls
+
+    before: dict[str, str] = {}
+    after: dict[str, str] = {}
+    mark_calls("<p>One.</p><p>* * *</p><p>Two.</p><p>* * *</p>", set(), before)
+    out = mark_calls("<p>New.</p><p>One.</p><p>* * *</p><p>Two.</p><p>* * *</p>", {"pp-3"}, after)
+    assert after["pp-2"] == before["pp-1"] and after["pp-4"] == before["pp-3"]
+    assert before["pp-2"] != before["pp-4"] and after["pp-3"] == before["pp-2"]  # twins told apart
+    assert '<p id="pp-3" data-relax="">* * *</p>' in out

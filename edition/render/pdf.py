@@ -177,11 +177,17 @@ _FOOTNOTE = re.compile(r'<span class="footnote [a-z]+" id="([^"]+)"')
 _P_TAG = re.compile(r"<p(\s[^>]*)?>")
 
 
-def mark_calls(source: str, relax: set[str]) -> str:
+def mark_calls(source: str, relax: set[str], keys: dict[str, str] | None = None) -> str:
     """Mark where each note is called (an empty ``<span id="{note}-call">`` in the text)
     and where each paragraph starts (``<p id="pp-N">``), so both pages can be read back;
-    relax widow/orphan control in the paragraphs listed in ``relax``."""
+    relax widow/orphan control in the paragraphs listed in ``relax``.  ``keys`` receives
+    each paragraph's key (``pp-N`` -> a digest of its HTML and how many paragraphs before
+    it have the same), which names the same paragraph after an edit elsewhere moved its
+    number (``Seed.relax``)."""
+    import hashlib
+
     count = 0
+    seen: dict[str, int] = {}
 
     def para(m: re.Match[str]) -> str:
         nonlocal count
@@ -190,6 +196,11 @@ def mark_calls(source: str, relax: set[str]) -> str:
             return m.group(0)
         count += 1
         pid = f"pp-{count}"
+        if keys is not None:
+            end = source.find("</p>", m.end())
+            digest = hashlib.sha1(source[m.start():end if end >= 0 else None].encode()).hexdigest()[:16]
+            seen[digest] = seen.get(digest, 0) + 1
+            keys[pid] = f"{digest}:{seen[digest]}"
         extra = ' data-relax=""' if pid in relax else ""
         return f'<p id="{pid}"{extra}{attrs}>'
 
@@ -481,6 +492,11 @@ def _render(book: Book, styles_dir: Path, css_text: str,
 
     notes = [n.anchor for ch in book.chapters for n in ch.notes]
     relax: set[str] = set()
+    # The paragraphs' keys (mark_calls), from the HTML without page numbers: how a seed
+    # names the relaxed paragraphs.
+    docs = Writer(book, notes="inline", href=lambda a: f"#{a}", print_edition=True).documents()
+    keys: dict[str, str] = {}  # pp-N -> key
+    source = mark_calls(html_document(book, docs), relax, keys)
     document = None
     numbers: Pages | None = None
     relax_rounds = 0  # widow control is given up in at most three rounds, then numbers settle
@@ -489,7 +505,10 @@ def _render(book: Book, styles_dir: Path, css_text: str,
         # no more relaxing), it is the one the passes below would end on; else they go on
         # from it.  An unseeded build of the same inputs gives the same bytes (tested).
         say("laying out (from the last build's page numbers)")
-        numbers, relax, relax_rounds = seed.numbers, set(seed.relax), seed.relax_rounds
+        pid_of = {k: pid for pid, k in keys.items()}
+        numbers, relax_rounds = seed.numbers, seed.relax_rounds
+        # (a number past the last paragraph, which paragraphs_to_relax may name, stays one)
+        relax = {pid_of.get(k, k) for k in seed.relax if k in pid_of or k.startswith("pp-")}
         docs, document = layout(numbers, relax)
         measured = Measure(0, {})  # measured from the document in the loop
     else:
@@ -497,8 +516,6 @@ def _render(book: Book, styles_dir: Path, css_text: str,
         # Pass 1 only measures (page count, anchor pages): the units whose HTML the page
         # numbers will change are measured in a second process while this one lays out the
         # others, which the next pass reuses (render/units.py).
-        docs = Writer(book, notes="inline", href=lambda a: f"#{a}", print_edition=True).documents()
-        source = mark_calls(html_document(book, docs), relax)
         numbered = mark_calls(html_document(book, Writer(
             book, notes="inline", href=lambda a: f"#{a}", page_of=_AnyNumber(), page_order=["1"],
             print_edition=True).documents()), relax)
@@ -548,5 +565,5 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     document.write_pdf(out, pdf_variant=None, pdf_tags=True, uncompressed_pdf=False,
                        finisher=page_labels(labels))
     return PdfResult(out.getvalue(), numbers, entries,
-                     seed=Seed(numbers, frozenset(relax), relax_rounds),
+                     seed=Seed(numbers, frozenset(keys.get(p, p) for p in relax), relax_rounds),
                      seeded=seed is not None and passes == 0)
