@@ -186,7 +186,7 @@ class Plan:
     def stale(self) -> list[str]:
         return [t for t in self.keys if t not in self.fresh]
 
-    def record(self, target: str, path: Path, data: bytes, before: list[Diagnostic],
+    def remember(self, target: str, path: Path, data: bytes, before: list[Diagnostic],
                during: list[Diagnostic]) -> None:
         self.made[self.ids[target]] = {
             "key": self.keys[target], "output": str(path.resolve()),

@@ -312,7 +312,7 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         layout_seed.save(root, seed_variant, laid.seed)
     result.outputs += [path for path, _ in pending]
     for target, (path, data) in zip(during, pending, strict=True):
-        manifest.record(target, path, data, before, during[target])
+        manifest.remember(target, path, data, before, during[target])
     manifest.save()
     build_manifest.replay(manifest, reporter)
     result.skipped = [f.path for f in manifest.fresh.values()]

@@ -123,7 +123,7 @@ def test_environment_and_options_are_inputs(book, capsys, monkeypatch):
     # the PDF's page size and print-shop variant are separate outputs with their own keys
     p = build_manifest.plan(book.root, None, ["epub", "pdf"])
     assert p.stale == ["pdf"] and list(p.fresh) == ["epub"]
-    p.record("pdf", book.root / "build" / "x.pdf", b"%PDF", [], [])
+    p.remember("pdf", book.root / "build" / "x.pdf", b"%PDF", [], [])
     assert len({p.keys["pdf"], build_manifest.plan(book.root, None, ["pdf"], page_size="A4").keys["pdf"],
                 build_manifest.plan(book.root, None, ["pdf"], print_shop=True).keys["pdf"]}) == 3
 

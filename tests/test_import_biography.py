@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, epubcheck_messages, run_epubcheck
 
 from edition.importers import biography
-from edition.importers.base import Draft, SourceRecord, run_steps
+from edition.importers.base import Draft, SourceEntry, run_steps
 from edition.importers.biography_structure import (
     CAPTION,
     drop_title,
@@ -37,7 +37,7 @@ from edition.parse import parse_markdown
 
 FIX = ROOT / "tests" / "fixtures" / "import" / "biography"
 SOURCE_ID = "biography-leon-trotsky"
-RECORD = SourceRecord(id="fixture", file="fixture.txt", sha256="0" * 64, author="not stated",
+RECORD = SourceEntry(id="fixture", file="fixture.txt", sha256="0" * 64, author="not stated",
                       title="Leon Trotsky", date="not stated", kind="web transcription",
                       importer="biography", rights="not stated")
 

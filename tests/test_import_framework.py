@@ -189,9 +189,9 @@ def test_editorial_additions_are_not_differences(tmp_path: Path) -> None:
 
 
 def test_account_reports_words_lost_without_a_record() -> None:
-    from edition.importers.base import SourceRecord
+    from edition.importers.base import SourceEntry
 
-    rec = SourceRecord(id="x", file="x.txt", sha256="0" * 64, author="A", title="T", date="1",
+    rec = SourceEntry(id="x", file="x.txt", sha256="0" * 64, author="A", title="T", date="1",
                        kind="web transcription", importer="web", rights="not stated")
     text = "Header line\n\nOne two three four.\n\nFooter\n"
     result = ImportResult({}, "One two four.\n", [], [Removal(1, 1, "Header line", "header")], [])

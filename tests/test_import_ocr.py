@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from edition.importers.base import Correction, Draft, SourceRecord
+from edition.importers.base import Correction, Draft, SourceEntry
 from edition.importers.ocr import STEPS, curl_quotes, import_source, run_import
 from edition.importers.ocr_glossary import extract_glossary, glossary_yaml, split_entry
 from edition.importers.ocr_layout import (
@@ -41,7 +41,7 @@ SID = "trotsky-1938-sedoff-pamphlet"
 
 # the pamphlet's own word lists are its data (sources/importers/<id>.yaml), not the code's
 OPTIONS = load_options(ROOT, SID)
-RECORD = SourceRecord(id="fixture", file="fixture.txt", sha256="0" * 64, author="A", title="T",
+RECORD = SourceEntry(id="fixture", file="fixture.txt", sha256="0" * 64, author="A", title="T",
                       date="1938", kind="OCR scan", importer="ocr", rights="not stated",
                       options=OPTIONS)
 
@@ -168,7 +168,7 @@ def test_curl_quotes_step_reports_source_line() -> None:
 
 
 @pytest.fixture(scope="module")
-def real() -> tuple[str, SourceRecord, list[Correction]]:
+def real() -> tuple[str, SourceEntry, list[Correction]]:
     record, _ = load_sources(ROOT)[SID]
     text = (ROOT / "sources" / record.file).read_text(encoding="utf-8")
     return text, record, [c for c, _ in load_corrections(ROOT, SID)]

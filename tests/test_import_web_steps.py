@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from edition.importers import web
-from edition.importers.base import Correction, SourceRecord
+from edition.importers.base import Correction, SourceEntry
 from edition.schema import CorrectionsFile
 from edition.yamlio import load_yaml
 
@@ -26,7 +26,7 @@ STEPS = {step.__name__: step for step in web.STEPS}
 #: steps a step depends on (run first, on the same input)
 PRE = {"lead_in": ["read_header"]}
 
-RECORD = SourceRecord(id="fixture", file="fixture.txt", sha256="0" * 64, author="Max Shachtman",
+RECORD = SourceEntry(id="fixture", file="fixture.txt", sha256="0" * 64, author="Max Shachtman",
                       title="T", date="1941", kind="web transcription", importer="web",
                       rights="not stated")
 

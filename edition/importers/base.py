@@ -1,6 +1,6 @@
 """The shared vocabulary of the importers.
 
-* ``SourceRecord``   one entry of ``sources/sources.yaml`` (provenance, SHA-256).
+* ``SourceEntry``   one entry of ``sources/sources.yaml`` (provenance, SHA-256).
 * ``Correction``     one recorded emendation (``sources/corrections/<id>.yaml``):
                      where in the source, what it read, what the edition reads, why.
 * ``Removal``        something of the source deliberately left out of the text
@@ -14,7 +14,7 @@
                      the record (applied corrections, removals, suspicious tokens).
 
 Every importer module exposes
-``import_source(text: str, record: SourceRecord, corrections: list[Correction]) -> ImportResult``.
+``import_source(text: str, record: SourceEntry, corrections: list[Correction]) -> ImportResult``.
 
 A step is a plain function ``Draft -> Draft`` with a name; an importer is an
 ordered list of steps, applied by ``run_steps``.
@@ -30,7 +30,12 @@ Reason = Literal["ocr", "typo", "punctuation", "spacing", "quote", "hyphenation"
 
 
 @dataclass(frozen=True)
-class SourceRecord:
+class SourceEntry:
+    """A source's entry in ``sources/sources.yaml`` (what it is, where it came from, how it
+    is imported).  Not to be confused with the *import record* (``sources/records/<id>.json``,
+    ``edition/import_record.py``: what an import did) or the *build manifest*
+    (``build_manifest.py``: which outputs are up to date)."""
+
     id: str
     file: str  # path under sources/
     sha256: str
@@ -86,7 +91,7 @@ class Line:
 
 @dataclass
 class Draft:
-    record: SourceRecord
+    record: SourceEntry
     lines: list[Line]
     corrections: list[Correction] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)

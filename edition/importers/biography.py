@@ -30,7 +30,7 @@ import re
 from functools import partial
 from typing import Any
 
-from .base import Correction, Draft, ImportResult, Line, SourceRecord, Step, Suspicious, run_steps
+from .base import Correction, Draft, ImportResult, Line, SourceEntry, Step, Suspicious, run_steps
 from .biography_structure import drop_title, headings_and_captions, primary_sources
 from .biography_text import (
     assemble,
@@ -48,7 +48,7 @@ from .sources import apply_corrections
 # ``front_matter`` (what the chapter's front matter says instead of sources.yaml's record).
 
 
-def reviewed_of(record: SourceRecord) -> frozenset[tuple[int, str]]:
+def reviewed_of(record: SourceEntry) -> frozenset[tuple[int, str]]:
     return frozenset((r["line"], r["token"]) for r in record.options.get("reviewed", ()))
 
 
@@ -64,7 +64,7 @@ def as_printed(draft: Draft) -> Draft:
     return draft
 
 
-def steps(record: SourceRecord) -> tuple[tuple[str, Step], ...]:
+def steps(record: SourceEntry) -> tuple[tuple[str, Step], ...]:
     reviewed = reviewed_of(record)
     return (
         ("corrections", apply_corrections),
@@ -79,7 +79,7 @@ def steps(record: SourceRecord) -> tuple[tuple[str, Step], ...]:
     )
 
 
-def draft_of(text: str, record: SourceRecord, corrections: list[Correction]) -> Draft:
+def draft_of(text: str, record: SourceEntry, corrections: list[Correction]) -> Draft:
     lines = [Line(t, i) for i, t in enumerate(text.split("\n"), start=1)]
     return Draft(record=record, lines=lines, corrections=list(corrections))
 
@@ -90,7 +90,7 @@ def latest_year_cited(text: str) -> int | None:
     return max(years) if years else None
 
 
-def front_matter(record: SourceRecord, draft: Draft, text: str) -> dict[str, Any]:
+def front_matter(record: SourceEntry, draft: Draft, text: str) -> dict[str, Any]:
     """sources.yaml's record, with what the source's data (``front_matter``) says instead;
     the date, unless given, is "after" the latest year of a work the page cites."""
     year = latest_year_cited(text)
@@ -108,7 +108,7 @@ def front_matter(record: SourceRecord, draft: Draft, text: str) -> dict[str, Any
     return {k: v for k, v in fm.items() if v is not None}
 
 
-def import_source(text: str, record: SourceRecord, corrections: list[Correction]) -> ImportResult:
+def import_source(text: str, record: SourceEntry, corrections: list[Correction]) -> ImportResult:
     draft = run_steps(draft_of(text, record, corrections), [s for _, s in steps(record)])
     body = assemble(draft)
     return ImportResult(

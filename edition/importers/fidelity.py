@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..diagnostics import BookError, Diagnostic, Reporter, Severity
 from ..project import read_text, split_front_matter
-from .base import ImportResult, Line, SourceRecord
+from .base import ImportResult, Line, SourceEntry
 from .run import import_one
 from .sources import SOURCES_YAML, apply_correction, load_sources, sha256_of
 
@@ -131,7 +131,7 @@ def _diff(ours: list[tuple[str, int]], theirs: list[tuple[str, int]],
 
 # ---------------------------------------------------------------------------- (b) chapters
 
-def check_chapter(root: Path, rel: str, record: SourceRecord, result: ImportResult) -> list[Diagnostic]:
+def check_chapter(root: Path, rel: str, record: SourceEntry, result: ImportResult) -> list[Diagnostic]:
     """Chapter text (the editor's additions removed) against a fresh import, word by word."""
     text = read_text(root / rel, rel)
     cfg, body, body_line = split_front_matter(text, rel)
@@ -191,7 +191,7 @@ _BREAK = re.compile(r"^\s*(?:\*\s*){3,}$")
 _SRC_CALL = re.compile(r"\s?\[(\d+)\]")
 
 
-def account(text: str, record: SourceRecord, result: ImportResult) -> list[Difference]:
+def account(text: str, record: SourceEntry, result: ImportResult) -> list[Difference]:
     """Source words vs imported words, after the record (removals, corrections) and the
     mechanical RULES: what is left is unaccounted for.  Reported at source lines.
 
@@ -238,7 +238,7 @@ def account(text: str, record: SourceRecord, result: ImportResult) -> list[Diffe
     return out
 
 
-def check_imports(root: Path, sources: dict[str, tuple[SourceRecord, int | None]],
+def check_imports(root: Path, sources: dict[str, tuple[SourceEntry, int | None]],
                   reporter: Reporter, imported: Imported | None = None) -> None:
     for record, line in sources.values():
         try:

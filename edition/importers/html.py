@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .base import Correction, Draft, ImportResult, Line, Removal, SourceRecord, run_steps
+from .base import Correction, Draft, ImportResult, Line, Removal, SourceEntry, run_steps
 from .run import front_matter_for
 from .sources import apply_corrections
 from .suspicious import find_suspicious
@@ -130,12 +130,12 @@ def _lines(blocks: list[tuple[int, str, str]]) -> list[Line]:
     return out
 
 
-def source_view(text: str, record: SourceRecord | None = None) -> list[Line]:
+def source_view(text: str, record: SourceEntry | None = None) -> list[Line]:
     """The page's words as lines (no markup), each with its source line."""
     return _lines(page_blocks(text, markup=False))
 
 
-def import_source(text: str, record: SourceRecord, corrections: list[Correction]) -> ImportResult:
+def import_source(text: str, record: SourceEntry, corrections: list[Correction]) -> ImportResult:
     blocks = page_blocks(text, markup=True)
     draft = Draft(record, [], list(corrections))
     headings: set[int] = set()

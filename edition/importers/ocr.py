@@ -27,7 +27,7 @@ from .base import (
     Draft,
     ImportResult,
     Line,
-    SourceRecord,
+    SourceEntry,
     Step,
     Suspicious,
     run_steps,
@@ -85,12 +85,12 @@ STEPS: list[Step] = [
 ]
 
 
-def run_import(text: str, record: SourceRecord, corrections: list[Correction]) -> Draft:
+def run_import(text: str, record: SourceEntry, corrections: list[Correction]) -> Draft:
     draft = Draft(record, split_lines(text.replace("\r\n", "\n")), corrections=list(corrections))
     return run_steps(draft, STEPS)
 
 
-def import_source(text: str, record: SourceRecord, corrections: list[Correction]) -> ImportResult:
+def import_source(text: str, record: SourceEntry, corrections: list[Correction]) -> ImportResult:
     from .run import front_matter_for
 
     draft = run_import(text, record, corrections)

@@ -18,14 +18,14 @@ from typing import Any
 from ..diagnostics import BookError, Diagnostic, Reporter, Severity
 from ..import_record import write_record
 from ..project import read_text
-from .base import Correction, ImportResult, SourceRecord
+from .base import Correction, ImportResult, SourceEntry
 from .sources import SOURCES_YAML, corrections_path, load_corrections, load_sources
 
 FRONT_KEYS = ("title", "subtitle", "author", "date", "original_publication", "source",
               "translator", "rights", "role", "kind", "headnote")
 
 
-def original_publication(record: SourceRecord) -> str | None:
+def original_publication(record: SourceEntry) -> str | None:
     """The ``original_publication`` line of a chapter, from the record."""
     if record.publication:
         return record.publication
@@ -39,7 +39,7 @@ def original_publication(record: SourceRecord) -> str | None:
     return None
 
 
-def front_matter_for(record: SourceRecord) -> dict[str, Any]:
+def front_matter_for(record: SourceEntry) -> dict[str, Any]:
     """The front matter every imported chapter carries (importers may add to it)."""
     fm: dict[str, Any] = {
         "title": record.title,
@@ -76,7 +76,7 @@ def render_chapter(result: ImportResult) -> str:
     return "\n".join(out) + "\n\n" + result.body.strip("\n") + "\n"
 
 
-def importer_for(record: SourceRecord) -> Callable[[str, SourceRecord, list[Correction]], ImportResult]:
+def importer_for(record: SourceEntry) -> Callable[[str, SourceEntry, list[Correction]], ImportResult]:
     from .registry import load
 
     mod = load(record.importer)
@@ -84,11 +84,11 @@ def importer_for(record: SourceRecord) -> Callable[[str, SourceRecord, list[Corr
         raise BookError(Diagnostic(SOURCES_YAML, None, Severity.ERROR,
                                    f"source '{record.id}': importer '{record.importer}' "
                                    "is not available", "import.importer"))
-    fn: Callable[[str, SourceRecord, list[Correction]], ImportResult] = mod.import_source
+    fn: Callable[[str, SourceEntry, list[Correction]], ImportResult] = mod.import_source
     return fn
 
 
-def import_one(root: Path, record: SourceRecord) -> tuple[ImportResult, list[Diagnostic]]:
+def import_one(root: Path, record: SourceEntry) -> tuple[ImportResult, list[Diagnostic]]:
     """Import one source in memory.  Diagnostics: corrections that matched nothing."""
     text = read_text(root / "sources" / record.file, f"sources/{record.file}", controls=True)
     recorded = load_corrections(root, record.id)
@@ -114,7 +114,7 @@ def _short(text: str, n: int = 70) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def describe(record: SourceRecord, result: ImportResult, full: bool) -> list[str]:
+def describe(record: SourceEntry, result: ImportResult, full: bool) -> list[str]:
     """The record of one import, as lines for the terminal."""
     src = f"sources/{record.file}"
     out = [f"{record.id}: {len(result.applied)} correction(s) applied, "

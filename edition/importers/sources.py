@@ -1,6 +1,6 @@
 """The record of the sources: ``sources/sources.yaml`` and ``sources/corrections/<id>.yaml``.
 
-* ``load_sources(root)``            every SourceRecord, validated (errors carry file:line).
+* ``load_sources(root)``            every SourceEntry, validated (errors carry file:line).
 * ``load_corrections(root, id)``    the recorded emendations of one source.
 * ``apply_corrections(draft)``      applies ``draft.corrections`` at their recorded source
                                     line; a correction that matches nothing is *unused* and
@@ -17,7 +17,7 @@ from typing import Any
 
 from ..diagnostics import BookError, Diagnostic, Severity
 from ..project import checked, read_model, read_text
-from .base import Correction, Draft, Line, SourceRecord
+from .base import Correction, Draft, Line, SourceEntry
 
 SOURCES_YAML = "sources/sources.yaml"
 
@@ -30,7 +30,7 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def load_sources(root: Path) -> dict[str, tuple[SourceRecord, int | None]]:
+def load_sources(root: Path) -> dict[str, tuple[SourceEntry, int | None]]:
     """id -> (record, line in sources.yaml).  Duplicate ids and missing files are errors."""
     text = read_text(root / SOURCES_YAML, SOURCES_YAML)
 
@@ -42,7 +42,7 @@ def load_sources(root: Path) -> dict[str, tuple[SourceRecord, int | None]]:
         data = validate(SourcesFile, node, SOURCES_YAML, "sources.yaml")
         return [(item.model_dump(), line_of(node, ("sources", i))) for i, item in enumerate(data.sources)]
 
-    out: dict[str, tuple[SourceRecord, int | None]] = {}
+    out: dict[str, tuple[SourceEntry, int | None]] = {}
     diags: list[Diagnostic] = []
     from .registry import names
 
@@ -54,7 +54,7 @@ def load_sources(root: Path) -> dict[str, tuple[SourceRecord, int | None]]:
             diags.extend(exc.diagnostics)
             options = {}
         fields = dict(fields, strip=tuple(fields.get("strip") or ()), options=options)
-        item = SourceRecord(**fields)
+        item = SourceEntry(**fields)
         if item.importer not in known:
             diags.append(_err(SOURCES_YAML, line, f"source '{item.id}': no importer "
                               f"'{item.importer}' (known: {', '.join(known)}; others plug in "

@@ -29,7 +29,7 @@ from .base import (
     ImportResult,
     Line,
     Removal,
-    SourceRecord,
+    SourceEntry,
     Suspicious,
     blocks,
     run_steps,
@@ -114,11 +114,11 @@ def curl_quotes(draft: Draft) -> Draft:
     return draft
 
 
-def _is_markdown(record: SourceRecord) -> bool:
+def _is_markdown(record: SourceEntry) -> bool:
     return record.file.lower().endswith((".md", ".markdown"))
 
 
-def source_view(text: str, record: SourceRecord) -> list[Line]:
+def source_view(text: str, record: SourceEntry) -> list[Line]:
     """The source's words as lines: a Markdown source without its markup (a ``##``, an
     emphasis mark, an escape are not words), plain text as it is."""
     lines = [Line(t, i + 1) for i, t in enumerate(text.split("\n"))]
@@ -130,7 +130,7 @@ def source_view(text: str, record: SourceRecord) -> list[Line]:
     return lines
 
 
-def steps_for(record: SourceRecord) -> list:
+def steps_for(record: SourceEntry) -> list:
     if _is_markdown(record):
         return [apply_corrections, strip_patterns, join_hyphens, notes_to_footnotes, curl_quotes,
                 spaced_initialisms, find_suspicious]
@@ -138,7 +138,7 @@ def steps_for(record: SourceRecord) -> list:
             curl_quotes, subheadings, escape_list_starts, spaced_initialisms, find_suspicious]
 
 
-def import_source(text: str, record: SourceRecord, corrections: list[Correction]) -> ImportResult:
+def import_source(text: str, record: SourceEntry, corrections: list[Correction]) -> ImportResult:
     draft = run_steps(draft_from_text(text, record, corrections), steps_for(record))
     return ImportResult(front_matter=front_matter_for(record), body=body_of(draft),
                         applied=draft.applied, removed=draft.removed,

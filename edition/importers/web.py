@@ -30,7 +30,7 @@ from .base import (
     ImportResult,
     Line,
     Removal,
-    SourceRecord,
+    SourceEntry,
     Suspicious,
     blocks,
     run_steps,
@@ -44,7 +44,7 @@ NNBSP = "\u202f"
 # ---------------------------------------------------------------------------- helpers
 
 
-def draft_from_text(text: str, record: SourceRecord, corrections: list[Correction] | None = None) -> Draft:
+def draft_from_text(text: str, record: SourceEntry, corrections: list[Correction] | None = None) -> Draft:
     lines = [Line(t, i + 1) for i, t in enumerate(text.split("\n"))]
     return Draft(record, lines, list(corrections or []))
 
@@ -358,7 +358,7 @@ def body_of(draft: Draft) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def import_source(text: str, record: SourceRecord, corrections: list[Correction]) -> ImportResult:
+def import_source(text: str, record: SourceEntry, corrections: list[Correction]) -> ImportResult:
     draft = run_steps(draft_from_text(text, record, corrections), STEPS)
     return ImportResult(front_matter=front_matter_for(record), body=body_of(draft),
                         applied=draft.applied, removed=draft.removed,
