@@ -396,9 +396,11 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     from .fonts import font_config
     from .linebreak import install as fix_line_breaking
     from .pagemap import page_map  # where each printed page begins, for the EPUB's page list
+    from .pdfwrite import install as fix_page_references
     from .units import Measure, UnitRenderer, split_units, unit_measure
 
     fix_line_breaking()  # no word stranded before an inline element (render/linebreak.py)
+    fix_page_references()  # writing the PDF grows linearly with the book (render/pdfwrite.py)
     _Recording = _recording_fetcher()
 
     base = styles_dir.as_uri() + "/"
