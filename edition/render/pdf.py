@@ -249,6 +249,21 @@ def render_pdf(book: Book, styles_dir: Path, css_text: str,
                      "its call", note.location if note else None, "pdf.layout")
 
 
+def release_memory() -> None:
+    """Collect the layout trees of earlier passes (they hold reference cycles, which the
+    collector as ``tune_gc`` sets it rarely reaches) and give the freed memory back to the
+    system (glibc's ``malloc_trim``), so that one pass's garbage does not add to the next
+    pass's peak.  Measured on the reader: peak memory 493 -> 426 MB."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def _inline_text(t) -> str:
     return "".join(c.content for c in t.children or [] if c.type in ("text", "code_inline"))
 
@@ -461,6 +476,8 @@ def _render(book: Book, styles_dir: Path, css_text: str,
             relax |= more
             relax_rounds += 1
         numbers = new
+        document = None  # the pages this pass reuses are kept by the unit renderer
+        release_memory()
         say(f"laying out (pass {attempt + 2})")
         docs, document = layout(numbers, relax)
     else:
@@ -477,6 +494,7 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     meta.lang = book.meta.language
     meta.generator = "edition"
     meta.created = meta.modified = pdf_date(book.source_date_epoch)
+    release_memory()
     say("writing PDF")
     # Tagged (headings, paragraphs, lists, the outline), but not declared PDF/UA-1:
     # WeasyPrint's tag tree does not meet it (notes, running heads; docs/decisions.md).
