@@ -8,16 +8,18 @@ are interleaved (A B A B …) and each ratio is the median of the per-pair ratio
 Environment: ``BENCH_PAIRS`` (EPUB pairs, default 5), ``BENCH_PDF_PAIRS`` (default 2),
 ``BENCH_NOOP`` (no-op runs, default 5), ``BENCH_SCALE`` (default 10; 0 skips scaling),
 ``BENCH_SCALE_PDF`` (the PDF's scale, default 10: the PDF of a book ten times the reader,
-about 2,200 pages, takes about ten minutes of CPU by itself; 0 skips it),
+about 1,500 pages as the back matter is not repeated, takes six to seven minutes of CPU
+and 2 GB of memory by itself; 0 skips it),
 ``BENCH_PDF_WHOLE`` (default 1: also time the PDF laid out whole on every pass, as before
 ``render/units.py``, to report what reusing units gained),
 ``BENCH_WATCH`` (default 1: a one-word edit under ``--watch``, against the full build of
 the same run; 0 skips it), ``BENCH_NOTES`` (default 10000: the PDF of the reader with that
-many footnotes added, in generated chapters, about 1,060 pages and four minutes of CPU;
-0 skips it), ``BENCH_WEASY`` (default 1: WeasyPrint alone, the yardstick of the PDF build;
+many footnotes added, in generated chapters: 1,060 pages, about four minutes of CPU and
+1.5 GB; 0 skips it), ``BENCH_WEASY`` (default 1: WeasyPrint alone, the yardstick of the PDF build;
 0 skips it).
 
-The big books only (the reader's PDF once, for the ratios; about 15 minutes of CPU)::
+The big books only (the reader's PDF once, for the ratios; about 12 minutes of CPU, 13 of
+wall on two loaded cores)::
 
     BENCH_PAIRS=0 BENCH_PDF_PAIRS=1 BENCH_PDF_WHOLE=0 BENCH_WEASY=0 BENCH_NOOP=0 \
     BENCH_SCALE=0 BENCH_WATCH=0 make bench

@@ -103,11 +103,15 @@ class Report:
             one = median([x.cpu for x in base])
             one_rss = median([x.rss_mb for x in base])
             k = self.scale if target == "epub" else self.pdf_scale
+            goal = f"≈ {k}× (linear)"
+            if target == "pdf" and s.out.get("pages") and base and base[0].out.get("pages"):
+                # the back matter is not repeated: the book has fewer than k times the pages
+                goal = f"≈ {s.out['pages'] / base[0].out['pages']:.1f}× (its pages)"
             out.append(f"| {target.upper()} of a book {k}× the size{' (first build)' if target == 'epub' else ''} "
                        f"(CPU; peak memory) "
                        f"| {_s(s.cpu)}; {s.rss_mb:.0f} MB | 1× book: {_s(one)}; {one_rss:.0f} MB "
                        f"| **{_r(s.cpu / one)}** time, {_r(s.rss_mb / one_rss)} memory "
-                       f"| ≈ {k}× (linear) | 1 |")
+                       f"| {goal} | 1 |")
         out += self._loop_rows()
         mid, big = self.scaled.get("epub-mid"), self.scaled.get("epub")
         if mid and big and self.epub_cold[0] and self.mid_scale:
@@ -224,9 +228,10 @@ class Report:
             "is drawn, as in a fresh clone.",
             "* The no-op rebuild is `edition build all` after a build, with nothing changed: the "
             "build cache (`edition/cache.py`) hashes the inputs and finds both outputs up to date.",
-            f"* The scaled book repeats every chapter {self.scale or 10} times under new names "
-            f"({self.big_words:,} words) for the EPUB, {self.pdf_scale} times for the PDF "
-            "(`BENCH_SCALE_PDF`; ten times takes about ten minutes of CPU by itself); one run "
+            f"* The scaled book repeats every chapter under new names, {self.scale} times "
+            f"({self.big_words:,} words) for the EPUB (`BENCH_SCALE`), {self.pdf_scale} times "
+            "for the PDF (`BENCH_SCALE_PDF`; ten times is about 1,500 pages, since the back "
+            "matter is not repeated, and takes six to seven minutes of CPU); one run "
             "each. Memory is the peak resident size of the process (or of the layout process "
             "it forks, if that is larger: `ru_maxrss` from `os.wait4`).",
             "* *One-word edit under `--watch`*: one process builds the PDF with its layouts kept "
