@@ -228,9 +228,10 @@ class Report:
             "is drawn, as in a fresh clone.",
             "* The no-op rebuild is `edition build all` after a build, with nothing changed: the "
             "build cache (`edition/cache.py`) hashes the inputs and finds both outputs up to date.",
-            f"* The scaled book repeats every chapter under new names, {self.scale} times "
-            f"({self.big_words:,} words) for the EPUB (`BENCH_SCALE`), {self.pdf_scale} times "
-            "for the PDF (`BENCH_SCALE_PDF`; ten times is about 1,500 pages, since the back "
+            "* The scaled book repeats every chapter under new names, "
+            + (f"{self.scale} times ({self.big_words:,} words) for the EPUB (`BENCH_SCALE`), "
+               if self.scale else "")
+            + f"{self.pdf_scale} times for the PDF (`BENCH_SCALE_PDF`; ten times is about 1,500 pages, since the back "
             "matter is not repeated, and takes six to seven minutes of CPU); one run "
             "each. Memory is the peak resident size of the process (or of the layout process "
             "it forks, if that is larger: `ru_maxrss` from `os.wait4`).",
