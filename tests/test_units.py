@@ -163,3 +163,28 @@ def test_edition_build_pdf_watch_keeps_the_layouts(book, monkeypatch):
     assert cli.main(["-C", str(book.root), "build", "pdf", "--watch", "-o", str(book.root / "w")]) == 0
     assert pdf._KEPT is not None and len(pdf._KEPT) == 1  # the first build's units, kept
     assert (book.root / "w" / "small-book.pdf").is_file()
+
+
+def test_a_pass_keeps_only_the_pages_of_the_units_it_joined(tmp_path):
+    """The pages of an earlier pass that the last one did not use are let go: kept, they
+    doubled the memory of a build (a unit's pages hold its whole layout tree)."""
+    from weasyprint import CSS
+
+    from edition.render.fetch import ProjectFetcher
+    from edition.render.fonts import font_config
+    from edition.render.units import UnitRenderer
+
+    fonts = font_config()
+    css = CSS(string="@page { size: A6 } .doc, .chapter { break-before: right }", font_config=fonts)
+    renderer = UnitRenderer(tmp_path.as_uri() + "/", ProjectFetcher(tmp_path), [css], fonts)
+
+    def source(second: str) -> str:
+        return ('<html><head></head>\n<body>\n<div class="doc doc-body" data-doc="a"><p>A</p></div>\n'
+                f'<div class="doc doc-body" data-doc="b"><p>{second}</p></div>\n</body>\n</html>\n')
+
+    first = renderer.render(source("first pass"))
+    again = renderer.render(source("second pass"))
+    assert len(first.pages) == len(again.pages) == 3  # a, the blank verso, b
+    assert renderer.stats.reused == 1 and renderer.stats.fallbacks == 0, renderer.stats.log
+    kept = sorted(html for html, _ in renderer.done)
+    assert len(kept) == 2 and "second pass" in kept[1] and not any("first pass" in h for h in kept)

@@ -7,13 +7,22 @@ are interleaved (A B A B …) and each ratio is the median of the per-pair ratio
 
 Environment: ``BENCH_PAIRS`` (EPUB pairs, default 5), ``BENCH_PDF_PAIRS`` (default 2),
 ``BENCH_NOOP`` (no-op runs, default 5), ``BENCH_SCALE`` (default 10; 0 skips scaling),
-``BENCH_SCALE_PDF`` (the PDF's scale, default 3: a PDF ten times the reader takes about
-ten minutes of CPU by itself; 10 for the full test, 0 skips it),
+``BENCH_SCALE_PDF`` (the PDF's scale, default 10: the PDF of a book ten times the reader,
+about 1,500 pages as the back matter is not repeated, takes six to seven minutes of CPU
+and 2 GB of memory by itself; 0 skips it),
 ``BENCH_PDF_WHOLE`` (default 1: also time the PDF laid out whole on every pass, as before
 ``render/units.py``, to report what reusing units gained),
 ``BENCH_WATCH`` (default 1: a one-word edit under ``--watch``, against the full build of
 the same run; 0 skips it), ``BENCH_NOTES`` (default 10000: the PDF of the reader with that
-many footnotes added, in generated chapters; 0 skips it).
+many footnotes added, in generated chapters: 1,060 pages, about four minutes of CPU and
+1.5 GB; 0 skips it), ``BENCH_WEASY`` (default 1: WeasyPrint alone, the yardstick of the PDF build;
+0 skips it).
+
+The big books only (the reader's PDF once, for the ratios; about 12 minutes of CPU, 13 of
+wall on two loaded cores)::
+
+    BENCH_PAIRS=0 BENCH_PDF_PAIRS=1 BENCH_PDF_WHOLE=0 BENCH_WEASY=0 BENCH_NOOP=0 \
+    BENCH_SCALE=0 BENCH_WATCH=0 make bench
 """
 
 from __future__ import annotations
@@ -104,6 +113,7 @@ def main() -> int:
         log("PDF: ours vs WeasyPrint alone (one pass over our final HTML and CSS)")
         html = t / "html"
         ours, whole, theirs, theirs_gc = [], [], [], []
+        weasy = bool(_int("BENCH_WEASY", 1))
         for i in range(max(1, report.pdf_pairs)):  # ours, ours laying out the whole book, theirs
             ours.append(child("capture" if i == 0 else "pdf", book, built if i == 0 else t / "pdf"))
             if i == 0:
@@ -113,10 +123,12 @@ def main() -> int:
                     (built / name).unlink()
             if report.compare_whole:
                 whole.append(child("pdf", book, t / "whole", whole=True))
-            theirs.append(child("weasy", book, html))
-            theirs_gc.append(child("weasy-gc", book, html))
+            if weasy:
+                theirs.append(child("weasy", book, html))
+                theirs_gc.append(child("weasy-gc", book, html))
             log(f"  run {i + 1}: {ours[-1].cpu:.1f} s (units), "
-                f"{whole[-1].cpu if whole else float('nan'):.1f} s (whole book) vs {theirs[-1].cpu:.1f} s CPU")
+                f"{whole[-1].cpu if whole else float('nan'):.1f} s (whole book) vs "
+                f"{theirs[-1].cpu if theirs else float('nan'):.1f} s CPU")
         report.pdf = (ours, theirs)
         from .lines import measure
 
@@ -151,7 +163,7 @@ def main() -> int:
             log(f"PDF of the reader with {n_notes} footnotes added")
             report.notes_book = child("pdf", books.notes_project(project, t / "notes", n_notes), t / "notes-out")
             report.notes = n_notes
-        pdf_scale = _int("BENCH_SCALE_PDF", 3)
+        pdf_scale = _int("BENCH_SCALE_PDF", 10)
         if pdf_scale > 1:
             big = books.scaled_project(project, t / f"pdf{pdf_scale}", pdf_scale)
             log(f"scaling: PDF of a book {pdf_scale} times the size")

@@ -312,6 +312,21 @@ def render_pdf(book: Book, styles_dir: Path, css_text: str,
                      "its call", note.location if note else None, "pdf.layout")
 
 
+def release_memory() -> None:
+    """Collect the layout trees of earlier passes (they hold reference cycles, which the
+    collector as ``tune_gc`` sets it rarely reaches) and give the freed memory back to the
+    system (glibc's ``malloc_trim``), so that one pass's garbage does not add to the next
+    pass's peak.  Measured on the reader: peak memory 493 -> 426 MB."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def _inline_text(t) -> str:
     return "".join(c.content for c in t.children or [] if c.type in ("text", "code_inline"))
 
@@ -460,9 +475,11 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     from .fonts import font_config
     from .linebreak import install as fix_line_breaking
     from .pagemap import page_map  # where each printed page begins, for the EPUB's page list
+    from .pdfwrite import install as fix_page_references
     from .units import Measure, UnitRenderer, split_units, unit_measure
 
     fix_line_breaking()  # no word stranded before an inline element (render/linebreak.py)
+    fix_page_references()  # writing the PDF grows linearly with the book (render/pdfwrite.py)
     _Recording = _recording_fetcher()
 
     base = styles_dir.as_uri() + "/"
@@ -543,6 +560,8 @@ def _render(book: Book, styles_dir: Path, css_text: str,
             relax_rounds += 1
         numbers = new
         passes += 1
+        document = None  # the pages this pass reuses are kept by the unit renderer
+        release_memory()
         say(f"laying out (pass {attempt + 2})")
         docs, document = layout(numbers, relax)
     else:
@@ -559,6 +578,7 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     meta.lang = book.meta.language
     meta.generator = "edition"
     meta.created = meta.modified = pdf_date(book.source_date_epoch)
+    release_memory()
     say("writing PDF")
     # Tagged (headings, paragraphs, lists, the outline), but not declared PDF/UA-1:
     # WeasyPrint's tag tree does not meet it (notes, running heads; docs/decisions.md).

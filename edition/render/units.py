@@ -321,6 +321,7 @@ class UnitRenderer:
 
     def _join_units(self, head: str, units: list[Unit], tail: str):
         pages: list = []
+        keys: set[tuple[str, int]] = set()  # the units this pass joins
         first_doc = None
         front_count: int | None = None  # pages before the first body page (roman folios)
         blanks = 0
@@ -333,6 +334,7 @@ class UnitRenderer:
             folio = 1 if unit.front else len(pages) - (front_count or 0) + 1
             key = (unit.html, folio)
             self.used.add(key)
+            keys.add(key)
             got = self.done.get(key)
             if got is None:
                 reset = "" if unit.front else (
@@ -349,6 +351,10 @@ class UnitRenderer:
             pages.extend(got)
         if first_doc is None:
             first_doc = self._layout(head + tail)
+        # The pages of earlier passes that this one did not join are dropped: a later pass
+        # rarely wants them back (the numbers converge), and kept they doubled the memory
+        # of a build (a unit's pages hold its whole layout tree).
+        self.done = {k: v for k, v in self.done.items() if k in keys}
         self.stats.log.append(f"{len(units)} units: {self.stats.laid_out} laid out, "
                               f"{self.stats.reused} reused so far")
         return first_doc.copy(pages)
