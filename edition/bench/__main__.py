@@ -82,10 +82,13 @@ def main() -> int:
         report.words = books.words(book)
         built = book / "build"  # the last builds land here, for the no-op runs
 
-        def child(job: str, root: Path, out: Path, whole: bool = False, memo: bool = True) -> Sample:
+        def child(job: str, root: Path, out: Path, whole: bool = False, memo: bool = True,
+                  seed: bool = True) -> Sample:
             e = dict(env, EDITION_PDF_UNITS="0") if whole else env
             if not memo:
                 e = dict(e, EDITION_NO_MEMO="1")
+            if not seed:  # lay out from nothing, not from the last build's page numbers
+                e = dict(e, EDITION_NO_SEED="1")
             return run([py, "-m", "edition.bench.child", job, str(root), str(out)], cwd=code, env=e)
 
         log("start-up: edition --help vs python -c pass")
@@ -112,23 +115,26 @@ def main() -> int:
 
         log("PDF: ours vs WeasyPrint alone (one pass over our final HTML and CSS)")
         html = t / "html"
-        ours, whole, theirs, theirs_gc = [], [], [], []
-        weasy = bool(_int("BENCH_WEASY", 1))
-        for i in range(max(1, report.pdf_pairs)):  # ours, ours laying out the whole book, theirs
-            ours.append(child("capture" if i == 0 else "pdf", book, built if i == 0 else t / "pdf"))
+        ours, first, whole, theirs, theirs_gc = [], [], [], [], []
+        for i in range(max(1, report.pdf_pairs)):
+            # a first build (no seed: the measuring pass and the numbered passes), then a
+            # build from the numbers it kept (edition/layout_seed.py), the whole book laid
+            # out each pass (before render/units.py), and WeasyPrint alone
+            first.append(child("capture" if i == 0 else "pdf", book, built if i == 0 else t / "first",
+                               seed=False))
             if i == 0:
                 (html / "book.html").parent.mkdir(exist_ok=True)
                 for name in ("book.html", "book.css", "base.txt"):
                     (html / name).write_bytes((built / name).read_bytes())
                     (built / name).unlink()
+            ours.append(child("pdf", book, t / "pdf"))
             if report.compare_whole:
-                whole.append(child("pdf", book, t / "whole", whole=True))
-            if weasy:
-                theirs.append(child("weasy", book, html))
-                theirs_gc.append(child("weasy-gc", book, html))
-            log(f"  run {i + 1}: {ours[-1].cpu:.1f} s (units), "
-                f"{whole[-1].cpu if whole else float('nan'):.1f} s (whole book) vs "
-                f"{theirs[-1].cpu if theirs else float('nan'):.1f} s CPU")
+                whole.append(child("pdf", book, t / "whole", whole=True, seed=False))
+            theirs.append(child("weasy", book, html))
+            theirs_gc.append(child("weasy-gc", book, html))
+            log(f"  run {i + 1}: {ours[-1].cpu:.1f} s (from the last numbers), {first[-1].cpu:.1f} s (first build), "
+                f"{whole[-1].cpu if whole else float('nan'):.1f} s (whole book) vs {theirs[-1].cpu:.1f} s CPU")
+        report.pdf_first = first
         report.pdf = (ours, theirs)
         from .lines import measure
 

@@ -21,6 +21,7 @@ class Report:
     pairs: int
     pdf_pairs: int
     compare_whole: bool = True
+    pdf_first: list[Sample] = field(default_factory=list)  # PDF builds with no seed
     pdf_whole: list[Sample] = field(default_factory=list)
     pdf_gc: list[Sample] = field(default_factory=list)  # WeasyPrint alone, with tune_gc()
     words: int = 0
@@ -78,14 +79,18 @@ class Report:
             out += self._pair_rows("EPUB first build (no memo)", cx, cy, "pandoc", "report", inproc=True)
         px, py_ = self.pdf
         if px:
-            out += self._pair_rows("PDF build", px, py_, "WeasyPrint, one pass", "≤ 1.0× wall",
-                                   inproc=False)
+            out += self._pair_rows("PDF build from the last build's page numbers", px, py_,
+                                   "WeasyPrint, one pass", "≤ 1.0× wall", inproc=False)
+        if self.pdf_first:
+            out += self._pair_rows("PDF first build (no page numbers to start from)", self.pdf_first,
+                                   py_, "WeasyPrint, one pass", "report", inproc=False)
         if self.pdf_whole:
             out += self._pair_rows("PDF build laying out the whole book each pass (before)",
                                    self.pdf_whole, py_, "WeasyPrint, one pass", "report")
-            out.append(f"| gain of reusing unchanged units (`render/units.py`), CPU "
-                       f"| {_s(median([x.cpu for x in px]))} | whole book {_s(median([x.cpu for x in self.pdf_whole]))} "
-                       f"| **{_r(pair_ratio(px, self.pdf_whole, 'cpu'))}** | < 1× | {len(px)} |")
+            fx = self.pdf_first or px  # both from nothing
+            out.append(f"| gain of reusing unchanged units (`render/units.py`), first builds, CPU "
+                       f"| {_s(median([x.cpu for x in fx]))} | whole book {_s(median([x.cpu for x in self.pdf_whole]))} "
+                       f"| **{_r(pair_ratio(fx, self.pdf_whole, 'cpu'))}** | < 1× | {len(fx)} |")
         if self.pdf_gc and py_:
             out.append(f"| gain of the CLI's GC setting (`edition.tune_gc`), on WeasyPrint alone, CPU "
                        f"| {_s(median([x.cpu for x in self.pdf_gc]))} "
@@ -99,7 +104,7 @@ class Report:
         for target, s in self.scaled.items():
             if target == "epub-mid":
                 continue
-            base = (self.epub_cold[0] or self.epub[0]) if target == "epub" else self.pdf[0]
+            base = (self.epub_cold[0] or self.epub[0]) if target == "epub" else (self.pdf_first or self.pdf[0])
             one = median([x.cpu for x in base])
             one_rss = median([x.rss_mb for x in base])
             k = self.scale if target == "epub" else self.pdf_scale
@@ -149,7 +154,7 @@ class Report:
                 rows.append(f"| *units laid out again / reused after the edit* | "
                             f"{units.get('laid_out')} / {units.get('reused')} | full build: "
                             f"{(o.get('full_units') or {}).get('laid_out')} laid out | — | — | 1 |")
-        px = self.pdf[0]
+        px = self.pdf_first or self.pdf[0]  # the big books are first builds too
         one = [p for p in (self._per_page(x) for x in px) if p]
         if not one:
             return rows
@@ -176,17 +181,21 @@ class Report:
         return os.cpu_count() or 0
 
     def _pdf_stages(self) -> list[str]:
-        px, py_ = self.pdf
-        if not px or not px[0].out.get("stages"):
-            return []
-        st = px[0].out["stages"]
-        rows = ["## Where the PDF build's time goes (first run, in-process, wall)", "",
+        seeded, py_ = self.pdf
+        rows = ["## Where the PDF build's time goes (first run of each, in-process, wall)", "",
                 "| stage | starts at | takes |", "|---|---|---|"]
-        end = px[0].out.get("build_s", 0.0)
-        rows.append(f"| load, parse, transform the book | 0.00 s | {_s(st[0][1])} |")
-        for i, (msg, at, _cpu) in enumerate(st):
-            nxt = st[i + 1][1] if i + 1 < len(st) else end
-            rows.append(f"| {msg} | {_s(at)} | {_s(nxt - at)} |")
+        for title, px in (("a first build", self.pdf_first), ("a build from the last numbers", seeded)):
+            if not px or not px[0].out.get("stages"):
+                continue
+            st = px[0].out["stages"]
+            end = px[0].out.get("build_s", 0.0)
+            rows.append(f"| **{title}**: load, parse, transform the book | 0.00 s | {_s(st[0][1])} |")
+            for i, (msg, at, _cpu) in enumerate(st):
+                nxt = st[i + 1][1] if i + 1 < len(st) else end
+                rows.append(f"| {msg} | {_s(at)} | {_s(nxt - at)} |")
+        px = self.pdf_first or seeded
+        if len(rows) == 4 or not px:
+            return []
         units = px[0].out.get("units")
         if units:
             rows.append(f"| *units laid out / reused from an earlier pass* | — "
