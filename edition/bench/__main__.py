@@ -116,6 +116,7 @@ def main() -> int:
         log("PDF: ours vs WeasyPrint alone (one pass over our final HTML and CSS)")
         html = t / "html"
         ours, first, whole, theirs, theirs_gc = [], [], [], [], []
+        weasy = bool(_int("BENCH_WEASY", 1))
         for i in range(max(1, report.pdf_pairs)):
             # a first build (no seed: the measuring pass and the numbered passes), then a
             # build from the numbers it kept (edition/layout_seed.py), the whole book laid
@@ -130,10 +131,12 @@ def main() -> int:
             ours.append(child("pdf", book, t / "pdf"))
             if report.compare_whole:
                 whole.append(child("pdf", book, t / "whole", whole=True, seed=False))
-            theirs.append(child("weasy", book, html))
-            theirs_gc.append(child("weasy-gc", book, html))
+            if weasy:
+                theirs.append(child("weasy", book, html))
+                theirs_gc.append(child("weasy-gc", book, html))
             log(f"  run {i + 1}: {ours[-1].cpu:.1f} s (from the last numbers), {first[-1].cpu:.1f} s (first build), "
-                f"{whole[-1].cpu if whole else float('nan'):.1f} s (whole book) vs {theirs[-1].cpu:.1f} s CPU")
+                f"{whole[-1].cpu if whole else float('nan'):.1f} s (whole book) vs "
+                f"{theirs[-1].cpu if theirs else float('nan'):.1f} s CPU")
         report.pdf_first = first
         report.pdf = (ours, theirs)
         from .lines import measure
