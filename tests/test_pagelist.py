@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SmallBook, epubcheck_messages, run_epubcheck
-from test_pdf_read import Page, folio, read_pages
+from test_pdf_read import Page, folio
 
 HEAD_BAND = 13  # mm below the trim edge: running head and folio sit above (as in test_pdf.py)
 K = 5  # words compared at each page break
@@ -64,8 +64,8 @@ def joined(lines: list[str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdf_pages(edition_build) -> list[Page]:
-    return read_pages(edition_build["pdf"])
+def pdf_pages(edition_pdf_pages) -> list[Page]:
+    return edition_pdf_pages
 
 
 # -- the EPUB ----------------------------------------------------------------------
