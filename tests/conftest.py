@@ -221,3 +221,34 @@ class SmallBook:
 @pytest.fixture
 def small_book(tmp_path) -> SmallBook:
     return SmallBook(tmp_path / "book")
+
+
+# -- how pytest-xdist shares the tests out (`make test`: --dist loadgroup --no-loadscope-reorder) --
+# Each test file is one unit of work (its module fixtures are made once, on one worker), but for
+# the files in SPLIT, whose tests share nothing costly: their tests go one by one to whichever
+# worker is free, and come last, so that both workers finish together.  Units are handed out in
+# the order below: first the files that read the real edition, led by one that builds it (the
+# other worker meanwhile runs files that do not need it), the slowest first.
+FIRST = [
+    "test_print_face.py",  # builds the real edition (shared), then reads its PDF four ways
+    "test_pdf_variants.py", "test_bad_input.py", "test_determinism.py",  # no real edition
+    "test_epub_readers.py",  # Ace and two reading systems in Chromium
+    "test_pdf.py", "test_index.py", "test_pagelist.py", "test_calibre.py",
+    "test_glossary_edition.py", "test_reading_systems.py", "test_foundation.py",
+    "test_kepub.py", "test_epub.py", "test_units.py", "test_example_book.py",
+]
+SPLIT = {"test_attacks.py"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> tuple[int, int]:
+        name = item.path.name
+        if name in SPLIT:
+            return (2, 0)
+        return (0, FIRST.index(name)) if name in FIRST else (1, 0)
+
+    for item in items:
+        if item.path.name not in SPLIT:
+            item.add_marker(pytest.mark.xdist_group(item.path.name))
+    items.sort(key=rank)  # stable: within a file, the file's own order
