@@ -223,12 +223,14 @@ def small_book(tmp_path) -> SmallBook:
     return SmallBook(tmp_path / "book")
 
 
-# -- how pytest-xdist shares the tests out (`make test`: --dist loadgroup --no-loadscope-reorder) --
+# -- how pytest-xdist shares the tests out (`make test`: -n auto --dist loadgroup) -------------
 # Each test file is one unit of work (its module fixtures are made once, on one worker), but for
 # the files in SPLIT, whose tests share nothing costly: their tests go one by one to whichever
 # worker is free, and come last, so that both workers finish together.  Units are handed out in
 # the order below: first the files that read the real edition, led by one that builds it (the
 # other worker meanwhile runs files that do not need it), the slowest first.
+# (xdist's own loadgroup names a test's group in its node id, which pytest 9 no longer lets a
+# plugin change: every test became its own unit.  Our scheduler below replaces it.)
 FIRST = [
     "test_print_face.py",  # builds the real edition (shared), then reads its PDF four ways
     "test_pdf_variants.py", "test_bad_input.py", "test_determinism.py",  # no real edition
@@ -240,7 +242,6 @@ FIRST = [
 SPLIT = {"test_attacks.py"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
     def rank(item) -> tuple[int, int]:
         name = item.path.name
@@ -248,7 +249,20 @@ def pytest_collection_modifyitems(config, items):
             return (2, 0)
         return (0, FIRST.index(name)) if name in FIRST else (1, 0)
 
-    for item in items:
-        if item.path.name not in SPLIT:
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
     items.sort(key=rank)  # stable: within a file, the file's own order
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """With --dist loadgroup: a unit of work per file (per test in SPLIT's files), handed out in
+    collection order (FIRST's, not xdist's most-tests-first)."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByFile(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if Path(path).name in SPLIT else path
+
+    config.option.loadscopereorder = False
+    return ByFile(config, log)
