@@ -252,6 +252,7 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=rank)  # stable: within a file, the file's own order
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's: -p no:xdist runs serially
 def pytest_xdist_make_scheduler(config, log):
     """With --dist loadgroup: a unit of work per file (per test in SPLIT's files), handed out in
     collection order (FIRST's, not xdist's most-tests-first)."""
