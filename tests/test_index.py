@@ -254,11 +254,11 @@ def index_pages(reader, texts: list[str]) -> tuple[int, int]:
 
 
 @pytest.fixture(scope="module")
-def pdf_index_text(edition_build):
+def pdf_index_text(edition_build, edition_pdf_texts):
     import pypdf
 
     reader = pypdf.PdfReader(str(edition_build["pdf"]))
-    texts = [p.extract_text() or "" for p in reader.pages]
+    texts = [t or "" for t in edition_pdf_texts]
     start, end = index_pages(reader, texts)
     # running heads ("160 The Persecution of …", "Index of Names 163") are not index text: a
     # cross-reference ending a page ("see Sedov, Leon") must not run on into the next folio

@@ -16,8 +16,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SmallBook, epubcheck_messages, run_epubcheck
-from test_pdf_read import Page, folio, read_pages
+from conftest import SmallBook, epubcheck_messages
+from test_pdf_read import Page, folio
 
 HEAD_BAND = 13  # mm below the trim edge: running head and folio sit above (as in test_pdf.py)
 K = 5  # words compared at each page break
@@ -64,8 +64,8 @@ def joined(lines: list[str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdf_pages(edition_build) -> list[Page]:
-    return read_pages(edition_build["pdf"])
+def pdf_pages(edition_pdf_pages) -> list[Page]:
+    return edition_pdf_pages
 
 
 # -- the EPUB ----------------------------------------------------------------------
@@ -216,9 +216,9 @@ def test_markers_stand_outside_links(epub_files):
             assert before.count("<a ") == before.count("</a>"), (name, m.group(1))
 
 
-def test_epubcheck_clean(edition_build):
-    report = run_epubcheck(edition_build["epub"])
-    assert epubcheck_messages(report) == []
+def test_epubcheck_clean(edition_epubcheck):
+    """EPUBCheck (-u) on the real edition, page list and all: the run the whole suite shares."""
+    assert epubcheck_messages(edition_epubcheck) == []
 
 
 SMALL = """\

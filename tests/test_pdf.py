@@ -104,9 +104,9 @@ def notes_book(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def real(edition_build):
+def real(edition_build, edition_pdf_pages):
     path = edition_build["pdf"]
-    return {"path": path, "book": load_book(ROOT, Reporter()), "pages": read_pages(path),
+    return {"path": path, "book": load_book(ROOT, Reporter()), "pages": edition_pdf_pages,
             "dests": named_dest_pages(path), "stderr": str(edition_build["stderr"])}
 
 

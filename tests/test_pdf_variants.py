@@ -4,6 +4,7 @@ the URL fetcher that reads only project files, and the page-reference helper."""
 from __future__ import annotations
 
 import statistics
+from pathlib import Path
 
 import pytest
 from test_pdf import check_text_block, make_notes_book
@@ -54,26 +55,37 @@ def test_page_size_end_to_end(tmp_path, size, how):
     assert 60 <= _chars_per_line(pages) <= 85  # and the measure stays readable
 
 
-def test_a5_measure_is_readable(tmp_path):
-    book = make_notes_book(tmp_path / "book")
+# the generated book's plain A5 and print-shop PDFs, each built once for the tests that read them
+@pytest.fixture(scope="module")
+def plain_a5(tmp_path_factory) -> Path:
+    book = make_notes_book(tmp_path_factory.mktemp("plain") / "book")
     proc = book.run("build", "pdf")
     assert proc.returncode == 0, proc.stderr
-    pages = read_pages(book.root / "build" / "small-book.pdf")
+    return book.root / "build"
+
+
+@pytest.fixture(scope="module")
+def print_shop(tmp_path_factory) -> Path:
+    book = make_notes_book(tmp_path_factory.mktemp("print-shop") / "book")
+    proc = book.run("build", "pdf", "--print-shop")
+    assert proc.returncode == 0, proc.stderr
+    return book.root / "build"
+
+
+def test_a5_measure_is_readable(plain_a5):
+    pages = read_pages(plain_a5 / "small-book.pdf")
     # EB Garamond 1.003 at 10.5 pt on A5 sets a median of 76 characters a line (measured),
     # one over the 45–75 Bringhurst gives for a single column: 11 pt would bring it to about
     # 73 but re-paginate the book; kept, and held here so that it does not grow
     assert 55 <= _chars_per_line(pages) <= 76
 
 
-def test_print_shop_variant_has_bleed_and_crop_marks(tmp_path):
+def test_print_shop_variant_has_bleed_and_crop_marks(print_shop):
     import pdfplumber
     from pypdf import PdfReader
 
-    book = make_notes_book(tmp_path / "book")
-    proc = book.run("build", "pdf", "--print-shop")
-    assert proc.returncode == 0, proc.stderr
-    out = book.root / "build" / "small-book-print-shop.pdf"
-    assert out.is_file() and not (book.root / "build" / "small-book.pdf").exists()
+    out = print_shop / "small-book-print-shop.pdf"
+    assert out.is_file() and not (print_shop / "small-book.pdf").exists()
     reader = PdfReader(str(out))
     bleed = 3 * MM
     for page in reader.pages:
@@ -98,13 +110,11 @@ def test_print_shop_variant_has_bleed_and_crop_marks(tmp_path):
     check_text_block(shop_pages, A5_MARGINS)
 
 
-def test_print_shop_text_equals_plain_text(tmp_path):
-    """Bleed changes nothing in the layout: the same words on the same pages."""
-    book = make_notes_book(tmp_path / "book")
-    assert book.run("build", "pdf").returncode == 0
-    assert book.run("build", "pdf", "--print-shop").returncode == 0
-    plain = read_pages(book.root / "build" / "small-book.pdf")
-    shop = read_pages(book.root / "build" / "small-book-print-shop.pdf")
+def test_print_shop_text_equals_plain_text(plain_a5, print_shop):
+    """Bleed changes nothing in the layout: the same words on the same pages (the same book
+    built both ways, the fixtures' builds)."""
+    plain = read_pages(plain_a5 / "small-book.pdf")
+    shop = read_pages(print_shop / "small-book-print-shop.pdf")
     assert len(plain) == len(shop)
     for a, b in zip(plain, shop, strict=True):
         assert norm(a.text()) == norm(b.text()), a.number

@@ -6,13 +6,12 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from test_pdf import HEAD_BAND, folio, read_pages
+from test_pdf import HEAD_BAND, folio
 
 from edition.diagnostics import Reporter
 from edition.pipeline import load_book
@@ -78,20 +77,33 @@ def test_the_faces_have_true_small_capitals_and_old_style_figures():
         assert {"smcp", "c2sc", "onum"} <= feats, f.name
 
 
-def test_a_machine_without_fonts_makes_the_same_pdf(edition_build, tmp_path, source_date_epoch):
-    """fontconfig told of no font directory at all: the PDF is byte for byte the same."""
+def test_a_machine_without_fonts_makes_the_same_pdf(tmp_path, source_date_epoch):
+    """fontconfig told of no font directory at all: the PDF is byte for byte the same.
+
+    Shown on a small book set in every face the repository ships (regular, italic,
+    semibold, semibold italic; small capitals, notes, headings, a letter), not on the real
+    edition, whose second full layout cost three minutes of the suite: the real edition's
+    faces are all shipped ones (:func:`test_every_embedded_face_is_one_the_repository_ships`),
+    and pdffonts finds no other (:func:`test_pdffonts_lists_only_the_book_faces`)."""
+    from test_pdf import make_notes_book
+
+    book = make_notes_book(tmp_path / "book")
+    book.write("chapters/03-three.md", (book.root / "chapters" / "03-three.md").read_text(encoding="utf-8")
+               + "\nIn *italic*, in **semibold**, in ***semibold italic***, and the G.P.U. "
+               "in 1905\u20131906.\n")
     conf = tmp_path / "fonts.conf"
     conf.write_text('<?xml version="1.0"?>\n<fontconfig></fontconfig>\n', encoding="utf-8")
     listed = subprocess.run(["fc-list"], capture_output=True, text=True,
                             env=dict(os.environ, FONTCONFIG_FILE=str(conf)))
     assert listed.stdout.strip() == "", "the empty configuration still lists fonts"
-    out = tmp_path / "out"
-    env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch, FONTCONFIG_FILE=str(conf))
-    proc = subprocess.run([sys.executable, "-m", "edition.cli", "-C", str(ROOT), "build", "pdf",
-                           "-o", str(out)], capture_output=True, text=True, env=env, timeout=1800)
-    assert proc.returncode == 0, proc.stderr
-    pdf = next(out.glob("*.pdf"))
-    assert pdf.read_bytes() == edition_build["pdf"].read_bytes()
+    pdfs = []
+    for name, extra in (("usual", {}), ("no-fonts", {"FONTCONFIG_FILE": str(conf)})):
+        out = tmp_path / name
+        proc = book.run("build", "pdf", "-o", str(out), env={"SOURCE_DATE_EPOCH": source_date_epoch, **extra})
+        assert proc.returncode == 0, proc.stderr
+        pdfs.append(next(out.glob("*.pdf")))
+    assert embedded_faces(pdfs[0]) == shipped_face_names()  # every shipped face is in the test
+    assert pdfs[1].read_bytes() == pdfs[0].read_bytes()
 
 
 def test_pdf_metadata_names_the_documents_authors_and_the_build_date(edition_build,
@@ -116,12 +128,12 @@ def test_pdf_metadata_names_the_documents_authors_and_the_build_date(edition_bui
     assert "pdfuaid" not in xmp
 
 
-def test_viewers_show_the_printed_folios(edition_build):
+def test_viewers_show_the_printed_folios(edition_build, edition_pdf_pages):
     """/PageLabels: every page whose folio is printed carries that folio as its label."""
     from pypdf import PdfReader
 
     labels = PdfReader(str(edition_build["pdf"])).page_labels
-    pages = read_pages(edition_build["pdf"])
+    pages = edition_pdf_pages
     assert len(labels) == len(pages)
     checked = 0
     for p in pages:
@@ -193,11 +205,11 @@ def test_extracted_text_reads_as_the_chapters(pdf_text):
         re.findall(r"\b[a-z]+[A-Z]{2,}[a-z]*\b", pdf_text)[:5]  # "c onTenTs", "TroTsky"
 
 
-def test_hyphenated_words_come_out_whole(pdf_text, edition_build):
+def test_hyphenated_words_come_out_whole(pdf_text, edition_pdf_pages):
     """Every word hyphenated at a line end in print comes out whole in the extracted text
     (but for compounds broken at their own hyphen)."""
     pairs = []
-    for p in read_pages(edition_build["pdf"]):
+    for p in edition_pdf_pages:
         lines = p.lines(p.body_chars(HEAD_BAND))
         for a, b in zip(lines, lines[1:], strict=False):
             m, n = re.search(r"([A-Za-z]+)-$", a.strip()), re.match(r"([a-z]+)", b.strip())
@@ -223,10 +235,8 @@ def test_lines_are_set_as_a_typographer_would(edition_build):
         f"\n p{ln.page}: {ln.text}" for ln in report.stranded)
 
 
-def test_the_title_page_breaks_where_a_typographer_would(edition_build):
-    from test_pdf_read import read_pages as pages_of
-
-    pages = pages_of(edition_build["pdf"])
+def test_the_title_page_breaks_where_a_typographer_would(edition_pdf_pages):
+    pages = edition_pdf_pages
     title_page = next(p for p in pages[:4] if "Edited" in p.text() or "Study" in p.text())
     lines = title_page.lines(title_page.chars)
     for ln in lines:
