@@ -119,3 +119,21 @@ def test_a_relaxed_paragraph_keeps_its_key_when_an_edit_renumbers_it():
     assert after["pp-2"] == before["pp-1"] and after["pp-4"] == before["pp-3"]
     assert before["pp-2"] != before["pp-4"] and after["pp-3"] == before["pp-2"]  # twins told apart
     assert '<p id="pp-3" data-relax="">* * *</p>' in out
+
+
+def test_the_watch_with_kept_layouts_and_a_seed_gives_a_fresh_builds_bytes(book, monkeypatch):
+    """`edition build --watch` keeps the laid-out units *and* starts from the last numbers:
+    after an edit that moves a page number, its PDF is still the one a build from nothing
+    makes."""
+    from edition.render import pdf
+
+    monkeypatch.setattr(pdf, "_KEPT", {})  # pdf.keep_layouts(), undone after the test
+    build(book.root, book.root / "w", monkeypatch)
+    ch = book.root / "chapters" / "01-one.md"
+    ch.write_text(ch.read_text(encoding="utf-8").replace("Paragraph 3 of", "\n\n".join(
+        ["Paragraph 3 of the chapter, longer now " * 20] * 3) + "\n\nParagraph 3 of"), encoding="utf-8")
+    watched, passes = build(book.root, book.root / "w", monkeypatch)
+    assert passes[0] == SEEDED
+    monkeypatch.setattr(pdf, "_KEPT", None)
+    fresh, _ = build(book.root, book.root / "f", monkeypatch, seed=False)
+    assert watched == fresh
