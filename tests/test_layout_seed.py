@@ -12,13 +12,9 @@ import sys
 
 import pytest
 from conftest import ROOT, SmallBook
+from test_units import LONG  # a chapter of several pages, with notes
 
 from edition.build_manifest import cache_dir
-
-LONG = "\n\n".join(
-    f"Paragraph {i} of the chapter, with enough words to fill a few lines of the page "
-    f"so that the chapter runs over more than one page in the print edition.[^n{i}]"
-    for i in range(1, 14)) + "\n\n" + "\n".join(f"[^n{i}]: Note {i}, on the Kadets." for i in range(1, 14))
 
 
 @pytest.fixture

@@ -97,7 +97,6 @@ class PdfResult:
     pages: Pages  # the folios printed in it (contents, page references, ranges)
     page_map: list[dict] = field(default_factory=list)  # render/pagemap.py, one entry a page
     seed: Seed | None = None  # where the next build's layout may start
-    seeded: bool = False  # this layout started from a seed that proved a fixpoint
 
     @property
     def page_count(self) -> int:
@@ -585,5 +584,4 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     document.write_pdf(out, pdf_variant=None, pdf_tags=True, uncompressed_pdf=False,
                        finisher=page_labels(labels))
     return PdfResult(out.getvalue(), numbers, entries,
-                     seed=Seed(numbers, frozenset(keys.get(p, p) for p in relax), relax_rounds),
-                     seeded=seed is not None and passes == 0)
+                     seed=Seed(numbers, frozenset(keys.get(p, p) for p in relax), relax_rounds))
