@@ -119,19 +119,29 @@ def _text_boxes(box: Any) -> Iterable[Any]:
             yield b
 
 
-def page_map(document: Any, labels: list[str]) -> list[dict]:
-    """One entry per page of a laid-out WeasyPrint ``document`` (see the module doc)."""
-    # The pages may come from several layouts (render/units.py lays the book out unit
-    # by unit and joins the pages), each with its own element tree: read each tree once.
-    trees: dict[int, tuple[dict[int, str | None], set[int]]] = {}
-    counts: dict[str, int] = {}
-    result = []
-    for i, page in enumerate(document.pages):
+class PageMap:
+    """The page map's entries, one page after the other (``add``), as the PDF writer
+    paints them: a page's layout tree goes once it is written (render/pdfwrite.py)."""
+
+    def __init__(self, labels: list[str]) -> None:
+        self.labels = labels
+        self.entries: list[dict] = []
+        self.counts: dict[str, int] = {}
+        # The pages may come from several layouts (render/units.py lays the book out unit
+        # by unit and joins the pages), each with its own element tree, and a unit's pages
+        # follow each other: the tree of the last root read is kept (and so is the root:
+        # its id() is not given to another).
+        self.root: Any = None
+        self.tree: tuple[dict[int, str | None], set[int]] = ({}, set())
+
+    def add(self, i: int, page: Any) -> None:
         flow = page._page_box.children[0]  # the main flow; footnotes and margins follow
         root = flow.element
-        if id(root) not in trees:
-            trees[id(root)] = _elements(root) if root is not None else ({}, set())
-        govern, out = trees[id(root)]
+        if root is not self.root:
+            self.root = root
+            self.tree = _elements(root) if root is not None else ({}, set())
+        govern, out = self.tree
+        counts = self.counts
         start: tuple[str, int] | None = None
         words: list[str] = []
         for tb in _text_boxes(flow):
@@ -151,10 +161,16 @@ def page_map(document: Any, labels: list[str]) -> list[dict]:
             if len(words) < WORDS:
                 words += tb.text.split()
             counts[key] = counts.get(key, 0) + n
-        entry = {"page": i + 1, "label": labels[i], "key": start[0] if start else None,
-                 "offset": start[1] if start else 0, "words": " ".join(words[:WORDS])}
-        result.append(entry)
-    return result
+        self.entries.append({"page": i + 1, "label": self.labels[i], "key": start[0] if start else None,
+                             "offset": start[1] if start else 0, "words": " ".join(words[:WORDS])})
+
+
+def page_map(document: Any, labels: list[str]) -> list[dict]:
+    """One entry per page of a laid-out WeasyPrint ``document`` (see the module doc)."""
+    pages = PageMap(labels)
+    for i, page in enumerate(document.pages):
+        pages.add(i, page)
+    return pages.entries
 
 
 def digest(entries: list[dict]) -> str:

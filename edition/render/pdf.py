@@ -17,7 +17,6 @@ and the page map (``render/pagemap.py``).
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from collections.abc import Callable, Iterator, Sized
@@ -473,8 +472,9 @@ def _render(book: Book, styles_dir: Path, css_text: str,
 
     from .fonts import font_config
     from .linebreak import install as fix_line_breaking
-    from .pagemap import page_map  # where each printed page begins, for the EPUB's page list
+    from .pagemap import PageMap  # where each printed page begins, for the EPUB's page list
     from .pdfwrite import install as fix_page_references
+    from .pdfwrite import write_pdf
     from .units import Measure, UnitRenderer, split_units, unit_measure
 
     fix_line_breaking()  # no word stranded before an inline element (render/linebreak.py)
@@ -567,8 +567,6 @@ def _render(book: Book, styles_dir: Path, css_text: str,
         raise PdfError("page numbers did not settle after seven layouts")
     lost.extend(sorted(deferred))  # render_pdf says where each note is written
     assert numbers is not None and document is not None  # the loop lays out at least once
-    entries = page_map(document, labels)
-    out = io.BytesIO()
     meta = document.metadata
     meta.title = book.meta.title
     meta.authors = document_authors(book)
@@ -579,9 +577,15 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     meta.created = meta.modified = pdf_date(book.source_date_epoch)
     release_memory()
     say("writing PDF")
-    # Tagged (headings, paragraphs, lists, the outline), but not declared PDF/UA-1:
-    # WeasyPrint's tag tree does not meet it (notes, running heads; docs/decisions.md).
-    document.write_pdf(out, pdf_variant=None, pdf_tags=True, uncompressed_pdf=False,
-                       finisher=page_labels(labels))
-    return PdfResult(out.getvalue(), numbers, entries,
+    # Page by page: each page's layout tree goes once it is painted and tagged, and the
+    # pages whose trees were let go during layout are laid out again, a unit at a time
+    # (render/pdfwrite.py, render/units.py).  Tagged (headings, paragraphs, lists, the
+    # outline), but not declared PDF/UA-1: WeasyPrint's tag tree does not meet it (notes,
+    # running heads; docs/decisions.md).
+    mapped = PageMap(labels)
+    pages = units.writing(document.pages, mapped.add, release=_KEPT is None)
+    data = write_pdf(document, pages, finisher=page_labels(labels),
+                     pdf_variant=None, pdf_tags=True, uncompressed_pdf=False)
+    entries = mapped.entries
+    return PdfResult(data, numbers, entries,
                      seed=Seed(numbers, frozenset(keys.get(p, p) for p in relax), relax_rounds))

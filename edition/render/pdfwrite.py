@@ -1,5 +1,4 @@
-"""A correction to the PDF writer's cost (pydyf 0.10–0.13, used by WeasyPrint 66–70),
-applied by the PDF renderer.
+"""Writing the PDF: a correction to pydyf's cost, and a page-by-page ``write_pdf``.
 
 ``pydyf.PDF.page_references`` is a property that builds, at every access, the tuple of
 references to *all* the pages of the document.  WeasyPrint reads it once for every
@@ -13,6 +12,11 @@ The bytes written do not change.
 """
 
 from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Callable
+from typing import Any, Protocol
 
 _INSTALLED = False
 
@@ -37,3 +41,279 @@ def install() -> None:
     if isinstance(getattr(pydyf.PDF, "page_references", None), property):
         pydyf.PDF.page_references = property(page_references)  # type: ignore[method-assign,assignment]
     _INSTALLED = True
+
+
+# -- Writing a laid-out book page by page ------------------------------------------------
+#
+# WeasyPrint's ``generate_pdf`` paints every page, then builds the tag tree from every
+# page's layout: all the pages' layout trees (about a megabyte a page) live until the
+# end, and a book ten times the reader needed 2 GB.  ``write_pdf`` below is the same
+# function (WeasyPrint 70.0, ``weasyprint/pdf/__init__.py`` and ``pdf/tags.py``,
+# BSD-3-Clause, © Simon Sapin and contributors), reordered so that each page is tagged
+# right after it is painted; then its layout tree can go.  The pages come from
+# ``pages.page(i)``, which may lay a unit out again (render/units.py keeps the layout of
+# only so many pages), and go back through ``pages.written(i, page)``.
+# What changes in the file is only the order of its objects (tag elements follow their
+# page instead of coming after all pages) and the time a missing anchor is reported.
+
+
+class PageSource(Protocol):
+    def page(self, i: int) -> Any:
+        """The i-th page of the document, laid out (its layout tree present)."""
+
+    def written(self, i: int, page: Any) -> None:
+        """Page i is in the PDF: its layout tree is not needed any more."""
+
+
+def write_pdf(document: Any, pages: PageSource, finisher: Callable | None = None,
+              **options: Any) -> bytes:
+    """What ``document.write_pdf(None, finisher=finisher, **options)`` returns, with the
+    pages' layout trees released as soon as each page is written."""
+    from weasyprint import DEFAULT_OPTIONS
+
+    opts = DEFAULT_OPTIONS.copy()
+    opts.update(options)
+    if opts["pdf_variant"]:
+        raise ValueError("write_pdf writes no PDF variant")
+    pdf = _generate_pdf(document, pages, 1, **opts)
+    if finisher:
+        finisher(document, pdf)
+    out = io.BytesIO()
+    pdf.write(out, opts["pdf_version"], opts["pdf_identifier"], not opts["uncompressed_pdf"])
+    return out.getvalue()
+
+
+def _anchor_pages(pages: list) -> tuple[set[str], list[list[tuple[str, float, float]]]]:
+    """``resolve_links``'s first half: every anchor name, and each page's first
+    occurrences (the anchors are known without the layout trees)."""
+    anchors: set[str] = set()
+    paged: list[list[tuple[str, float, float]]] = []
+    for page in pages:
+        paged.append([])
+        for name, (x, y, _, _) in page.anchors.items():
+            if name not in anchors:
+                paged[-1].append((name, x, y))
+                anchors.add(name)
+    return anchors, paged
+
+
+def _page_links(page: Any, anchors: set[str]) -> list:
+    """``resolve_links``'s second half, for one page."""
+    from weasyprint.logger import LOGGER
+
+    links = []
+    for link in page.links:
+        link_type, anchor_name, _, _ = link
+        if link_type == "internal" and anchor_name not in anchors:
+            LOGGER.error("No anchor #%s for internal URI reference", anchor_name)
+        else:
+            links.append(link)
+    return links
+
+
+def _compact(stream: Any) -> None:
+    """A painted page's content as one compressed string instead of thousands of small
+    ones: the bytes pydyf writes are the same (``pydyf.Stream.data``)."""
+    import pydyf
+
+    data = b"\n".join(pydyf._to_bytes(item) for item in stream.stream)
+    if stream.compress and "Filter" not in stream.extra:
+        compressor = zlib.compressobj(level=9)
+        data = compressor.compress(data) + compressor.flush()
+        stream.extra["Filter"] = "/FlateDecode"
+        stream.compress = False
+    stream.stream = [data]
+
+
+class _Tags:
+    """``add_tags`` of WeasyPrint 70.0 in three parts: the root, one page, the end."""
+
+    def __init__(self, pdf: Any, pdf_version: Any) -> None:
+        import pydyf
+
+        self.pdf = pdf
+        content_mapping = pydyf.Dictionary({})
+        pdf.add_object(content_mapping)
+        structure_root = pydyf.Dictionary({
+            "Type": "/StructTreeRoot",
+            "ParentTree": content_mapping.reference,
+        })
+        pdf.add_object(structure_root)
+        structure_document = pydyf.Dictionary({
+            "Type": "/StructElem",
+            "S": "/Document",
+            "K": pydyf.Array(),
+            "P": structure_root.reference,
+        })
+        pdf.add_object(structure_document)
+        structure_root["K"] = pydyf.Array([structure_document.reference])
+        pdf.catalog["StructTreeRoot"] = structure_root.reference
+        if str(pdf_version) >= "2.0":
+            namespace = pydyf.Dictionary({
+                "Type": "/Namespace",
+                "NS": pydyf.String("http://iso.org/pdf2/ssn"),
+            })
+            pdf.add_object(namespace)
+            structure_root["Namespaces"] = pydyf.Array([namespace.reference])
+            structure_document["NS"] = namespace.reference
+        content_mapping["Nums"] = pydyf.Array()
+        self.content_mapping = content_mapping
+        self.structure_document = structure_document
+        self.annotations: list = []
+        self.pages = 0
+
+    def page(self, page_number: int, page: Any, stream: Any) -> None:
+        import pydyf
+        from weasyprint.pdf.tags import _build_box_tree
+
+        tags = stream._tags
+        nums = self.content_mapping["Nums"]
+        nums.append(page_number)
+        nums.append(pydyf.Array())
+        page_nums: dict = {}
+        elements = _build_box_tree(page._page_box, self.structure_document, self.pdf,
+                                   page_number, page_nums, self.annotations, tags)
+        for element in elements:
+            self.structure_document["K"].append(element.reference)
+        assert not tags
+        nums[-1].extend(ref for _, ref in sorted(page_nums.items()))
+        self.pages += 1
+
+    def end(self) -> None:
+        import pydyf
+        from weasyprint.logger import LOGGER
+
+        pdf = self.pdf
+        for i, (reference, annotation) in enumerate(self.annotations, start=self.pages):
+            self.content_mapping["Nums"].append(i)
+            self.content_mapping["Nums"].append(reference)
+            annotation["StructParent"] = i
+        pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
+        pdf.catalog["MarkInfo"] = pydyf.Dictionary({"Marked": "true"})
+        if "Lang" not in pdf.catalog:
+            LOGGER.error('Missing required "lang" attribute at the root of the document')
+            pdf.catalog["Lang"] = pydyf.String()
+
+
+def _generate_pdf(document: Any, pages: PageSource, zoom: float, **options: Any) -> Any:
+    """WeasyPrint 70.0's ``generate_pdf`` for no PDF variant, page by page (see above)."""
+    import pydyf
+    from tinycss2.color5 import D50, D65
+    from weasyprint import VERSION
+    from weasyprint.logger import PROGRESS_LOGGER
+    from weasyprint.matrix import Matrix
+    from weasyprint.pdf import _use_references, _w3c_date_to_pdf
+    from weasyprint.pdf.anchors import add_annotations, add_forms, add_links, add_outlines
+    from weasyprint.pdf.fonts import build_fonts_dictionary
+    from weasyprint.pdf.stream import Stream
+
+    scale = zoom * 0.75
+    PROGRESS_LOGGER.info("Step 6 - Creating PDF")
+    compress = not options["uncompressed_pdf"]
+    pdf_tags = options["pdf_tags"]
+    if options["output_intent"] or options["attachments"] or options["xmp_metadata"] \
+            or options["custom_metadata"] or document.metadata.attachments or document.color_profiles:
+        raise ValueError("write_pdf writes no colour profile, attachment or XMP metadata")
+
+    pdf = pydyf.PDF()
+    images: dict = {}
+    color_space = pydyf.Dictionary({
+        "lab-d50": pydyf.Array(("/Lab", pydyf.Dictionary({
+            "WhitePoint": pydyf.Array(D50), "Range": pydyf.Array((-125, 125, -125, 125))}))),
+        "lab-d65": pydyf.Array(("/Lab", pydyf.Dictionary({
+            "WhitePoint": pydyf.Array(D65), "Range": pydyf.Array((-125, 125, -125, 125))}))),
+    })
+    pdf.add_object(color_space)
+    resources = pydyf.Dictionary({
+        "ExtGState": pydyf.Dictionary(), "XObject": pydyf.Dictionary(),
+        "Pattern": pydyf.Dictionary(), "Shading": pydyf.Dictionary(),
+        "ColorSpace": color_space.reference,
+    })
+    pdf.add_object(resources)
+    pdf_names: list = []
+    anchors, paged_anchors = _anchor_pages(document.pages)
+    tagging = _Tags(pdf, options["pdf_version"]) if pdf_tags else None
+
+    annot_files: dict = {}
+    for page_number in range(len(document.pages)):
+        page = pages.page(page_number)
+        links_and_anchors = (_page_links(page, anchors), paged_anchors[page_number])
+        tags: dict | None = {} if pdf_tags else None
+        matrix = Matrix(scale, 0, 0, -scale, 0, page.height * scale)
+        page_width = scale * (page.width + page.bleed["left"] + page.bleed["right"])
+        page_height = scale * (page.height + page.bleed["top"] + page.bleed["bottom"])
+        left = -scale * page.bleed["left"]
+        top = -scale * page.bleed["top"]
+        right = left + page_width
+        bottom = top + page_height
+        page_rectangle = (left / scale, top / scale, (right - left) / scale, (bottom - top) / scale)
+        stream = Stream(document.fonts, page_rectangle, resources, images, tags,
+                        document.color_profiles, document.output_intent, compress=compress)
+        stream.transform(d=-1, f=(page.height * scale))
+        pdf.add_object(stream)
+        pdf_page = pydyf.Dictionary({
+            "Type": "/Page",
+            "Parent": pdf.pages.reference,
+            "MediaBox": pydyf.Array([left, top, right, bottom]),
+            "Contents": stream.reference,
+            "Resources": resources.reference,
+        })
+        if pdf_tags:
+            pdf_page["Tabs"] = "/S"
+            pdf_page["StructParents"] = page_number
+        pdf.add_page(pdf_page)
+        add_links(links_and_anchors, matrix, pdf, pdf_page, pdf_names, tags)
+        add_annotations(links_and_anchors[0], matrix, document, pdf, pdf_page, annot_files, compress)
+        add_forms(page.forms, matrix, pdf, pdf_page, resources, stream,
+                  document.font_config.font_map)
+        page.paint(stream, scale)
+        bleed = {key: value * 0.75 for key, value in page.bleed.items()}
+        trim_left = left + bleed["left"]
+        trim_top = top + bleed["top"]
+        trim_right = right - bleed["right"]
+        trim_bottom = bottom - bleed["bottom"]
+        pdf_page["TrimBox"] = pydyf.Array([trim_left, trim_top, trim_right, trim_bottom])
+        pdf_page["BleedBox"] = pydyf.Array([
+            trim_left - min(10, bleed["left"]), trim_top - min(10, bleed["top"]),
+            trim_right + min(10, bleed["right"]), trim_bottom + min(10, bleed["bottom"])])
+        if tagging is not None:
+            tagging.page(page_number, page, stream)
+        _compact(stream)
+        pages.written(page_number, page)
+
+    add_outlines(pdf, document.make_bookmark_tree(scale, transform_pages=True))
+    PROGRESS_LOGGER.info("Step 7 - Adding PDF metadata")
+    pdf.info["Producer"] = pydyf.String(f"WeasyPrint {VERSION}")
+    metadata = document.metadata
+    if metadata.title:
+        pdf.info["Title"] = pydyf.String(metadata.title)
+    if metadata.authors:
+        pdf.info["Author"] = pydyf.String(", ".join(metadata.authors))
+    if metadata.description:
+        pdf.info["Subject"] = pydyf.String(metadata.description)
+    if metadata.keywords:
+        pdf.info["Keywords"] = pydyf.String(", ".join(metadata.keywords))
+    if metadata.generator:
+        pdf.info["Creator"] = pydyf.String(metadata.generator)
+    if metadata.created:
+        pdf.info["CreationDate"] = pydyf.String(_w3c_date_to_pdf(metadata.created, "created"))
+    if metadata.modified:
+        pdf.info["ModDate"] = pydyf.String(_w3c_date_to_pdf(metadata.modified, "modified"))
+    if metadata.lang:
+        pdf.catalog["Lang"] = pydyf.String(metadata.lang)
+
+    pdf_fonts = build_fonts_dictionary(pdf, document.fonts, compress, not options["full_fonts"], options)
+    pdf.add_object(pdf_fonts)
+    resources["Font"] = pdf_fonts.reference
+    _use_references(pdf, resources, images, document.color_profiles)
+    if pdf_names:
+        name_array = pydyf.Array()
+        for anchor in sorted(pdf_names):
+            name_array.append(pydyf.String(anchor[0]))
+            name_array.append(anchor[1])
+        if "Names" not in pdf.catalog:
+            pdf.catalog["Names"] = pydyf.Dictionary()
+        pdf.catalog["Names"]["Dests"] = pydyf.Dictionary({"Names": name_array})
+    if tagging is not None:
+        tagging.end()
+    return pdf

@@ -49,6 +49,19 @@ def _jobs() -> int:
 
 JOBS = _jobs()
 
+
+def _keep_pages() -> int:
+    """How many pages' layout trees a build keeps (``EDITION_PDF_KEEP_PAGES``, default
+    300: about 350 MB).  The pages of a unit laid out beyond that are kept as ``Shell``s
+    and laid out again, one unit at a time, when the PDF is written."""
+    try:
+        return max(0, int(os.environ.get("EDITION_PDF_KEEP_PAGES", "300")))
+    except ValueError:
+        return 300
+
+
+KEEP_PAGES = _keep_pages()
+
 _BODY = re.compile(r"<body[^>]*>\n")
 _DOC = re.compile(r'^<div class="doc doc-(front|body|back)[^"]*" data-doc="([^"]*)">', re.M)
 
@@ -66,6 +79,8 @@ class Stats:
     reused: int = 0  # units whose pages came from an earlier pass
     fallbacks: int = 0  # passes laid out whole
     measured: int = 0  # units measured in a second process (pages and anchors only)
+    shelved: int = 0  # units whose layout trees were let go (``KEEP_PAGES``)
+    relaid: int = 0  # units laid out again to be written
     log: list[str] = field(default_factory=list)
 
 
@@ -93,9 +108,25 @@ def split_units(source: str) -> tuple[str, list[Unit], str] | None:
     return head, units, tail
 
 
+class Shell:
+    """A laid-out page whose layout tree was let go (a book's layout trees take about a
+    megabyte a page): what joining the book and the PDF's anchors and outline read of it,
+    and the HTML that lays it out again (``source``; it is page ``index`` of it)."""
+
+    def __init__(self, page, source: str, index: int) -> None:
+        self.width, self.height, self.bleed = page.width, page.height, page.bleed
+        self.anchors, self.bookmarks = page.anchors, page.bookmarks
+        self.links: list = []
+        self.forms: dict = {None: []}
+        self.recto = opens_on_recto(page)
+        self.source, self.index = source, index
+
+
 def opens_on_recto(page) -> bool:
     """Does the first page's content begin with a forced break to a right-hand page?
     (Then, in the book's flow, it starts a new recto whatever came before.)"""
+    if isinstance(page, Shell):
+        return page.recto
     box = page._page_box
     for _ in range(12):
         if box.style["break_before"] in ("right", "recto"):
@@ -304,12 +335,27 @@ class UnitRenderer:
         if got is None:
             reset = "" if unit.front else (
                 f"<style>@page :first {{ counter-reset: page {folio}; }}</style>\n")
-            got = self._layout(head.replace("</head>", reset + "</head>", 1) + unit.html + tail).pages
-            self.done[key] = got
+            source = head.replace("</head>", reset + "</head>", 1) + unit.html + tail
+            got = self.done[key] = self._keep(self._layout(source).pages, source)
             self.stats.laid_out += 1
         else:
             self.stats.reused += 1
         return got
+
+    def _keep(self, pages: list, source: str) -> list:
+        """The pages, or their ``Shell``s when the pages kept would pass ``KEEP_PAGES``."""
+        kept = sum(len(v) for v in self.done.values() if v and not isinstance(v[0], Shell))
+        if kept + len(pages) <= KEEP_PAGES:
+            return pages
+        self.stats.shelved += 1
+        return [Shell(page, source, i) for i, page in enumerate(pages)]
+
+    def writing(self, pages: list, on_page: Callable[[int, object], None], release: bool):
+        """The pages of a joined document, as ``pdfwrite.write_pdf`` takes them: shells
+        laid out again (one unit at a time), ``on_page(i, page)`` told of each page before
+        its layout tree goes (when ``release``: the renderer is not kept for another
+        build)."""
+        return _Writing(self, pages, on_page, release)
 
     def _units(self, head: str, units: list[Unit], tail: str):
         for _ in range(len(units)):
@@ -339,12 +385,13 @@ class UnitRenderer:
             if got is None:
                 reset = "" if unit.front else (
                     f"<style>@page :first {{ counter-reset: page {folio}; }}</style>\n")
-                doc = self._layout(head.replace("</head>", reset + "</head>", 1) + unit.html + tail)
+                source = head.replace("</head>", reset + "</head>", 1) + unit.html + tail
+                doc = self._layout(source)
                 first_doc = first_doc or doc
                 got = doc.pages
                 if not unit.front and got and not opens_on_recto(got[0]):
                     raise _RunsOn(unit.doc)
-                self.done[key] = got
+                got = self.done[key] = self._keep(got, source)
                 self.stats.laid_out += 1
             else:
                 self.stats.reused += 1
@@ -369,6 +416,34 @@ class UnitRenderer:
                 raise ValueError("a blank verso could not be made")
             self.blanks.append(doc.pages[1])
         return self.blanks[i]
+
+
+class _Writing:
+    """``UnitRenderer.writing``: a ``pdfwrite.PageSource``."""
+
+    def __init__(self, renderer: UnitRenderer, pages: list,
+                 on_page: Callable[[int, object], None], release: bool) -> None:
+        self.renderer, self.pages, self.on_page, self.release = renderer, pages, on_page, release
+        self.unit: tuple[str, list] | None = None  # the shelved unit laid out again
+
+    def page(self, i: int):
+        page = self.pages[i]
+        if not isinstance(page, Shell):
+            return page
+        if self.unit is None or self.unit[0] is not page.source:
+            self.unit = None  # the last one's layout goes first
+            self.unit = (page.source, self.renderer._layout(page.source).pages)
+            self.renderer.stats.relaid += 1
+        again = self.unit[1]
+        if page.index >= len(again) or again[page.index].anchors != page.anchors:
+            raise ValueError(f"a unit laid out again differs (page {i + 1})")
+        return again[page.index]
+
+    def written(self, i: int, page) -> None:
+        self.on_page(i, page)
+        if self.release or isinstance(self.pages[i], Shell):
+            page._page_box = None
+            page.links = []
 
 
 class _Remote:
