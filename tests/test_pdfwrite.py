@@ -41,3 +41,77 @@ def test_a_tagged_pdf_is_written_the_same_with_the_cache(monkeypatch):
     plain = write()
     monkeypatch.setattr(pydyf.PDF, "page_references", property(pdfwrite.page_references))
     assert write() == plain
+
+
+def _read_back(data: bytes) -> dict:
+    """What a reader of the PDF gets, object numbers aside: each page's content, its link
+    annotations, the tag tree (with the page of each element), the outline, the fonts."""
+    import pypdf
+
+    r = pypdf.PdfReader(io.BytesIO(data))
+    page_of = {p.indirect_reference.idnum: i for i, p in enumerate(r.pages)}
+
+    def tag(e, out):
+        e = e.get_object()
+        if not hasattr(e, "get"):
+            out.append(("mcid", int(e)))
+            return out
+        pg = e.get("/Pg")
+        out.append((str(e.get("/S")), page_of.get(pg.idnum) if pg is not None else None))
+        kids = e.get("/K")
+        for k in (kids if isinstance(kids, list) else [] if kids is None else [kids]):
+            tag(k, out)
+        return out
+
+    def outline(items, out):
+        for item in items:
+            if isinstance(item, list):
+                outline(item, out)
+            else:
+                out.append((item.title, r.get_destination_page_number(item)))
+        return out
+
+    root = r.trailer["/Root"]
+    return {
+        "pages": [p.get_contents().get_data() for p in r.pages],
+        "links": [[(str(a.get_object().get("/Dest")), [round(float(x), 3) for x in a.get_object()["/Rect"]])
+                   for a in (p.get("/Annots") or [])] for p in r.pages],
+        "tags": tag(root["/StructTreeRoot"], []),
+        "parents": len(root["/StructTreeRoot"]["/ParentTree"].get_object()["/Nums"]),
+        "outline": outline(r.outline, []),
+        "fonts": sorted(str(f.get_object()["/BaseFont"])[8:]  # the subset prefix aside
+                        for p in r.pages for f in p["/Resources"]["/Font"].values()),
+        "lang": str(root.get("/Lang")),
+    }
+
+
+def test_writing_page_by_page_gives_what_weasyprint_writes():
+    """``write_pdf`` (each page tagged as soon as it is painted, its layout tree then let
+    go) writes what WeasyPrint's own ``write_pdf`` does, but for the order of the objects:
+    the same page contents, links, tag tree, outline and fonts, and no layout tree left."""
+    from weasyprint import HTML
+
+    html = ('<html lang="en"><body>' + "".join(
+        f'<h1 id="p{i}">Part {i}</h1><p>Text <em>{i}</em>, see <a href="#p{(i + 1) % 5}">the next</a>'
+        f'<span style="float: footnote">A note {i}.</span>.</p>'
+        f'<ul><li>one</li><li>two</li></ul><p style="break-after: page">{"Words " * 200}</p>'
+        for i in range(5)) + "</body></html>")
+    stock = HTML(string=html).render().write_pdf(pdf_tags=True)
+    doc = HTML(string=html).render()
+    told: list[int] = []
+
+    class Pages:
+        def page(self, i):
+            return doc.pages[i]
+
+        def written(self, i, page):
+            told.append(i)
+            page._page_box = None
+
+    ours = pdfwrite.write_pdf(doc, Pages(), pdf_tags=True)
+    assert ours != stock  # (the objects' order)
+    a, b = _read_back(stock), _read_back(ours)
+    assert len(a["pages"]) >= 5 and len(a["tags"]) > 50 and a["outline"] and any(a["links"])
+    assert a == b
+    assert told == list(range(len(doc.pages)))
+    assert all(p._page_box is None for p in doc.pages)

@@ -188,3 +188,64 @@ def test_a_pass_keeps_only_the_pages_of_the_units_it_joined(tmp_path):
     assert renderer.stats.reused == 1 and renderer.stats.fallbacks == 0, renderer.stats.log
     kept = sorted(html for html, _ in renderer.done)
     assert len(kept) == 2 and "second pass" in kept[1] and not any("first pass" in h for h in kept)
+
+
+def test_layout_trees_let_go_are_laid_out_again_to_the_same_pdf(book, monkeypatch):
+    """A build keeps the layout trees of KEEP_PAGES pages; the units laid out past that
+    keep only their anchors and outline (``Shell``) and are laid out again, one at a
+    time, when the PDF is written.  None kept, some kept or all kept: the same bytes and
+    the same page map; and so under the watch, whose kept units may be shells."""
+    from edition.diagnostics import Reporter
+    from edition.pipeline import build
+    from edition.render import pdf
+
+    got: dict[int, tuple[bytes, bytes]] = {}
+    for keep in (10_000, 0, 4):
+        monkeypatch.setattr(unit_layout, "KEEP_PAGES", keep)
+        out = book.root / f"k{keep}"
+        result = build(book.root, ["pdf"], Reporter(), out_dir=out, force=True)
+        got[keep] = (result.outputs[0].read_bytes(), (out / ".pagemap.json").read_bytes())
+        st = unit_layout.LAST
+        assert st is not None and st.fallbacks == 0, st.log
+        if keep == 10_000:
+            assert st.shelved == st.relaid == 0
+        else:
+            assert st.shelved >= 1 and st.relaid >= 1, st
+        if keep == 0:
+            assert st.shelved == st.laid_out  # every unit laid out was let go
+    assert got[0] == got[10_000] and got[4] == got[10_000]
+
+    monkeypatch.setattr(unit_layout, "KEEP_PAGES", 0)
+    monkeypatch.setattr(pdf, "_KEPT", {})  # the watch: units (here all shells) kept between builds
+    build(book.root, ["pdf"], Reporter(), out_dir=book.root / "w", force=True)
+    text = (book.root / "chapters" / "03-three.md").read_text(encoding="utf-8")
+    (book.root / "chapters" / "03-three.md").write_text(text.replace("Passage 7 ", "Passage seven "),
+                                                         encoding="utf-8")
+    kept = build(book.root, ["pdf"], Reporter(), out_dir=book.root / "w").outputs[0].read_bytes()
+    again = unit_layout.LAST
+    assert again is not None and again.reused >= 3 and again.relaid >= 3, again
+    monkeypatch.setattr(pdf, "_KEPT", None)
+    monkeypatch.setattr(unit_layout, "KEEP_PAGES", 10_000)
+    assert build(book.root, ["pdf"], Reporter(), out_dir=book.root / "f", force=True).outputs[0].read_bytes() == kept
+
+
+def test_a_shell_laid_out_differently_is_an_error_not_a_wrong_page():
+    from edition.render.units import Shell, UnitRenderer, _Writing
+
+    class Page:
+        width = height = 10.0
+        bleed: dict = {}
+        links: list = []
+        bookmarks: list = []
+
+        def __init__(self, anchors):
+            self.anchors = anchors
+            self._page_box = None
+
+    renderer = UnitRenderer.__new__(UnitRenderer)
+    renderer.stats = unit_layout.Stats()
+    renderer._layout = lambda source: type("Doc", (), {"pages": [Page({"b": (0, 0, 0, 0)})]})()
+    shell = Shell.__new__(Shell)
+    shell.anchors, shell.source, shell.index = {"a": (0, 0, 0, 0)}, "html", 0
+    with pytest.raises(ValueError, match="laid out again differs"):
+        _Writing(renderer, [shell], lambda i, p: None, True).page(0)
