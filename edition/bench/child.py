@@ -93,7 +93,7 @@ def build(root: Path, out: Path, target: str, capture: bool = False) -> dict:
     if fast is not None and getattr(fast, "LAST", None) is not None:
         st = fast.LAST
         res["units"] = {"laid_out": st.laid_out, "reused": st.reused, "whole": st.fallbacks,
-                        "measured": st.measured}
+                        "measured": st.measured, "shelved": st.shelved, "relaid": st.relaid}
     return res
 
 

@@ -172,6 +172,11 @@ class Report:
                             f"| reader {reader * 1000:.0f} ms ({pages} pages); {rss:.0f} MB "
                             f"| **{_r(per / reader)}** time a page; {_r(s.rss_mb / rss)} memory "
                             f"| {goal} | 1 |")
+                u = s.out.get("units") or {}
+                if u.get("shelved"):
+                    rows.append(f"| *{label}: units whose layout was let go during layout / laid out "
+                                f"again to be written (`EDITION_PDF_KEEP_PAGES`)* | {u['shelved']} / "
+                                f"{u.get('relaid')} of {u.get('laid_out')} laid out | — | — | 1 |")
         return rows
 
     @staticmethod

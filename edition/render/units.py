@@ -371,7 +371,12 @@ class UnitRenderer:
         first_doc = None
         front_count: int | None = None  # pages before the first body page (roman folios)
         blanks = 0
-        for unit in units:
+        for n, unit in enumerate(units):
+            # What an earlier pass laid out and this one can no longer use (its HTML is
+            # none of the units to come) goes now, not at the end of the pass: it would
+            # count against KEEP_PAGES (and memory) while the pass lays out its new units.
+            ahead = {u.html for u in units[n:]}
+            self.done = {k: v for k, v in self.done.items() if k in keys or k[0] in ahead}
             if not unit.front and len(pages) % 2:  # the blank verso before a recto opener
                 pages.append(self._blank(head, tail, blanks))
                 blanks += 1
