@@ -125,6 +125,39 @@ def _compact(stream: Any) -> None:
     stream.stream = [data]
 
 
+class _Written:
+    """A PDF object whose bytes are final, as the bytes: what ``pydyf.PDF.write`` reads of
+    an object (its number, data, whether it goes in an object stream).  A page's tag
+    elements, link annotations and content are tens of thousands of small dictionaries in
+    a long book; written, a few bytes each."""
+
+    __slots__ = ("number", "offset", "generation", "free", "data", "compressible")
+
+    def __init__(self, obj: Any) -> None:
+        self.number, self.offset, self.generation, self.free = (
+            obj.number, obj.offset, obj.generation, obj.free)
+        self.data: bytes = obj.data
+        self.compressible: bool = obj.compressible
+
+    @property
+    def indirect(self) -> bytes:
+        return f"{self.number} {self.generation} obj\n".encode() + self.data + b"\nendobj"
+
+    @property
+    def reference(self) -> bytes:
+        return f"{self.number} {self.generation} R".encode()
+
+
+def _write_down(pdf: Any, first: int, changing: list) -> None:
+    """The objects a page added (from ``first``) are final once it is painted and tagged,
+    but for the annotations ``changing`` (``_Tags.end`` numbers them): keep their bytes."""
+    keep = {id(a) for _, a in changing}
+    objects = pdf.objects
+    for n in range(first, len(objects)):
+        if id(objects[n]) not in keep:
+            objects[n] = _Written(objects[n])
+
+
 class _Tags:
     """``add_tags`` of WeasyPrint 70.0 in three parts: the root, one page, the end."""
 
@@ -236,6 +269,8 @@ def _generate_pdf(document: Any, pages: PageSource, zoom: float, **options: Any)
 
     annot_files: dict = {}
     for page_number in range(len(document.pages)):
+        first = len(pdf.objects)
+        annotated = len(tagging.annotations) if tagging is not None else 0
         page = pages.page(page_number)
         links_and_anchors = (_page_links(page, anchors), paged_anchors[page_number])
         tags: dict | None = {} if pdf_tags else None
@@ -279,6 +314,7 @@ def _generate_pdf(document: Any, pages: PageSource, zoom: float, **options: Any)
         if tagging is not None:
             tagging.page(page_number, page, stream)
         _compact(stream)
+        _write_down(pdf, first, tagging.annotations[annotated:] if tagging is not None else [])
         pages.written(page_number, page)
 
     add_outlines(pdf, document.make_bookmark_tree(scale, transform_pages=True))
