@@ -24,6 +24,7 @@ both ways.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -61,6 +62,24 @@ def _keep_pages() -> int:
 
 
 KEEP_PAGES = _keep_pages()
+
+
+class _Litter:
+    """Layout trees hold reference cycles, which the collector as ``tune_gc`` sets it
+    reaches rarely: the pages let go (shelved, written, laid out only to be measured) are
+    counted, and every ``PAGES`` of them the cycles are collected, so that what was let
+    go does not stay in memory (the book ten times the reader peaked 140 MB higher)."""
+
+    PAGES = 64
+
+    def __init__(self) -> None:
+        self.pages = 0
+
+    def add(self, pages: int) -> None:
+        self.pages += pages
+        if self.pages >= self.PAGES:
+            self.pages = 0
+            gc.collect()
 
 _BODY = re.compile(r"<body[^>]*>\n")
 _DOC = re.compile(r'^<div class="doc doc-(front|body|back)[^"]*" data-doc="([^"]*)">', re.M)
@@ -189,6 +208,7 @@ class UnitRenderer:
         self.joins: set[str] = set()  # documents that run on from the one before
         self.blanks: list = []  # empty versos; each page object is used once per document
         self.stats = Stats()
+        self.litter = _Litter()
         global LAST
         LAST = self.stats
 
@@ -276,7 +296,9 @@ class UnitRenderer:
                     continue
                 if changing[i]:  # measured only: the next pass lays it out with numbers
                     if unit.html not in known:
-                        known[unit.html] = unit_measure(self._layout(head + unit.html + tail).pages)
+                        pages = self._layout(head + unit.html + tail).pages
+                        known[unit.html] = unit_measure(pages)
+                        self.litter.add(len(pages))
                         self.stats.laid_out += 1
                     else:
                         self.stats.reused += 1
@@ -348,6 +370,7 @@ class UnitRenderer:
         if kept + len(pages) <= KEEP_PAGES:
             return pages
         self.stats.shelved += 1
+        self.litter.add(len(pages))
         return [Shell(page, source, i) for i, page in enumerate(pages)]
 
     def writing(self, pages: list, on_page: Callable[[int, object], None], release: bool):
@@ -436,7 +459,9 @@ class _Writing:
         if not isinstance(page, Shell):
             return page
         if self.unit is None or self.unit[0] is not page.source:
-            self.unit = None  # the last one's layout goes first
+            if self.unit is not None:  # the last one's layout goes first
+                self.renderer.litter.add(len(self.unit[1]))
+                self.unit = None
             self.unit = (page.source, self.renderer._layout(page.source).pages)
             self.renderer.stats.relaid += 1
         again = self.unit[1]
@@ -446,8 +471,12 @@ class _Writing:
 
     def written(self, i: int, page) -> None:
         self.on_page(i, page)
-        if self.release or isinstance(self.pages[i], Shell):
+        if self.release and not isinstance(self.pages[i], Shell):
             page._page_box = None
+            page.links = []
+            self.renderer.litter.add(1)
+        elif isinstance(self.pages[i], Shell):
+            page._page_box = None  # (counted when the unit goes)
             page.links = []
 
 
@@ -464,6 +493,7 @@ class _Remote:
             _die_with_parent()
             code = 0
             said = _Said()
+            litter = _Litter()
             logging.getLogger("weasyprint").addHandler(said)
             try:
                 with os.fdopen(wfd, "wb") as out:
@@ -473,6 +503,9 @@ class _Remote:
                         pickle.dump((unit_measure(pages), said.records), out)
                         out.flush()
                         said.records = []
+                        n = len(pages)
+                        del pages
+                        litter.add(n)
             except BaseException:  # noqa: BLE001  the parent sees the stream end early
                 code = 1
             os._exit(code)
