@@ -246,6 +246,11 @@ def test_a_shell_laid_out_differently_is_an_error_not_a_wrong_page():
     renderer.stats = unit_layout.Stats()
     renderer._layout = lambda source: type("Doc", (), {"pages": [Page({"b": (0, 0, 0, 0)})]})()
     shell = Shell.__new__(Shell)
-    shell.anchors, shell.source, shell.index = {"a": (0, 0, 0, 0)}, "html", 0
+    shell.anchors, shell.source, shell.index, shell.count = {"a": (0, 0, 0, 0)}, "html", 0, 1
     with pytest.raises(ValueError, match="laid out again differs"):
-        _Writing(renderer, [shell], lambda i, p: None, True).page(0)
+        _Writing(renderer, [shell], lambda i, p: None, True).page(0)  # another anchor
+    shell.anchors, shell.count = {"b": (0, 0, 0, 0)}, 2
+    with pytest.raises(ValueError, match="laid out again differs"):
+        _Writing(renderer, [shell], lambda i, p: None, True).page(0)  # another page count
+    shell.count = 1
+    assert _Writing(renderer, [shell], lambda i, p: None, True).page(0).anchors == shell.anchors

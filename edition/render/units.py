@@ -130,15 +130,15 @@ def split_units(source: str) -> tuple[str, list[Unit], str] | None:
 class Shell:
     """A laid-out page whose layout tree was let go (a book's layout trees take about a
     megabyte a page): what joining the book and the PDF's anchors and outline read of it,
-    and the HTML that lays it out again (``source``; it is page ``index`` of it)."""
+    and the HTML that lays it out again (``source``; it is page ``index`` of ``count``)."""
 
-    def __init__(self, page, source: str, index: int) -> None:
+    def __init__(self, page, source: str, index: int, count: int) -> None:
         self.width, self.height, self.bleed = page.width, page.height, page.bleed
         self.anchors, self.bookmarks = page.anchors, page.bookmarks
         self.links: list = []
         self.forms: dict = {None: []}
         self.recto = opens_on_recto(page)
-        self.source, self.index = source, index
+        self.source, self.index, self.count = source, index, count
 
 
 def opens_on_recto(page) -> bool:
@@ -371,7 +371,7 @@ class UnitRenderer:
             return pages
         self.stats.shelved += 1
         self.litter.add(len(pages))
-        return [Shell(page, source, i) for i, page in enumerate(pages)]
+        return [Shell(page, source, i, len(pages)) for i, page in enumerate(pages)]
 
     def writing(self, pages: list, on_page: Callable[[int, object], None], release: bool):
         """The pages of a joined document, as ``pdfwrite.write_pdf`` takes them: shells
@@ -465,7 +465,7 @@ class _Writing:
             self.unit = (page.source, self.renderer._layout(page.source).pages)
             self.renderer.stats.relaid += 1
         again = self.unit[1]
-        if page.index >= len(again) or again[page.index].anchors != page.anchors:
+        if len(again) != page.count or again[page.index].anchors != page.anchors:
             raise ValueError(f"a unit laid out again differs (page {i + 1})")
         return again[page.index]
 
