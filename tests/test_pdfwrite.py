@@ -108,10 +108,13 @@ def test_writing_page_by_page_gives_what_weasyprint_writes():
             told.append(i)
             page._page_box = None
 
+        def end(self):
+            told.append(-1)
+
     ours = pdfwrite.write_pdf(doc, Pages(), pdf_tags=True)
     assert ours != stock  # (the objects' order)
     a, b = _read_back(stock), _read_back(ours)
     assert len(a["pages"]) >= 5 and len(a["tags"]) > 50 and a["outline"] and any(a["links"])
     assert a == b
-    assert told == list(range(len(doc.pages)))
+    assert told == [*range(len(doc.pages)), -1]
     assert all(p._page_box is None for p in doc.pages)

@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlparse
 
 from ..model import Book, Location
 from .html import Doc, Writer, esc
+from .units import release_memory
 
 ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
@@ -308,21 +309,6 @@ def render_pdf(book: Book, styles_dir: Path, css_text: str,
             if warn:
                 warn(f"note {note.number if note else anchor} is printed on the page after "
                      "its call", note.location if note else None, "pdf.layout")
-
-
-def release_memory() -> None:
-    """Collect the layout trees of earlier passes (they hold reference cycles, which the
-    collector as ``tune_gc`` sets it rarely reaches) and give the freed memory back to the
-    system (glibc's ``malloc_trim``), so that one pass's garbage does not add to the next
-    pass's peak.  Measured on the reader: peak memory 493 -> 426 MB."""
-    import ctypes
-    import gc
-
-    gc.collect()
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
 
 
 def _inline_text(t) -> str:

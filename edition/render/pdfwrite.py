@@ -64,6 +64,9 @@ class PageSource(Protocol):
     def written(self, i: int, page: Any) -> None:
         """Page i is in the PDF: its layout tree is not needed any more."""
 
+    def end(self) -> None:
+        """Every page is in the PDF."""
+
 
 def write_pdf(document: Any, pages: PageSource, finisher: Callable | None = None,
               **options: Any) -> bytes:
@@ -316,6 +319,7 @@ def _generate_pdf(document: Any, pages: PageSource, zoom: float, **options: Any)
         _compact(stream)
         _write_down(pdf, first, tagging.annotations[annotated:] if tagging is not None else [])
         pages.written(page_number, page)
+    pages.end()
 
     add_outlines(pdf, document.make_bookmark_tree(scale, transform_pages=True))
     PROGRESS_LOGGER.info("Step 7 - Adding PDF metadata")

@@ -64,6 +64,20 @@ def _keep_pages() -> int:
 KEEP_PAGES = _keep_pages()
 
 
+def release_memory() -> None:
+    """Collect the layout trees of earlier passes (they hold reference cycles, which the
+    collector as ``tune_gc`` sets it rarely reaches) and give the freed memory back to the
+    system (glibc's ``malloc_trim``), so that one pass's garbage does not add to the next
+    pass's peak.  Measured on the reader: peak memory 493 -> 426 MB."""
+    import ctypes
+
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 class _Litter:
     """Layout trees hold reference cycles, which the collector as ``tune_gc`` sets it
     reaches rarely: the pages let go (shelved, written, laid out only to be measured) are
@@ -468,6 +482,13 @@ class _Writing:
         if len(again) != page.count or again[page.index].anchors != page.anchors:
             raise ValueError(f"a unit laid out again differs (page {i + 1})")
         return again[page.index]
+
+    def end(self) -> None:
+        """Every page is written: the last unit laid out again goes, and the memory the
+        layouts held is given back before the PDF's objects are serialised (a long
+        book's peak was there)."""
+        self.unit = None
+        release_memory()
 
     def written(self, i: int, page) -> None:
         self.on_page(i, page)
