@@ -165,14 +165,6 @@ class PageMap:
                              "offset": start[1] if start else 0, "words": " ".join(words[:WORDS])})
 
 
-def page_map(document: Any, labels: list[str]) -> list[dict]:
-    """One entry per page of a laid-out WeasyPrint ``document`` (see the module doc)."""
-    pages = PageMap(labels)
-    for i, page in enumerate(document.pages):
-        pages.add(i, page)
-    return pages.entries
-
-
 def digest(entries: list[dict]) -> str:
     return hashlib.sha256(json.dumps(entries, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 

@@ -171,6 +171,14 @@ def opens_on_recto(page) -> bool:
     return False
 
 
+def _source(head: str, unit: Unit, folio: int, tail: str) -> str:
+    """The HTML that lays ``unit`` out as a document of its own, its folios from ``folio``."""
+    if unit.front:
+        return head + unit.html + tail
+    reset = f"<style>@page :first {{ counter-reset: page {folio}; }}</style>\n"
+    return head.replace("</head>", reset + "</head>", 1) + unit.html + tail
+
+
 def join(units: list[Unit], joins: set[str]) -> list[Unit]:
     """Units that do not open on a recto run on from the unit before them."""
     out: list[Unit] = []
@@ -369,9 +377,7 @@ class UnitRenderer:
         self.used.add(key)
         got = self.done.get(key)
         if got is None:
-            reset = "" if unit.front else (
-                f"<style>@page :first {{ counter-reset: page {folio}; }}</style>\n")
-            source = head.replace("</head>", reset + "</head>", 1) + unit.html + tail
+            source = _source(head, unit, folio, tail)
             got = self.done[key] = self._keep(self._layout(source).pages, source)
             self.stats.laid_out += 1
         else:
@@ -425,9 +431,7 @@ class UnitRenderer:
             keys.add(key)
             got = self.done.get(key)
             if got is None:
-                reset = "" if unit.front else (
-                    f"<style>@page :first {{ counter-reset: page {folio}; }}</style>\n")
-                source = head.replace("</head>", reset + "</head>", 1) + unit.html + tail
+                source = _source(head, unit, folio, tail)
                 doc = self._layout(source)
                 first_doc = first_doc or doc
                 got = doc.pages
@@ -492,13 +496,12 @@ class _Writing:
 
     def written(self, i: int, page) -> None:
         self.on_page(i, page)
-        if self.release and not isinstance(self.pages[i], Shell):
+        shelved = isinstance(self.pages[i], Shell)  # (its unit is counted when it goes)
+        if self.release or shelved:
             page._page_box = None
             page.links = []
-            self.renderer.litter.add(1)
-        elif isinstance(self.pages[i], Shell):
-            page._page_box = None  # (counted when the unit goes)
-            page.links = []
+            if not shelved:
+                self.renderer.litter.add(1)
 
 
 class _Remote:
