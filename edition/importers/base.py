@@ -117,6 +117,7 @@ class ImportResult:
     removed: list[Removal]
     suspicious: list[Suspicious]
     unused: list[Correction] = field(default_factory=list)  # recorded but never matched
+    encoding: str | None = None  # the source's encoding and how it was found (run.source_text)
 
 
 def blocks(lines: list[Line]) -> list[list[int]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..diagnostics import BookError, Diagnostic, Reporter, Severity
 from ..project import read_text, split_front_matter
 from .base import ImportResult, Line, SourceEntry
-from .run import import_one
+from .run import import_one, source_text
 from .sources import SOURCES_YAML, apply_correction, load_sources, sha256_of
 
 Imported = dict[str, tuple[ImportResult, list[Diagnostic]]]
@@ -191,16 +191,71 @@ _BREAK = re.compile(r"^\s*(?:\*\s*){3,}$")
 _SRC_CALL = re.compile(r"\s?\[(\d+)\]")
 
 
+@dataclass
+class Tally:
+    """An import's word accounting: words of the source's readable text, words in the
+    chapter the import makes, words removed on record, and what is left unaccounted for."""
+
+    source: int
+    chapter: int
+    removed: int
+    differences: list[Difference]
+
+    @property
+    def unaccounted(self) -> int:
+        return sum(max(len(d.ours.split()), len(d.theirs.split())) for d in self.differences)
+
+    def line(self, sid: str) -> str:
+        return (f"{sid}: {self.source} word(s) in the source, {self.chapter} in the chapter, "
+                f"{self.removed} removed on record, {self.unaccounted} unaccounted")
+
+
+def _drop_words(lines: list[Line], first: int, last: int, text: str) -> bool:
+    """Take the words of ``text`` (a removal) out of the lines from source line ``first`` to
+    ``last``, where they stand in a row; False when they do not."""
+    want = _WORD.findall(SPACES.sub(" ", text))
+    if not want:
+        return False
+    span = [ln for ln in lines if first <= ln.src <= last]
+    words = [(k, m) for k, ln in enumerate(span) for m in _WORD.finditer(SPACES.sub(" ", ln.text))]
+    flat = [m.group() for _, m in words]
+    n = len(want)
+    for i in range(len(flat) - n + 1):
+        if flat[i : i + n] == want:
+            cut: dict[int, list[tuple[int, int]]] = {}
+            for k, m in words[i : i + n]:
+                cut.setdefault(k, []).append(m.span())
+            for k, spans in cut.items():
+                t = SPACES.sub(" ", span[k].text)
+                for a, b in reversed(spans):
+                    t = t[:a] + " " * (b - a) + t[b:]
+                span[k].text = t
+            return True
+    return False
+
+
 def account(text: str, record: SourceEntry, result: ImportResult) -> list[Difference]:
+    """The source words the import neither keeps nor has on record (``tally``)."""
+    return tally(text, record, result).differences
+
+
+def tally(text: str, record: SourceEntry, result: ImportResult) -> Tally:
     """Source words vs imported words, after the record (removals, corrections) and the
     mechanical RULES: what is left is unaccounted for.  Reported at source lines.
 
     A source that is not plain text (an HTML page) is read through its importer's
-    ``source_view``: its text as lines, each with the source line it stands on."""
+    ``source_view``: its text as lines, each with the source line it stands on.  A removal
+    takes its own words out of the lines it names (where they stand in a row); else, as
+    before, the whole lines."""
     from .registry import load
 
     view = getattr(load(record.importer), "source_view", None)
     lines = view(text, record) if view is not None else [Line(t, i + 1) for i, t in enumerate(text.split("\n"))]
+
+    def count() -> int:
+        return sum(len(_WORD.findall(SPACES.sub(" ", ln.text))) for ln in lines)
+
+    n_source = count()
     by_src: dict[int, list[Line]] = {}
     for ln in lines:
         by_src.setdefault(ln.src, []).append(ln)
@@ -213,12 +268,16 @@ def account(text: str, record: SourceEntry, result: ImportResult) -> list[Differ
                 whole[0].text = ""
             elif part:
                 part[0].text = part[0].text.replace(r.text, " ", 1)
-            for ln in group if not whole and not part else []:
-                ln.text = ""
+            elif not _drop_words(lines, r.line, r.end, r.text):
+                for ln in group:
+                    ln.text = ""
+            continue
+        if _drop_words(lines, r.line, r.end, r.text):
             continue
         for n in range(r.line, r.end + 1):
             for ln in by_src.get(n, []):
                 ln.text = ""
+    n_removed = n_source - count()
     for c in result.applied:
         apply_correction(lines, c)
     for ln in lines:  # rule "markup": a section break "* * *" is Markdown's too
@@ -235,7 +294,23 @@ def account(text: str, record: SourceEntry, result: ImportResult) -> list[Differ
         if d.kind == "changed" and _is_join(d.ours.split(), d.theirs.split()):
             continue
         out.append(d)
+    return Tally(n_source, len(imp_words), n_removed, out)
+
+
+def unaccounted(src: str, differences: list[Difference]) -> list[Diagnostic]:
+    """One error per difference, at its source line, with the words as context."""
+    out = []
+    for d in differences:
+        kind = {"added": "dropped", "dropped": "added"}.get(d.kind, d.kind)
+        out.append(Diagnostic(src, d.line, Severity.ERROR, f"import {kind} words without a "
+                              f"record: the source reads {_few(d.ours)!r}, the import "
+                              f"{_few(d.theirs)!r}", "import.unaccounted"))
     return out
+
+
+def _few(words: str, n: int = 12) -> str:
+    w = words.split()
+    return words if len(w) <= n else " ".join(w[:n]) + " …"
 
 
 def check_imports(root: Path, sources: dict[str, tuple[SourceEntry, int | None]],
@@ -252,11 +327,7 @@ def check_imports(root: Path, sources: dict[str, tuple[SourceEntry, int | None]]
             continue
         reporter.extend(diags)
         src = f"sources/{record.file}"
-        text = read_text(root / src, src, controls=True)
-        for d in account(text, record, result):
-            kind = {"added": "dropped", "dropped": "added"}.get(d.kind, d.kind)
-            reporter.error(src, d.line, f"import {kind} words without a record: "
-                           f"the source reads {d.ours!r}, the import {d.theirs!r}",
-                           "import.unaccounted")
+        text, _how = source_text(root, record)
+        reporter.extend(unaccounted(src, account(text, record, result)))
         if record.chapter and (root / "chapters" / record.chapter).is_file():
             reporter.extend(check_chapter(root, f"chapters/{record.chapter}", record, result))

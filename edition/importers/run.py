@@ -88,11 +88,28 @@ def importer_for(record: SourceEntry) -> Callable[[str, SourceEntry, list[Correc
     return fn
 
 
+def source_text(root: Path, record: SourceEntry) -> tuple[str, str]:
+    """The source's text and its encoding with how it was found.  An importer with a
+    ``decode(bytes) -> (text, how)`` hook (importers/encoding.py) reads any encoding; the
+    others read UTF-8 only."""
+    from ..gate import read_input
+    from .registry import load
+
+    rel = f"sources/{record.file}"
+    decode = getattr(load(record.importer), "decode", None)
+    if decode is None:
+        return read_text(root / rel, rel, controls=True), "utf-8"
+    text, how = decode(read_input(root / rel, rel))
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), how
+
+
 def import_one(root: Path, record: SourceEntry) -> tuple[ImportResult, list[Diagnostic]]:
     """Import one source in memory.  Diagnostics: corrections that matched nothing."""
-    text = read_text(root / "sources" / record.file, f"sources/{record.file}", controls=True)
+    importer = importer_for(record)
+    text, how = source_text(root, record)
     recorded = load_corrections(root, record.id)
-    result = importer_for(record)(text, record, [c for c, _ in recorded])
+    result = importer(text, record, [c for c, _ in recorded])
+    result.encoding = how
     lines = {id(c): ln for c, ln in recorded}
     diags = [
         Diagnostic(corrections_path(record.id), lines.get(id(c)), Severity.ERROR,
@@ -161,6 +178,8 @@ def run_import(root: Path, ids: list[str], all_: bool, force: bool, report: bool
             reporter.error(SOURCES_YAML, line, f"'{sid}' not written: its record of corrections "
                            "does not match the source", "import.not-written")
             continue
+        if not _accounted(root, record, line, result, reporter, say):
+            continue
         # what the import learned, for the build's Textual Notes (import_record.py): written
         # even when the chapter is kept, since it describes the source, not the chapter
         written.append(write_record(root, record, result.applied, result.removed))
@@ -175,6 +194,26 @@ def run_import(root: Path, ids: list[str], all_: bool, force: bool, report: bool
         if (added := list_in_book_yaml(root, record.chapter)) is not None:
             say(added)
     return written
+
+
+def _accounted(root: Path, record: SourceEntry, line: int | None, result: ImportResult,
+               reporter: Reporter, say: Callable[[str], None]) -> bool:
+    """Every word of the source in the chapter or on record (fidelity.tally): says the count;
+    False (nothing to write) when words are unaccounted for, each reported at its line."""
+    from .fidelity import tally, unaccounted
+
+    src = f"sources/{record.file}"
+    text, how = source_text(root, record)
+    count = tally(text, record, result)
+    say(f"{src}: read as {how}")
+    say(count.line(record.id))
+    if not count.differences:
+        return True
+    reporter.extend(unaccounted(src, count.differences))
+    reporter.error(SOURCES_YAML, line, f"'{record.id}' not written: {count.unaccounted} word(s) "
+                   f"of {src} are neither in the chapter nor on record (listed above)",
+                   "import.not-written")
+    return False
 
 
 _CHAPTERS_KEY = re.compile(r"^chapters:[ \t]*(?:#.*)?$")

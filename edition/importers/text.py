@@ -34,6 +34,7 @@ from .base import (
     blocks,
     run_steps,
 )
+from .encoding import decode_text as decode  # noqa: F401  (the hook run.source_text calls)
 from .quotes import curl
 from .run import front_matter_for
 from .sources import apply_corrections
