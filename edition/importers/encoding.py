@@ -52,13 +52,22 @@ def decode_html(data: bytes) -> tuple[str, str]:
     return decode_guess(data)
 
 
+#: when charset-normalizer finds several encodings equally likely (a short Western text reads
+#: as well in cp1250 as in cp1252), the first of these among them is taken: the WHATWG
+#: fallback for a page that declares nothing is windows-1252
+PREFERRED = ("utf_8", "cp1252", "latin_1", "iso8859_15")
+
+
 def decode_guess(data: bytes) -> tuple[str, str]:
     """Bytes that are not UTF-8 and declare nothing: charset-normalizer's best guess."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None:
+    found = list(from_bytes(data))
+    if not found:
         return data.decode("iso-8859-1"), "iso-8859-1 (no better guess; every byte kept)"
-    return str(best), f"{best.encoding} (detected by charset-normalizer)"
-
-
+    best = min((m.chaos, -m.coherence) for m in found)
+    tied = [m for m in found if (m.chaos, -m.coherence) == best]
+    pick = next((m for name in PREFERRED for m in tied if m.encoding == name), tied[0])
+    others = sorted(m.encoding for m in tied if m is not pick)
+    note = f"; as likely: {', '.join(others)}" if others else ""
+    return str(pick), f"{pick.encoding} (detected by charset-normalizer{note})"

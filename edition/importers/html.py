@@ -58,7 +58,7 @@ CHROME_ROLES = {"navigation", "search", "banner", "contentinfo", "complementary"
 CHROME_NAMES = {"nav", "navbar", "navigation", "sidebar", "sphinxsidebar", "sidebarwrapper",
                 "menu", "breadcrumb", "breadcrumbs", "related", "relbar", "toc", "search",
                 "searchbox", "skip", "pagination", "masthead", "topbar", "footer", "header",
-                "rellinks", "prevnext"}
+                "rellinks", "prevnext", "headerlink"}
 BOILERPLATE_REASON = ("boilerplate: navigation or page furniture (nav, header, footer, aside, "
                       "form)")
 _MD_CHARS = str.maketrans({c: "\\" + c for c in "\\*_`<"})
@@ -151,8 +151,13 @@ def _is_chrome(el: Any) -> bool:
     return bool(CHROME_NAMES & set(re.split(r"[\s_-]+", names)))
 
 
+def _empty_block(el: Any) -> bool:
+    """A block element with no text (``<div/>``, ``<hr>``): a line break where it stands."""
+    return (_tag(el) in BLOCKS or _tag(el) in CONTAINERS) and not el.text_content().strip()
+
+
 def _has_block(el: Any) -> bool:
-    return any(_tag(d) in BLOCKS or _tag(d) in CONTAINERS
+    return any((_tag(d) in BLOCKS or _tag(d) in CONTAINERS) and not _empty_block(d)
                for d in el.iterdescendants())
 
 
@@ -177,10 +182,10 @@ def _inline(el: Any, markup: bool, acc: _Parts, pos: dict) -> None:
         acc.add(_esc(el.text) if markup else el.text, pos.get((el, "text"), el.sourceline or 1))
     for child in el:
         tag = _tag(child)
-        if tag and tag not in SKIP and tag != "br":
+        if tag and tag not in SKIP and tag != "br" and not _empty_block(child):
             _inline_one(child, markup, acc, pos)
             continue
-        if tag == "br":
+        if tag == "br" or _empty_block(child):
             acc.br(pos.get((child, "tail"), child.sourceline or 1))
         if child.tail:
             acc.add(_esc(child.tail) if markup else child.tail, pos.get((child, "tail"), 1))
@@ -247,11 +252,14 @@ def _walk(el: Any, markup: bool, out: list[Block], state: dict[str, Any]) -> Non
         main = state["main"]
         if not tag or tag in SKIP:
             pass
-        elif main is not None and child is not main and main not in set(child.iterdescendants()):
+        elif main is not None and child is main:  # inside it, everything is read
+            flush()
+            _walk(child, markup, out, dict(state, main=None))
+        elif main is not None and main not in set(child.iterdescendants()):
             chrome(child, "boilerplate: outside the page's main text (<main>)")
         elif _is_chrome(child):
             chrome(child, BOILERPLATE_REASON)
-        elif tag == "br":
+        elif tag == "br" or _empty_block(child):
             acc.br(pos.get((child, "tail"), child.sourceline or 1))
         elif tag in BLOCKS and not (tag != "pre" and _has_block(child)):
             flush()
