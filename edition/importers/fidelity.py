@@ -164,6 +164,8 @@ RULES = {
     "spaces": "spaced initialisms get U+202F; U+00A0 counts as a space",
     "joins": "a word broken by a line-end hyphen, or letter-spaced, is joined; spaces "
              "around a dash are closed up",
+    "separators": "a line matching the source's separator pattern (sources.yaml) becomes a "
+                  "paragraph or section break",
 }
 
 
@@ -256,6 +258,11 @@ def tally(text: str, record: SourceEntry, result: ImportResult) -> Tally:
         return sum(len(_WORD.findall(SPACES.sub(" ", ln.text))) for ln in lines)
 
     n_source = count()
+    if record.separator:  # rule "separators": declared once in sources.yaml (text.separators)
+        sep = re.compile(record.separator)
+        for ln in lines:
+            if sep.search(" ".join(ln.text.replace("\u00a0", " ").split())):
+                ln.text = ""
     by_src: dict[int, list[Line]] = {}
     for ln in lines:
         by_src.setdefault(ln.src, []).append(ln)
@@ -284,8 +291,9 @@ def tally(text: str, record: SourceEntry, result: ImportResult) -> Tally:
         if _BREAK.match(ln.text):
             ln.text = ""
     # rule "notes": a call right after a word or a full stop ("end.[1]") is a word of its own
-    src_words = [(w, ln.src) for ln in lines
-                 for w in _WORD.findall(_SRC_CALL.sub(r" [\1]", SPACES.sub(" ", ln.text)))]
+    src_words = [(w, ln.src) for ln in lines  # a Markdown source's own [^N] notes: as the body's
+                 for w in _WORD.findall(_SRC_CALL.sub(r" [\1]", SPACES.sub(
+                     " ", _CALL.sub(r" [\1]", _DEF.sub(r"\1. ", ln.text)))))]
     body = _DEF.sub(r"\1. ", result.body)
     body = _CALL.sub(r" [\1]", body)
     imp_words = markdown_words(body)

@@ -112,13 +112,20 @@ def _stream(el: Any, pos: dict) -> list[Line]:
     def walk(e: Any) -> None:
         if e.text and _tag(e):
             segs.append((pos.get((e, "text"), e.sourceline or 1), e.text))
+        n = _ol_start(e)
         for child in e:
             tag = _tag(child)
             if tag and tag not in SKIP:
                 brk = tag in BLOCKS or tag in CONTAINERS or tag == "br"
                 if brk:
                     segs.append((child.sourceline or 1, "\n"))
-                walk(child)
+                if tag == "li" and n is not None:  # the number a browser shows
+                    segs.append((child.sourceline or 1, f"{n}. "))
+                    n += 1
+                if tag == "sup" and _note_number(child):  # rule "notes": a call
+                    segs.append((child.sourceline or 1, f" [{_note_number(child)}]"))
+                else:
+                    walk(child)
                 if brk:
                     segs.append((child.sourceline or 1, "\n"))
             if child.tail:
@@ -139,6 +146,22 @@ def _stream(el: Any, pos: dict) -> list[Line]:
     if cur.strip():
         out.append(Line(" ".join(cur.split()), start or 1))
     return out
+
+
+def _ol_start(el: Any) -> int | None:
+    """The number of the first item of an ``<ol>`` (its ``start``), None for any other."""
+    if _tag(el) != "ol":
+        return None
+    try:
+        return int(el.get("start") or 1)
+    except ValueError:
+        return 1
+
+
+def _note_number(el: Any) -> str:
+    """A ``<sup>`` holding only a number (``1``, ``[1]``) is a note call: the number."""
+    text = el.text_content().strip().strip("[]")
+    return text if text.isdigit() else ""
 
 
 def _is_chrome(el: Any) -> bool:
@@ -268,22 +291,29 @@ def _walk(el: Any, markup: bool, out: list[Block], state: dict[str, Any]) -> Non
             kind = tag if tag[0] == "h" and tag[1:].isdigit() else "p"
             first = len(out)
             _emit(inner, kind, markup, tag == "pre", out)
-            if kind != "p" and len(out) > first:
-                state["notes"] = out[first][1].strip().lower() in ("notes", "footnotes", "endnotes")
-                state["n"] = 0
-            elif tag == "li" and state.get("notes") and _tag(el) == "ol" and len(out) > first:
-                state["n"] += 1
-                line, text, k, lines = out[first]
-                out[first] = (line, f"{state['n']}. {text}", k, lines)
+            _number(el, child, out, first, state)
         elif tag in BLOCKS or tag in CONTAINERS or _has_block(child):
             flush()
+            first = len(out)
             _walk(child, markup, out, state)
+            _number(el, child, out, first, state)
         else:  # an inline element: part of the run (with its tail)
             _inline_one(child, markup, acc, pos)
             continue
         if child.tail:
             acc.add(_esc(child.tail) if markup else child.tail, pos.get((child, "tail"), 1))
     flush()
+
+
+def _number(parent: Any, child: Any, out: list[Block], first: int, state: dict[str, Any]) -> None:
+    """An item of an ``<ol>`` starts with the number a browser shows, "N." (after a "Notes"
+    heading, ``notes_to_footnotes`` makes the items footnotes)."""
+    if _tag(child) != "li" or _tag(parent) != "ol" or len(out) <= first:
+        return
+    n = state["ol"].get(parent, _ol_start(parent) or 1)
+    state["ol"][parent] = n + 1
+    line, text, k, lines = out[first]
+    out[first] = (line, f"{n}. {text}", k, lines)
 
 
 def _inline_one(child: Any, markup: bool, acc: _Parts, pos: dict) -> None:
@@ -320,7 +350,8 @@ def page_blocks(text: str, markup: bool) -> list[Block]:
     doc = parse(text)
     body = _body(doc)
     out: list[Block] = []
-    _walk(body, markup, out, {"notes": False, "n": 0, "pos": locate(doc), "main": _main_of(body)})
+    _walk(body, markup, out, {"ol": {}, "pos": locate(doc),
+                           "main": _main_of(body)})
     return out
 
 

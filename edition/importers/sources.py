@@ -59,11 +59,12 @@ def load_sources(root: Path) -> dict[str, tuple[SourceEntry, int | None]]:
             diags.append(_err(SOURCES_YAML, line, f"source '{item.id}': no importer "
                               f"'{item.importer}' (known: {', '.join(known)}; others plug in "
                               "through the entry-point group 'edition.importers')", "source.importer"))
-        for pat in item.strip:
+        for key, pat in [("strip", p) for p in item.strip] + [
+                (k, getattr(item, k)) for k in ("separator", "start_after", "end_before")]:
             try:
-                re.compile(pat)
+                re.compile(pat or "")
             except re.error as exc:
-                diags.append(_err(SOURCES_YAML, line, f"source '{item.id}': strip pattern "
+                diags.append(_err(SOURCES_YAML, line, f"source '{item.id}': {key} pattern "
                                   f"{pat!r} is not a regular expression ({exc})", "source.strip"))
         if item.id in out:
             diags.append(_err(SOURCES_YAML, line, f"source id '{item.id}' is listed twice "
