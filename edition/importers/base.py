@@ -123,6 +123,7 @@ class ImportResult:
     suspicious: list[Suspicious]
     unused: list[Correction] = field(default_factory=list)  # recorded but never matched
     encoding: str | None = None  # the source's encoding and how it was found (run.source_text)
+    separators: int = 0  # lines that matched the source's separator pattern (text.separators)
 
 
 def blocks(lines: list[Line]) -> list[list[int]]:

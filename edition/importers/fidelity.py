@@ -18,7 +18,7 @@ from ..diagnostics import BookError, Diagnostic, Reporter, Severity
 from ..project import read_text, split_front_matter
 from .base import ImportResult, Line, SourceEntry
 from .run import import_one, source_text
-from .sources import SOURCES_YAML, apply_correction, load_sources, sha256_of
+from .sources import SOURCES_YAML, apply_correction, load_sources, pattern_lines, sha256_of
 
 Imported = dict[str, tuple[ImportResult, list[Diagnostic]]]
 
@@ -305,6 +305,40 @@ def tally(text: str, record: SourceEntry, result: ImportResult) -> Tally:
     return Tally(n_source, len(imp_words), n_removed, out)
 
 
+def pattern_warnings(record: SourceEntry, result: ImportResult, count: Tally,
+                     lines: dict[tuple[str, str, int], int]) -> list[Diagnostic]:
+    """A line pattern of the source's entry (strip, start_after, end_before, separator) that
+    removes nothing, or more than half the source's words, is a warning at its line in
+    sources.yaml: it is probably not the pattern meant."""
+    out: list[Diagnostic] = []
+    half = count.source / 2
+
+    def words_of(reason_end: str) -> tuple[int, int]:
+        hits = [r for r in result.removed if r.reason.endswith(reason_end)]
+        return len(hits), sum(len(_WORD.findall(r.text)) for r in hits)
+
+    checks = [("strip", j, p, f"the strip pattern {p!r}") for j, p in enumerate(record.strip)]
+    checks += [(k, 0, getattr(record, k), f"{k} {getattr(record, k)!r}")
+               for k in ("start_after", "end_before") if getattr(record, k)]
+    for key, j, _pat, tail in checks:
+        n, words = words_of(tail)
+        where = lines.get((record.id, key, j))
+        if n == 0:
+            out.append(Diagnostic(SOURCES_YAML, where, Severity.WARNING, f"source '{record.id}': "
+                                  f"{tail} removes nothing from sources/{record.file}",
+                                  "source.pattern-unused"))
+        elif words > half:
+            out.append(Diagnostic(SOURCES_YAML, where, Severity.WARNING, f"source '{record.id}': "
+                                  f"{tail} removes {words} of the {count.source} words of "
+                                  f"sources/{record.file}: more than half the text",
+                                  "source.pattern-greedy"))
+    if record.separator and not result.separators:
+        out.append(Diagnostic(SOURCES_YAML, lines.get((record.id, "separator", 0)), Severity.WARNING,
+                              f"source '{record.id}': the separator {record.separator!r} matches "
+                              f"no line of sources/{record.file}", "source.pattern-unused"))
+    return out
+
+
 def unaccounted(src: str, differences: list[Difference]) -> list[Diagnostic]:
     """One error per difference, at its source line, with the words as context."""
     out = []
@@ -323,6 +357,7 @@ def _few(words: str, n: int = 12) -> str:
 
 def check_imports(root: Path, sources: dict[str, tuple[SourceEntry, int | None]],
                   reporter: Reporter, imported: Imported | None = None) -> None:
+    lines = pattern_lines(root)
     for record, line in sources.values():
         try:
             result, diags = (imported or {}).get(record.id) or import_one(root, record)
@@ -336,6 +371,8 @@ def check_imports(root: Path, sources: dict[str, tuple[SourceEntry, int | None]]
         reporter.extend(diags)
         src = f"sources/{record.file}"
         text, _how = source_text(root, record)
-        reporter.extend(unaccounted(src, account(text, record, result)))
+        count = tally(text, record, result)
+        reporter.extend(unaccounted(src, count.differences))
+        reporter.extend(pattern_warnings(record, result, count, lines))
         if record.chapter and (root / "chapters" / record.chapter).is_file():
             reporter.extend(check_chapter(root, f"chapters/{record.chapter}", record, result))

@@ -373,13 +373,20 @@ def source_view(text: str, record: SourceEntry | None = None) -> list[Line]:
 
 
 def page_info(text: str) -> dict[str, str]:
-    """What the page says of itself: its ``<title>`` and ``<meta name="author">``."""
+    """What the page says of itself: its first ``<h1>`` (else its ``<title>``) and its
+    ``<meta name="author">``."""
     if not text.strip():
         return {}
     doc = parse(text)
     out: dict[str, str] = {}
+    h1 = next(iter(_body(doc).iter("h1")), None)
+    if h1 is not None:
+        for el in [e for e in h1.iterdescendants() if _is_chrome(e)]:  # a heading's ¶ link
+            el.drop_tree()
+        if " ".join(h1.text_content().split()):
+            out["title"] = " ".join(h1.text_content().split())
     title = doc.find(".//title")
-    if title is not None and " ".join(title.text_content().split()):
+    if "title" not in out and title is not None and " ".join(title.text_content().split()):
         out["title"] = " ".join(title.text_content().split())
     for meta in doc.iter("meta"):
         if (meta.get("name") or "").lower() in ("author", "dc.creator") and meta.get("content"):

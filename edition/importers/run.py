@@ -151,6 +151,9 @@ def run_import(root: Path, ids: list[str], all_: bool, force: bool, report: bool
                reporter: Reporter, say: Callable[[str], None] = print) -> list[Path]:
     """Import the sources named (or all); returns the files written (import records,
     chapters)."""
+    from .register import looks_like_path, register
+
+    ids = [register(root, i, say) if looks_like_path(i) else i for i in ids]
     sources = load_sources(root)
     if not ids and not all_:
         raise BookError(Diagnostic(SOURCES_YAML, None, Severity.ERROR,
@@ -200,12 +203,17 @@ def _accounted(root: Path, record: SourceEntry, line: int | None, result: Import
                reporter: Reporter, say: Callable[[str], None]) -> bool:
     """Every word of the source in the chapter or on record (fidelity.tally): says the count;
     False (nothing to write) when words are unaccounted for, each reported at its line."""
-    from .fidelity import tally, unaccounted
+    from .fidelity import pattern_warnings, tally, unaccounted
+    from .sources import pattern_lines
 
     src = f"sources/{record.file}"
     text, how = source_text(root, record)
     count = tally(text, record, result)
     say(f"{src}: read as {how}")
+    if result.separators:
+        say(f"{src}: {result.separators} separator line(s) matching {record.separator!r} "
+            f"became {'section' if record.pieces == 'sections' else 'paragraph'} breaks")
+    reporter.extend(pattern_warnings(record, result, count, pattern_lines(root)))
     say(count.line(record.id))
     if not count.differences:
         return True

@@ -83,6 +83,27 @@ def load_sources(root: Path) -> dict[str, tuple[SourceEntry, int | None]]:
     return out
 
 
+def pattern_lines(root: Path) -> dict[tuple[str, str, int], int]:
+    """(source id, key, index) -> the line of a pattern in sources.yaml: key "strip" (index
+    the pattern's place in the list), "separator", "start_after", "end_before" (index 0)."""
+    from ..yamlio import line_of, load_yaml
+
+    text = read_text(root / SOURCES_YAML, SOURCES_YAML)
+    node = load_yaml(text, SOURCES_YAML)
+    out: dict[tuple[str, str, int], int] = {}
+    items = node.get("sources") if isinstance(node, dict) else None
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            continue
+        for j, _pat in enumerate(item.get("strip") or []):
+            if (ln := line_of(node, ("sources", i, "strip", j))) is not None:
+                out[(item["id"], "strip", j)] = ln
+        for key in ("separator", "start_after", "end_before"):
+            if key in item and (ln := line_of(node, ("sources", i, key))) is not None:
+                out[(item["id"], key, 0)] = ln
+    return out
+
+
 def options_path(source_id: str) -> str:
     return f"sources/importers/{source_id}.yaml"
 

@@ -282,4 +282,5 @@ def import_source(text: str, record: SourceEntry, corrections: list[Correction])
     draft = run_steps(draft_from_text(text, record, corrections), steps_for(record))
     return ImportResult(front_matter=front_matter_for(record), body=body_of(draft),
                         applied=draft.applied, removed=draft.removed,
-                        suspicious=draft.suspicious, unused=draft.meta.get("unused", []))
+                        suspicious=draft.suspicious, unused=draft.meta.get("unused", []),
+                        separators=draft.meta.get("separators", 0))
