@@ -49,9 +49,15 @@ def check_fidelity(root: Path, reporter: Reporter, imported: Imported | None = N
 # ---------------------------------------------------------------------------- words
 
 SPACES = re.compile(r"[\u00a0\u202f\u2009\u2007]")
-# the editor's additions: note calls and definitions labelled ed-…, attribute spans
-_ED_DEF = re.compile(r"^\[\^ed-[^\]]*\]:.*(?:\n(?: {4}|\t).*)*", re.M)
-_ED_CALL = re.compile(r"\[\^ed-[^\]]*\]")
+# the editor's additions: notes labelled ed-… or tr-… (calls and definitions, wherever they
+# stand), spans and fenced divs of an editorial class, attribute spans
+_NOTE_DEF = re.compile(r"^\[\^((?:ed|tr)-[^\]]*)\]:.*(?:\n(?:(?: {4}|\t).*|[ \t]*(?=\n(?: {4}|\t))))*", re.M)
+_NOTE_CALL = re.compile(r"\[\^((?:ed|tr)-[^\]]*)\]")
+#: classes that mark the editor's (or translator's) words: ``[words]{.ed}``, ``::: {.ed}``
+EDITORIAL_CLASSES = ("ed", "editor", "editorial", "tr", "translator", "added")
+_ED_CLASS = r"\{[^{}]*\.(?:" + "|".join(EDITORIAL_CLASSES) + r")(?![\w-])[^{}]*\}"
+_ED_SPAN = re.compile(r"\[[^\[\]]*\]" + _ED_CLASS)
+_ED_DIV = re.compile(r"^(:{3,})[ \t]*" + _ED_CLASS + r"[ \t]*\n(?:.*\n)*?\1[ \t]*$", re.M)
 _SPAN = re.compile(r"\[([^\[\]]*)\]\{[^{}]*\}")
 _ATTR = re.compile(r"\{(?:[.#][\w-]+|\w+=[^{}\s]*)(?:\s+(?:[.#][\w-]+|\w+=[^{}\s]*))*\}")
 # Markdown that is not the author's words
@@ -62,12 +68,25 @@ _HARD = re.compile(r"\\$", re.M)
 _WORD = re.compile(r"\S+")
 
 
-def strip_editorial(body: str) -> str:
-    """A chapter body without the editor's additions (same number of lines)."""
-    body = _ED_DEF.sub(lambda m: "\n" * m.group(0).count("\n"), body)
-    body = _ED_CALL.sub("", body)
+def strip_editorial(body: str, imported: frozenset[str] = frozenset()) -> str:
+    """A chapter body without the editor's additions (same number of lines): notes labelled
+    ``ed-…`` or ``tr-…`` (but not those of ``imported``, the labels the import itself makes
+    of the source's notes: ``tr-3``), spans ``[…]{.ed}`` and fenced divs ``::: {.ed}`` of an
+    EDITORIAL_CLASSES class with their words, and the attributes of any other span."""
+    def blank(m: re.Match[str]) -> str:
+        return "\n" * m.group(0).count("\n")
+
+    body = _NOTE_DEF.sub(lambda m: m.group(0) if m.group(1) in imported else blank(m), body)
+    body = _NOTE_CALL.sub(lambda m: m.group(0) if m.group(1) in imported else "", body)
+    body = _ED_DIV.sub(blank, body)
+    body = _ED_SPAN.sub("", body)
     body = _SPAN.sub(r"\1", body)
     return _ATTR.sub("", body)
+
+
+def note_labels(body: str) -> frozenset[str]:
+    """The labels of the notes a body defines (``[^label]:``)."""
+    return frozenset(re.findall(r"^\[\^([^\]]+)\]:", body, re.M))
 
 
 def markdown_words(body: str, first_line: int = 1) -> list[tuple[str, int]]:
@@ -140,7 +159,7 @@ def check_chapter(root: Path, rel: str, record: SourceEntry, result: ImportResul
         diags.append(Diagnostic(rel, 1, Severity.WARNING, f"front matter names source "
                                 f"'{cfg.get('source')}', sources.yaml imports '{record.id}' into it",
                                 "fidelity.source"))
-    ours = markdown_words(strip_editorial(body), body_line)
+    ours = markdown_words(strip_editorial(body, note_labels(result.body)), body_line)
     theirs = markdown_words(result.body)
     for d in _diff(ours, theirs):
         diags.append(Diagnostic(rel, d.line, Severity.ERROR,

@@ -189,6 +189,7 @@ class _Parts:
 
     def __init__(self, line: int) -> None:
         self.parts: list[list[Any]] = [[line, ""]]
+        self.chrome: list[Any] = []  # inline chrome met on the way (a heading's ¶ link)
 
     def add(self, text: str, line: int) -> None:
         if not self.parts[-1][1].strip():
@@ -252,6 +253,13 @@ def _removal(el: Any, pos: dict, reason: str) -> Block | None:
     return (lines[0].src, words, "boilerplate", [lines[0].src, lines[-1].src, reason])  # type: ignore[list-item]
 
 
+def _chrome_of(acc: _Parts, pos: dict, out: list[Block]) -> None:
+    for el in acc.chrome:
+        if (r := _removal(el, pos, BOILERPLATE_REASON)) is not None:
+            out.append(r)
+    acc.chrome.clear()
+
+
 def _walk(el: Any, markup: bool, out: list[Block], state: dict[str, Any]) -> None:
     """The blocks of a container: its block children, and the runs of inline content
     (text, inline elements, ``<br>``) between them."""
@@ -261,6 +269,7 @@ def _walk(el: Any, markup: bool, out: list[Block], state: dict[str, Any]) -> Non
     def flush() -> None:
         nonlocal acc
         _emit(acc, "p", markup, False, out)
+        _chrome_of(acc, pos, out)
         acc = _Parts(el.sourceline or 1)
 
     def chrome(child: Any, reason: str) -> None:
@@ -291,6 +300,7 @@ def _walk(el: Any, markup: bool, out: list[Block], state: dict[str, Any]) -> Non
             kind = tag if tag[0] == "h" and tag[1:].isdigit() else "p"
             first = len(out)
             _emit(inner, kind, markup, tag == "pre", out)
+            _chrome_of(inner, pos, out)
             _number(el, child, out, first, state)
         elif tag in BLOCKS or tag in CONTAINERS or _has_block(child):
             flush()
@@ -319,8 +329,14 @@ def _number(parent: Any, child: Any, out: list[Block], first: int, state: dict[s
 def _inline_one(child: Any, markup: bool, acc: _Parts, pos: dict) -> None:
     """One inline element and its tail, as ``_inline`` reads it inside a block."""
     tag = _tag(child)
+    if _is_chrome(child):
+        acc.chrome.append(child)
+        if child.tail:
+            acc.add(_esc(child.tail) if markup else child.tail, pos.get((child, "tail"), 1))
+        return
     inner = _Parts(child.sourceline or 1)
     _inline(child, markup, inner, pos)
+    acc.chrome.extend(inner.chrome)
     mark = {"em": "*", "i": "*", "cite": "*", "strong": "**", "b": "**"}.get(tag, "")
     for k, (line, text) in enumerate(inner.parts):
         if k:

@@ -60,7 +60,7 @@ def normalised(text: str) -> str:
 
 def strip_patterns(draft: Draft) -> Draft:
     """Lines matching a ``strip:`` pattern of the source (a Python regular expression,
-    ``re.search``\ ed in the line as ``normalised`` gives it) leave the text, each recorded.
+    searched with ``re.search`` in the line as ``normalised`` gives it) leave the text, each recorded.
     The lines around a removed line are joined as if it had not been there (a running
     head in a paragraph); pieces a line divides are the ``separator``'s business."""
     pats = [(re.compile(p), p) for p in draft.record.strip]
