@@ -36,8 +36,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .encoding import decode_html as decode  # noqa: F401  (the hook run.source_text calls)
 from .base import Correction, Draft, ImportResult, Line, Removal, SourceEntry, run_steps
+from .encoding import decode_html as decode  # noqa: F401  (the hook run.source_text calls)
 from .run import front_matter_for
 from .sources import apply_corrections
 from .suspicious import find_suspicious
