@@ -342,3 +342,12 @@ def test_import_writes_no_chapter_when_words_are_unaccounted(small_book, monkeyp
     assert "'the warmer for'" in errors[0].message
     assert any("3 unaccounted" in s for s in said)
     assert any(d.code == "import.not-written" for d in reporter.items)
+
+
+def test_a_kept_line_never_starts_a_markdown_block():
+    rec = _record("t.txt", "text", lines="keep", separator="^%$")
+    src = "Er schrieb:\n> Zur Strafe\n- ein Strich\n# keine Zeile\n2. Versuch\n%\n"
+    result = text.import_source(src, rec, [])
+    assert result.body == ("Er schrieb:\\\n\\> Zur Strafe\\\n\\- ein Strich\\\n"
+                           "\\# keine Zeile\\\n2\\. Versuch\n")
+    assert tally(src, rec, result).differences == []

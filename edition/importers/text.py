@@ -40,6 +40,7 @@ from .run import front_matter_for
 from .sources import apply_corrections
 from .suspicious import find_suspicious
 from .web import (
+    _LINE_START,
     body_of,
     draft_from_text,
     escape_list_starts,
@@ -166,6 +167,10 @@ def keep_lines(draft: Draft) -> Draft:
             continue
         for k, i in enumerate(para):
             ln = draft.lines[i]
+            if k and (m := _LINE_START.match(ln.text)):  # a kept line may not start a block
+                mark = m.group(2)
+                esc = mark + "\\" if mark[0].isdigit() else "\\" + mark
+                ln.text = ln.text[: m.start(2)] + esc + ln.text[m.end(2):]
             body = ln.text.lstrip(" \t")
             indent = ln.text[: len(ln.text) - len(body)].replace("\t", "    ")
             # Markdown drops a line's leading spaces (or makes four a code block): the
