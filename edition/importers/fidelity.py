@@ -17,7 +17,7 @@ from pathlib import Path
 from ..diagnostics import BookError, Diagnostic, Reporter, Severity
 from ..project import read_text, split_front_matter
 from .base import ImportResult, Line, SourceEntry
-from .run import import_one, source_text
+from .reading import import_one, source_text
 from .sources import SOURCES_YAML, apply_correction, load_sources, pattern_lines, sha256_of
 
 Imported = dict[str, tuple[ImportResult, list[Diagnostic]]]

@@ -38,7 +38,7 @@ from typing import Any
 
 from .base import Correction, Draft, ImportResult, Line, Removal, SourceEntry, run_steps
 from .encoding import decode_html as decode  # noqa: F401  (the hook run.source_text calls)
-from .run import front_matter_for
+from .front import front_matter_for
 from .sources import apply_corrections
 from .suspicious import find_suspicious
 from .text import curl_quotes, strip_patterns

@@ -13,45 +13,16 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ..diagnostics import BookError, Diagnostic, Reporter, Severity
 from ..import_record import write_record
-from ..project import read_text
-from .base import Correction, ImportResult, SourceEntry
-from .sources import SOURCES_YAML, corrections_path, load_corrections, load_sources
+from .base import ImportResult, SourceEntry
+from .front import front_matter_for, original_publication  # noqa: F401  (their old home)
+from .reading import import_one, importer_for, source_text  # noqa: F401  (their old home)
+from .sources import SOURCES_YAML, load_sources
 
 FRONT_KEYS = ("title", "subtitle", "author", "date", "original_publication", "source",
               "translator", "rights", "role", "kind", "headnote")
-
-
-def original_publication(record: SourceEntry) -> str | None:
-    """The ``original_publication`` line of a chapter, from the record."""
-    if record.publication:
-        return record.publication
-    if record.periodical:
-        parts = [record.periodical]
-        if record.volume:
-            parts.append(f"Vol. {record.volume}" + (f" No. {record.number}" if record.number else ""))
-        if record.page:
-            parts.append(f"p. {record.page}")
-        return ", ".join(parts)
-    return None
-
-
-def front_matter_for(record: SourceEntry) -> dict[str, Any]:
-    """The front matter every imported chapter carries (importers may add to it)."""
-    fm: dict[str, Any] = {
-        "title": record.title,
-        "subtitle": record.subtitle,
-        "author": record.author,
-        "date": record.date,
-        "original_publication": original_publication(record),
-        "source": record.id,
-        "translator": record.translator,
-        "rights": record.rights,
-    }
-    return {k: v for k, v in fm.items() if v is not None}
 
 
 def _scalar(value: str) -> str:
@@ -74,50 +45,6 @@ def render_chapter(result: ImportResult) -> str:
             out.append(f"{k}: {_scalar(str(v))}")
     out.append("---")
     return "\n".join(out) + "\n\n" + result.body.strip("\n") + "\n"
-
-
-def importer_for(record: SourceEntry) -> Callable[[str, SourceEntry, list[Correction]], ImportResult]:
-    from .registry import load
-
-    mod = load(record.importer)
-    if mod is None:
-        raise BookError(Diagnostic(SOURCES_YAML, None, Severity.ERROR,
-                                   f"source '{record.id}': importer '{record.importer}' "
-                                   "is not available", "import.importer"))
-    fn: Callable[[str, SourceEntry, list[Correction]], ImportResult] = mod.import_source
-    return fn
-
-
-def source_text(root: Path, record: SourceEntry) -> tuple[str, str]:
-    """The source's text and its encoding with how it was found.  An importer with a
-    ``decode(bytes) -> (text, how)`` hook (importers/encoding.py) reads any encoding; the
-    others read UTF-8 only."""
-    from ..gate import read_input
-    from .registry import load
-
-    rel = f"sources/{record.file}"
-    decode = getattr(load(record.importer), "decode", None)
-    if decode is None:
-        return read_text(root / rel, rel, controls=True), "utf-8"
-    text, how = decode(read_input(root / rel, rel))
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), how
-
-
-def import_one(root: Path, record: SourceEntry) -> tuple[ImportResult, list[Diagnostic]]:
-    """Import one source in memory.  Diagnostics: corrections that matched nothing."""
-    importer = importer_for(record)
-    text, how = source_text(root, record)
-    recorded = load_corrections(root, record.id)
-    result = importer(text, record, [c for c, _ in recorded])
-    result.encoding = how
-    lines = {id(c): ln for c, ln in recorded}
-    diags = [
-        Diagnostic(corrections_path(record.id), lines.get(id(c)), Severity.ERROR,
-                   f"correction never applied: source line {c.line} does not read {c.read!r}",
-                   "import.unused-correction")
-        for c in result.unused
-    ]
-    return result, diags
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -35,8 +35,8 @@ from .base import (
     run_steps,
 )
 from .encoding import decode_text as decode  # noqa: F401  (the hook run.source_text calls)
+from .front import front_matter_for
 from .quotes import curl
-from .run import front_matter_for
 from .sources import apply_corrections
 from .suspicious import find_suspicious
 from .web import (
