@@ -146,6 +146,8 @@ def test_an_encoding_declared_nowhere_is_detected():
     assert "Grüße aus Köln, schöne Straße" in got and "detected by charset-normalizer" in how
     got, how = text.decode("Gedächtnis".encode())
     assert (got, how) == ("Gedächtnis", "utf-8")
+    got, how = text.decode((TEXTS / "aphorismen-latin1.txt").read_bytes())
+    assert "Wer früh aufsteht" in got and how.startswith("cp1252 (detected by charset-normalizer")
 
 
 # ------------------------------------------------------------------ plain text

@@ -70,4 +70,11 @@ def decode_guess(data: bytes) -> tuple[str, str]:
     pick = next((m for name in PREFERRED for m in tied if m.encoding == name), tied[0])
     others = sorted(m.encoding for m in tied if m is not pick)
     note = f"; as likely: {', '.join(others)}" if others else ""
+    if pick.encoding not in PREFERRED:  # the same text read as Windows-1252 is said so
+        try:
+            if data.decode("cp1252") == str(pick):
+                return str(pick), (f"cp1252 (detected by charset-normalizer as {pick.encoding}, "
+                                   "which reads these bytes the same)")
+        except UnicodeDecodeError:
+            pass
     return str(pick), f"{pick.encoding} (detected by charset-normalizer{note})"
