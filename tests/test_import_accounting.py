@@ -353,3 +353,19 @@ def test_a_kept_line_never_starts_a_markdown_block():
     assert result.body == ("Er schrieb:\\\n\\> Zur Strafe\\\n\\- ein Strich\\\n"
                            "\\# keine Zeile\\\n2\\. Versuch\n")
     assert tally(src, rec, result).differences == []
+
+
+def test_a_fortune_file_registers_with_its_separator(tmp_path):
+    from edition.importers.register import entry_for
+
+    (tmp_path / "sources").mkdir()
+    path = tmp_path / "sources" / "aphorisms.txt"
+    path.write_bytes((TEXTS / "aphorisms.txt").read_bytes())
+    entry = entry_for(tmp_path, path, [{"id": "aphorisms", "chapter": "07-x.md"}])
+    assert entry["id"] == "aphorisms-2" and entry["chapter"] == "08-aphorisms-2.md"
+    assert (entry["separator"], entry["lines"], entry["importer"]) == ("^%$", "keep", "text")
+    guten = tmp_path / "sources" / "gutenberg-style.txt"
+    guten.write_bytes((TEXTS / "gutenberg-style.txt").read_bytes())
+    entry = entry_for(tmp_path, guten, [])
+    assert (entry["title"], entry["author"]) == ("A Short Walk", "E. Example")
+    assert entry["start_after"].startswith("^\\*\\*\\* ?START OF") and "separator" not in entry

@@ -14,6 +14,7 @@ The entry says what can be known without guessing:
 ``author``    a page's ``<meta name="author">``; the front matter's ``author``; an ``Author:``
               line — else "not stated"; ``date`` and ``rights``: "not stated"
 ``start_after``, ``end_before``  the markers of a Project Gutenberg text, when it has them
+``separator``, ``lines``  ``^%$`` and ``keep`` for a fortune file (two or more lines ``%``)
 ``chapter``   ``NN-<id>.md``, NN one more than the highest number in chapters/ and sources.yaml
 
 The entry is appended to the end of ``sources.yaml`` as text (its comments and layout stay;
@@ -106,7 +107,13 @@ def describe_file(path: Path) -> dict[str, str]:
     for key, pat in GUTENBERG.items():
         if any(re.search(pat, " ".join(ln.split())) for ln in lines):
             out[key] = pat
+    if sum(1 for ln in lines if ln.strip() == "%") >= 2:  # a fortune file: pieces, lines kept
+        out.update(FORTUNE)
     return out
+
+
+#: the form of a fortune file: pieces divided by a line "%", each laid out in lines
+FORTUNE = {"separator": "^%$", "lines": "keep"}
 
 
 #: the markers of a Project Gutenberg text: header and licence leave the text, on record
@@ -141,7 +148,7 @@ def entry_for(root: Path, path: Path, items: list[dict[str, Any]]) -> dict[str, 
         "kind": "web page" if is_html else "Markdown text" if is_md else "plain text",
         "importer": "html" if is_html else "text",
         "chapter": _next_chapter(root, items, sid),
-        **{k: info[k] for k in GUTENBERG if k in info},
+        **{k: info[k] for k in (*GUTENBERG, *FORTUNE) if k in info},
     }
 
 
