@@ -115,14 +115,16 @@ def test_text_in_any_element_is_read():
 <pre>pre one
 pre two</pre>
 <section>in a section<p>then a paragraph</p>and after it</section>
-<font>in a font</font> <center>centred</center></body></html>
+<font>in a font</font> <center>centred</center>
+<p>- not a list<br>&gt; not a quote<br># not a heading<br>1917. not a number</p></body></html>
 """
     rec = _record("p.html", "html")
     result = html.import_source(page, rec, [])
     for phrase in ("straight in body\\\nafter a break", "in a div in a span", "in a cell",
                    "in a header cell", "in an item", "in a paragraph in an item", "3. numbered",
                    "a term", "its definition", "pre one\\\npre two", "in a section",
-                   "then a paragraph", "and after it", "in a font", "centred"):
+                   "then a paragraph", "and after it", "in a font", "centred",
+                   "\\- not a list\\\n\\> not a quote\\\n\\# not a heading\\\n1917\\. not"):
         assert phrase in result.body, phrase
     assert tally(page, rec, result).differences == []
 

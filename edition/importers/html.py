@@ -42,7 +42,7 @@ from .front import front_matter_for
 from .sources import apply_corrections
 from .suspicious import find_suspicious
 from .text import curl_quotes, strip_patterns
-from .web import body_of, notes_to_footnotes, spaced_initialisms
+from .web import _LINE_START, body_of, notes_to_footnotes, spaced_initialisms
 
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dt", "dd",
           "td", "th", "caption", "figcaption", "address", "legend", "summary"}
@@ -238,6 +238,10 @@ def _emit(acc: _Parts, kind: str, markup: bool, pre: bool, out: list[Block]) -> 
             if markup and not pre:  # rule "joins": a word broken by a hyphen at a line end
                 piece = _HYPHEN_BREAK.sub("", piece)
             text = " ".join(piece.split())
+            if markup and (m := _LINE_START.match(text)):  # a line may not start a block
+                mark = m.group(2)
+                esc = mark + "\\" if mark[0].isdigit() else "\\" + mark
+                text = text[: m.start(2)] + esc + text[m.end(2):]
             if text:
                 para.append((line + k, text))
             elif not pre or k:
