@@ -130,7 +130,7 @@ pre two</pre>
 
 
 def test_pandoc_reads_no_word_the_import_neither_keeps_nor_records():
-    pypandoc = pytest.importorskip("pypandoc")  # the dev extra installs it (pypandoc-binary)
+    import pypandoc  # the dev extra installs it (pypandoc-binary): pandoc itself
     for name, title, *_ in PAGE_CASES:
         src, _how, _rec, result = _import_page(name, title)
         out = subprocess.run([pypandoc.get_pandoc_path(), "-f", "html", "-t", "plain",
