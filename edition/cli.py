@@ -45,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     i = sub.add_parser("import", help="import sources (sources/sources.yaml) into chapters/")
-    i.add_argument("ids", nargs="*", metavar="SOURCE-ID", help="ids in sources/sources.yaml")
+    i.add_argument("ids", nargs="*", metavar="SOURCE-ID", help="ids in sources/sources.yaml, or a "
+                   "file of sources/ not yet listed (its entry is added)")
     i.add_argument("--all", action="store_true", help="import every source")
     i.add_argument("--force", action="store_true", help="overwrite existing chapters")
     i.add_argument("--report", action="store_true",

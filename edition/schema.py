@@ -187,6 +187,12 @@ class SourceItem(_Strict):
     chapter: StrictStr | None = Field(default=None, pattern=r"^[0-9]{2}-[a-z0-9-]+\.md$")
     short_title: StrictStr | None = None  # how the apparatus names the document ("Sources: …")
     strip: list[StrictStr] = []  # regular expressions: lines of boilerplate the import removes
+    # plain text (importers/text.py): how the lines of the file are read
+    lines: Literal["join", "keep"] = "join"  # keep: every line break stays (verse, aphorisms)
+    separator: StrictStr | None = None  # a line matching it divides pieces (%, * * *)
+    pieces: Literal["paragraphs", "sections"] = "paragraphs"  # what a separator makes
+    start_after: StrictStr | None = None  # the text starts after the first line matching it
+    end_before: StrictStr | None = None  # the text ends before the first line matching it
 
 
 class ReviewedItem(_Strict):

@@ -56,6 +56,11 @@ class SourceEntry:
     chapter: str | None = None  # chapters/NN-slug.md this source becomes
     short_title: str | None = None  # how the apparatus names the document
     strip: tuple[str, ...] = ()  # regular expressions: boilerplate lines the import removes
+    lines: str = "join"  # "keep": every line break of a plain text stays a line break
+    separator: str | None = None  # a line matching it divides pieces (text.py)
+    pieces: str = "paragraphs"  # what a separator makes: "paragraphs" or "sections"
+    start_after: str | None = None  # the text starts after the first line matching it
+    end_before: str | None = None  # the text ends before the first line matching it
     options: dict[str, Any] = field(default_factory=dict)  # sources/importers/<id>.yaml
 
 
@@ -117,6 +122,8 @@ class ImportResult:
     removed: list[Removal]
     suspicious: list[Suspicious]
     unused: list[Correction] = field(default_factory=list)  # recorded but never matched
+    encoding: str | None = None  # the source's encoding and how it was found (run.source_text)
+    separators: int = 0  # lines that matched the source's separator pattern (text.separators)
 
 
 def blocks(lines: list[Line]) -> list[list[int]]:

@@ -39,7 +39,7 @@ from .biography_text import (
     flag_suspicious,
     spaced_initialisms,
 )
-from .run import original_publication
+from .front import original_publication
 from .sources import apply_corrections
 
 # What is particular to the page is its data (sources/importers/<id>.yaml, read into

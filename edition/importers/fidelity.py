@@ -17,8 +17,8 @@ from pathlib import Path
 from ..diagnostics import BookError, Diagnostic, Reporter, Severity
 from ..project import read_text, split_front_matter
 from .base import ImportResult, Line, SourceEntry
-from .run import import_one
-from .sources import SOURCES_YAML, apply_correction, load_sources, sha256_of
+from .reading import import_one, source_text
+from .sources import SOURCES_YAML, apply_correction, load_sources, pattern_lines, sha256_of
 
 Imported = dict[str, tuple[ImportResult, list[Diagnostic]]]
 
@@ -49,9 +49,15 @@ def check_fidelity(root: Path, reporter: Reporter, imported: Imported | None = N
 # ---------------------------------------------------------------------------- words
 
 SPACES = re.compile(r"[\u00a0\u202f\u2009\u2007]")
-# the editor's additions: note calls and definitions labelled ed-…, attribute spans
-_ED_DEF = re.compile(r"^\[\^ed-[^\]]*\]:.*(?:\n(?: {4}|\t).*)*", re.M)
-_ED_CALL = re.compile(r"\[\^ed-[^\]]*\]")
+# the editor's additions: notes labelled ed-… or tr-… (calls and definitions, wherever they
+# stand), spans and fenced divs of an editorial class, attribute spans
+_NOTE_DEF = re.compile(r"^\[\^((?:ed|tr)-[^\]]*)\]:.*(?:\n(?:(?: {4}|\t).*|[ \t]*(?=\n(?: {4}|\t))))*", re.M)
+_NOTE_CALL = re.compile(r"\[\^((?:ed|tr)-[^\]]*)\]")
+#: classes that mark the editor's (or translator's) words: ``[words]{.ed}``, ``::: {.ed}``
+EDITORIAL_CLASSES = ("ed", "editor", "editorial", "tr", "translator", "added")
+_ED_CLASS = r"\{[^{}]*\.(?:" + "|".join(EDITORIAL_CLASSES) + r")(?![\w-])[^{}]*\}"
+_ED_SPAN = re.compile(r"\[[^\[\]]*\]" + _ED_CLASS)
+_ED_DIV = re.compile(r"^(:{3,})[ \t]*" + _ED_CLASS + r"[ \t]*\n(?:.*\n)*?\1[ \t]*$", re.M)
 _SPAN = re.compile(r"\[([^\[\]]*)\]\{[^{}]*\}")
 _ATTR = re.compile(r"\{(?:[.#][\w-]+|\w+=[^{}\s]*)(?:\s+(?:[.#][\w-]+|\w+=[^{}\s]*))*\}")
 # Markdown that is not the author's words
@@ -62,12 +68,25 @@ _HARD = re.compile(r"\\$", re.M)
 _WORD = re.compile(r"\S+")
 
 
-def strip_editorial(body: str) -> str:
-    """A chapter body without the editor's additions (same number of lines)."""
-    body = _ED_DEF.sub(lambda m: "\n" * m.group(0).count("\n"), body)
-    body = _ED_CALL.sub("", body)
+def strip_editorial(body: str, imported: frozenset[str] = frozenset()) -> str:
+    """A chapter body without the editor's additions (same number of lines): notes labelled
+    ``ed-…`` or ``tr-…`` (but not those of ``imported``, the labels the import itself makes
+    of the source's notes: ``tr-3``), spans ``[…]{.ed}`` and fenced divs ``::: {.ed}`` of an
+    EDITORIAL_CLASSES class with their words, and the attributes of any other span."""
+    def blank(m: re.Match[str]) -> str:
+        return "\n" * m.group(0).count("\n")
+
+    body = _NOTE_DEF.sub(lambda m: m.group(0) if m.group(1) in imported else blank(m), body)
+    body = _NOTE_CALL.sub(lambda m: m.group(0) if m.group(1) in imported else "", body)
+    body = _ED_DIV.sub(blank, body)
+    body = _ED_SPAN.sub("", body)
     body = _SPAN.sub(r"\1", body)
     return _ATTR.sub("", body)
+
+
+def note_labels(body: str) -> frozenset[str]:
+    """The labels of the notes a body defines (``[^label]:``)."""
+    return frozenset(re.findall(r"^\[\^([^\]]+)\]:", body, re.M))
 
 
 def markdown_words(body: str, first_line: int = 1) -> list[tuple[str, int]]:
@@ -140,7 +159,7 @@ def check_chapter(root: Path, rel: str, record: SourceEntry, result: ImportResul
         diags.append(Diagnostic(rel, 1, Severity.WARNING, f"front matter names source "
                                 f"'{cfg.get('source')}', sources.yaml imports '{record.id}' into it",
                                 "fidelity.source"))
-    ours = markdown_words(strip_editorial(body), body_line)
+    ours = markdown_words(strip_editorial(body, note_labels(result.body)), body_line)
     theirs = markdown_words(result.body)
     for d in _diff(ours, theirs):
         diags.append(Diagnostic(rel, d.line, Severity.ERROR,
@@ -164,6 +183,8 @@ RULES = {
     "spaces": "spaced initialisms get U+202F; U+00A0 counts as a space",
     "joins": "a word broken by a line-end hyphen, or letter-spaced, is joined; spaces "
              "around a dash are closed up",
+    "separators": "a line matching the source's separator pattern (sources.yaml) becomes a "
+                  "paragraph or section break",
 }
 
 
@@ -191,42 +212,104 @@ _BREAK = re.compile(r"^\s*(?:\*\s*){3,}$")
 _SRC_CALL = re.compile(r"\s?\[(\d+)\]")
 
 
+@dataclass
+class Tally:
+    """An import's word accounting: words of the source's readable text, words in the
+    chapter the import makes, words removed on record, and what is left unaccounted for."""
+
+    source: int
+    chapter: int
+    removed: int
+    differences: list[Difference]
+
+    @property
+    def unaccounted(self) -> int:
+        return sum(max(len(d.ours.split()), len(d.theirs.split())) for d in self.differences)
+
+    def line(self, sid: str) -> str:
+        return (f"{sid}: {self.source} word(s) in the source, {self.chapter} in the chapter, "
+                f"{self.removed} removed on record, {self.unaccounted} unaccounted")
+
+
+def _drop_words(by_src: dict[int, list[Line]], first: int, last: int, text: str) -> bool:
+    """Take the words of ``text`` (a removal) out of the lines from source line ``first`` to
+    ``last``, where they stand in a row (any white space between them); False when they do
+    not.  A regular expression over the lines joined: fast on a page that is one long line."""
+    want = _WORD.findall(SPACES.sub(" ", text))
+    span = [ln for n in range(first, last + 1) for ln in by_src.get(n, [])]
+    if not want or not span:
+        return False
+    joined = "\n".join(SPACES.sub(" ", ln.text) for ln in span)
+    m = re.compile(r"(?<!\S)" + r"\s+".join(re.escape(w) for w in want) + r"(?!\S)").search(joined)
+    if m is None:
+        return False
+    blanked = joined[: m.start()] + re.sub(r"\S", " ", m.group()) + joined[m.end():]
+    for ln, part in zip(span, blanked.split("\n"), strict=True):
+        ln.text = part
+    return True
+
+
 def account(text: str, record: SourceEntry, result: ImportResult) -> list[Difference]:
+    """The source words the import neither keeps nor has on record (``tally``)."""
+    return tally(text, record, result).differences
+
+
+def tally(text: str, record: SourceEntry, result: ImportResult) -> Tally:
     """Source words vs imported words, after the record (removals, corrections) and the
     mechanical RULES: what is left is unaccounted for.  Reported at source lines.
 
     A source that is not plain text (an HTML page) is read through its importer's
-    ``source_view``: its text as lines, each with the source line it stands on."""
+    ``source_view``: its text as lines, each with the source line it stands on.  A removal
+    takes its own words out of the lines it names (where they stand in a row); else, as
+    before, the whole lines."""
     from .registry import load
 
     view = getattr(load(record.importer), "source_view", None)
     lines = view(text, record) if view is not None else [Line(t, i + 1) for i, t in enumerate(text.split("\n"))]
+
+    def count() -> int:
+        return sum(len(_WORD.findall(SPACES.sub(" ", ln.text))) for ln in lines)
+
+    n_source = count()
+    if record.separator:  # rule "separators": declared once in sources.yaml (text.separators)
+        sep = re.compile(record.separator)
+        for ln in lines:
+            if sep.search(" ".join(ln.text.replace("\u00a0", " ").split())):
+                ln.text = ""
     by_src: dict[int, list[Line]] = {}
+    by_text: dict[tuple[int, str], list[Line]] = {}  # a line by its text, found at once
     for ln in lines:
         by_src.setdefault(ln.src, []).append(ln)
+        by_text.setdefault((ln.src, ln.text.strip()), []).append(ln)
     for r in result.removed:
         if r.line == r.end:
             group = by_src.get(r.line, [])
-            whole = [ln for ln in group if ln.text.strip() == r.text.strip()]
-            part = [ln for ln in group if r.text in ln.text]
+            whole = [ln for ln in by_text.get((r.line, r.text.strip()), [])
+                     if ln.text.strip() == r.text.strip()]
+            part = [] if whole else [ln for ln in group if r.text in ln.text]
             if whole:
                 whole[0].text = ""
             elif part:
                 part[0].text = part[0].text.replace(r.text, " ", 1)
-            for ln in group if not whole and not part else []:
-                ln.text = ""
+            elif not _drop_words(by_src, r.line, r.end, r.text):
+                for ln in group:
+                    ln.text = ""
+            continue
+        if _drop_words(by_src, r.line, r.end, r.text):
             continue
         for n in range(r.line, r.end + 1):
             for ln in by_src.get(n, []):
                 ln.text = ""
+    n_removed = n_source - count()
     for c in result.applied:
         apply_correction(lines, c)
     for ln in lines:  # rule "markup": a section break "* * *" is Markdown's too
         if _BREAK.match(ln.text):
             ln.text = ""
     # rule "notes": a call right after a word or a full stop ("end.[1]") is a word of its own
-    src_words = [(w, ln.src) for ln in lines
-                 for w in _WORD.findall(_SRC_CALL.sub(r" [\1]", SPACES.sub(" ", ln.text)))]
+    src_words = [(w, ln.src) for ln in lines  # a Markdown source's own [^N] notes: as the body's
+                 for w in _WORD.findall(_SRC_CALL.sub(r" [\1]", SPACES.sub(
+                     " ", _CALL.sub(r" [\1]", _DEF.sub(r"\1. ", ln.text)))))]
     body = _DEF.sub(r"\1. ", result.body)
     body = _CALL.sub(r" [\1]", body)
     imp_words = markdown_words(body)
@@ -235,11 +318,62 @@ def account(text: str, record: SourceEntry, result: ImportResult) -> list[Differ
         if d.kind == "changed" and _is_join(d.ours.split(), d.theirs.split()):
             continue
         out.append(d)
+    return Tally(n_source, len(imp_words), n_removed, out)
+
+
+def pattern_warnings(record: SourceEntry, result: ImportResult, count: Tally,
+                     lines: dict[tuple[str, str, int], int]) -> list[Diagnostic]:
+    """A line pattern of the source's entry (strip, start_after, end_before, separator) that
+    removes nothing, or more than half the source's words, is a warning at its line in
+    sources.yaml: it is probably not the pattern meant."""
+    out: list[Diagnostic] = []
+    half = count.source / 2
+
+    def words_of(reason_end: str) -> tuple[int, int]:
+        hits = [r for r in result.removed if r.reason.endswith(reason_end)]
+        return len(hits), sum(len(_WORD.findall(r.text)) for r in hits)
+
+    checks = [("strip", j, p, f"the strip pattern {p!r}") for j, p in enumerate(record.strip)]
+    checks += [(k, 0, getattr(record, k), f"{k} {getattr(record, k)!r}")
+               for k in ("start_after", "end_before") if getattr(record, k)]
+    for key, j, _pat, tail in checks:
+        n, words = words_of(tail)
+        where = lines.get((record.id, key, j))
+        if n == 0:
+            out.append(Diagnostic(SOURCES_YAML, where, Severity.WARNING, f"source '{record.id}': "
+                                  f"{tail} removes nothing from sources/{record.file}",
+                                  "source.pattern-unused"))
+        elif words > half:
+            out.append(Diagnostic(SOURCES_YAML, where, Severity.WARNING, f"source '{record.id}': "
+                                  f"{tail} removes {words} of the {count.source} words of "
+                                  f"sources/{record.file}: more than half the text",
+                                  "source.pattern-greedy"))
+    if record.separator and not result.separators:
+        out.append(Diagnostic(SOURCES_YAML, lines.get((record.id, "separator", 0)), Severity.WARNING,
+                              f"source '{record.id}': the separator {record.separator!r} matches "
+                              f"no line of sources/{record.file}", "source.pattern-unused"))
     return out
+
+
+def unaccounted(src: str, differences: list[Difference]) -> list[Diagnostic]:
+    """One error per difference, at its source line, with the words as context."""
+    out = []
+    for d in differences:
+        kind = {"added": "dropped", "dropped": "added"}.get(d.kind, d.kind)
+        out.append(Diagnostic(src, d.line, Severity.ERROR, f"import {kind} words without a "
+                              f"record: the source reads {_few(d.ours)!r}, the import "
+                              f"{_few(d.theirs)!r}", "import.unaccounted"))
+    return out
+
+
+def _few(words: str, n: int = 12) -> str:
+    w = words.split()
+    return words if len(w) <= n else " ".join(w[:n]) + " …"
 
 
 def check_imports(root: Path, sources: dict[str, tuple[SourceEntry, int | None]],
                   reporter: Reporter, imported: Imported | None = None) -> None:
+    lines = pattern_lines(root)
     for record, line in sources.values():
         try:
             result, diags = (imported or {}).get(record.id) or import_one(root, record)
@@ -252,11 +386,9 @@ def check_imports(root: Path, sources: dict[str, tuple[SourceEntry, int | None]]
             continue
         reporter.extend(diags)
         src = f"sources/{record.file}"
-        text = read_text(root / src, src, controls=True)
-        for d in account(text, record, result):
-            kind = {"added": "dropped", "dropped": "added"}.get(d.kind, d.kind)
-            reporter.error(src, d.line, f"import {kind} words without a record: "
-                           f"the source reads {d.ours!r}, the import {d.theirs!r}",
-                           "import.unaccounted")
+        text, _how = source_text(root, record)
+        count = tally(text, record, result)
+        reporter.extend(unaccounted(src, count.differences))
+        reporter.extend(pattern_warnings(record, result, count, lines))
         if record.chapter and (root / "chapters" / record.chapter).is_file():
             reporter.extend(check_chapter(root, f"chapters/{record.chapter}", record, result))

@@ -91,7 +91,7 @@ def run_import(text: str, record: SourceEntry, corrections: list[Correction]) ->
 
 
 def import_source(text: str, record: SourceEntry, corrections: list[Correction]) -> ImportResult:
-    from .run import front_matter_for
+    from .front import front_matter_for
 
     draft = run_import(text, record, corrections)
     front = front_matter_for(record)

@@ -13,45 +13,16 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ..diagnostics import BookError, Diagnostic, Reporter, Severity
 from ..import_record import write_record
-from ..project import read_text
-from .base import Correction, ImportResult, SourceEntry
-from .sources import SOURCES_YAML, corrections_path, load_corrections, load_sources
+from .base import ImportResult, SourceEntry
+from .front import front_matter_for, original_publication  # noqa: F401  (their old home)
+from .reading import import_one, importer_for, source_text  # noqa: F401  (their old home)
+from .sources import SOURCES_YAML, load_sources
 
 FRONT_KEYS = ("title", "subtitle", "author", "date", "original_publication", "source",
               "translator", "rights", "role", "kind", "headnote")
-
-
-def original_publication(record: SourceEntry) -> str | None:
-    """The ``original_publication`` line of a chapter, from the record."""
-    if record.publication:
-        return record.publication
-    if record.periodical:
-        parts = [record.periodical]
-        if record.volume:
-            parts.append(f"Vol. {record.volume}" + (f" No. {record.number}" if record.number else ""))
-        if record.page:
-            parts.append(f"p. {record.page}")
-        return ", ".join(parts)
-    return None
-
-
-def front_matter_for(record: SourceEntry) -> dict[str, Any]:
-    """The front matter every imported chapter carries (importers may add to it)."""
-    fm: dict[str, Any] = {
-        "title": record.title,
-        "subtitle": record.subtitle,
-        "author": record.author,
-        "date": record.date,
-        "original_publication": original_publication(record),
-        "source": record.id,
-        "translator": record.translator,
-        "rights": record.rights,
-    }
-    return {k: v for k, v in fm.items() if v is not None}
 
 
 def _scalar(value: str) -> str:
@@ -74,33 +45,6 @@ def render_chapter(result: ImportResult) -> str:
             out.append(f"{k}: {_scalar(str(v))}")
     out.append("---")
     return "\n".join(out) + "\n\n" + result.body.strip("\n") + "\n"
-
-
-def importer_for(record: SourceEntry) -> Callable[[str, SourceEntry, list[Correction]], ImportResult]:
-    from .registry import load
-
-    mod = load(record.importer)
-    if mod is None:
-        raise BookError(Diagnostic(SOURCES_YAML, None, Severity.ERROR,
-                                   f"source '{record.id}': importer '{record.importer}' "
-                                   "is not available", "import.importer"))
-    fn: Callable[[str, SourceEntry, list[Correction]], ImportResult] = mod.import_source
-    return fn
-
-
-def import_one(root: Path, record: SourceEntry) -> tuple[ImportResult, list[Diagnostic]]:
-    """Import one source in memory.  Diagnostics: corrections that matched nothing."""
-    text = read_text(root / "sources" / record.file, f"sources/{record.file}", controls=True)
-    recorded = load_corrections(root, record.id)
-    result = importer_for(record)(text, record, [c for c, _ in recorded])
-    lines = {id(c): ln for c, ln in recorded}
-    diags = [
-        Diagnostic(corrections_path(record.id), lines.get(id(c)), Severity.ERROR,
-                   f"correction never applied: source line {c.line} does not read {c.read!r}",
-                   "import.unused-correction")
-        for c in result.unused
-    ]
-    return result, diags
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -134,6 +78,9 @@ def run_import(root: Path, ids: list[str], all_: bool, force: bool, report: bool
                reporter: Reporter, say: Callable[[str], None] = print) -> list[Path]:
     """Import the sources named (or all); returns the files written (import records,
     chapters)."""
+    from .register import looks_like_path, register
+
+    ids = [register(root, i, say) if looks_like_path(i) else i for i in ids]
     sources = load_sources(root)
     if not ids and not all_:
         raise BookError(Diagnostic(SOURCES_YAML, None, Severity.ERROR,
@@ -161,6 +108,8 @@ def run_import(root: Path, ids: list[str], all_: bool, force: bool, report: bool
             reporter.error(SOURCES_YAML, line, f"'{sid}' not written: its record of corrections "
                            "does not match the source", "import.not-written")
             continue
+        if not _accounted(root, record, line, result, reporter, say):
+            continue
         # what the import learned, for the build's Textual Notes (import_record.py): written
         # even when the chapter is kept, since it describes the source, not the chapter
         written.append(write_record(root, record, result.applied, result.removed))
@@ -175,6 +124,31 @@ def run_import(root: Path, ids: list[str], all_: bool, force: bool, report: bool
         if (added := list_in_book_yaml(root, record.chapter)) is not None:
             say(added)
     return written
+
+
+def _accounted(root: Path, record: SourceEntry, line: int | None, result: ImportResult,
+               reporter: Reporter, say: Callable[[str], None]) -> bool:
+    """Every word of the source in the chapter or on record (fidelity.tally): says the count;
+    False (nothing to write) when words are unaccounted for, each reported at its line."""
+    from .fidelity import pattern_warnings, tally, unaccounted
+    from .sources import pattern_lines
+
+    src = f"sources/{record.file}"
+    text, how = source_text(root, record)
+    count = tally(text, record, result)
+    say(f"{src}: read as {how}")
+    if result.separators:
+        say(f"{src}: {result.separators} separator line(s) matching {record.separator!r} "
+            f"became {'section' if record.pieces == 'sections' else 'paragraph'} breaks")
+    reporter.extend(pattern_warnings(record, result, count, pattern_lines(root)))
+    say(count.line(record.id))
+    if not count.differences:
+        return True
+    reporter.extend(unaccounted(src, count.differences))
+    reporter.error(SOURCES_YAML, line, f"'{record.id}' not written: {count.unaccounted} word(s) "
+                   f"of {src} are neither in the chapter nor on record (listed above)",
+                   "import.not-written")
+    return False
 
 
 _CHAPTERS_KEY = re.compile(r"^chapters:[ \t]*(?:#.*)?$")

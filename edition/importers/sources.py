@@ -59,11 +59,12 @@ def load_sources(root: Path) -> dict[str, tuple[SourceEntry, int | None]]:
             diags.append(_err(SOURCES_YAML, line, f"source '{item.id}': no importer "
                               f"'{item.importer}' (known: {', '.join(known)}; others plug in "
                               "through the entry-point group 'edition.importers')", "source.importer"))
-        for pat in item.strip:
+        for key, pat in [("strip", p) for p in item.strip] + [
+                (k, getattr(item, k)) for k in ("separator", "start_after", "end_before")]:
             try:
-                re.compile(pat)
+                re.compile(pat or "")
             except re.error as exc:
-                diags.append(_err(SOURCES_YAML, line, f"source '{item.id}': strip pattern "
+                diags.append(_err(SOURCES_YAML, line, f"source '{item.id}': {key} pattern "
                                   f"{pat!r} is not a regular expression ({exc})", "source.strip"))
         if item.id in out:
             diags.append(_err(SOURCES_YAML, line, f"source id '{item.id}' is listed twice "
@@ -79,6 +80,27 @@ def load_sources(root: Path) -> dict[str, tuple[SourceEntry, int | None]]:
         out[item.id] = (item, line)
     if diags:
         raise BookError(diags)
+    return out
+
+
+def pattern_lines(root: Path) -> dict[tuple[str, str, int], int]:
+    """(source id, key, index) -> the line of a pattern in sources.yaml: key "strip" (index
+    the pattern's place in the list), "separator", "start_after", "end_before" (index 0)."""
+    from ..yamlio import line_of, load_yaml
+
+    text = read_text(root / SOURCES_YAML, SOURCES_YAML)
+    node = load_yaml(text, SOURCES_YAML)
+    out: dict[tuple[str, str, int], int] = {}
+    items = node.get("sources") if isinstance(node, dict) else None
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            continue
+        for j, _pat in enumerate(item.get("strip") or []):
+            if (ln := line_of(node, ("sources", i, "strip", j))) is not None:
+                out[(item["id"], "strip", j)] = ln
+        for key in ("separator", "start_after", "end_before"):
+            if key in item and (ln := line_of(node, ("sources", i, key))) is not None:
+                out[(item["id"], key, 0)] = ln
     return out
 
 

@@ -34,11 +34,13 @@ from .base import (
     blocks,
     run_steps,
 )
+from .encoding import decode_text as decode  # noqa: F401  (the hook run.source_text calls)
+from .front import front_matter_for
 from .quotes import curl
-from .run import front_matter_for
 from .sources import apply_corrections
 from .suspicious import find_suspicious
 from .web import (
+    _LINE_START,
     body_of,
     draft_from_text,
     escape_list_starts,
@@ -49,15 +51,25 @@ from .web import (
 )
 
 
+def normalised(text: str) -> str:
+    """A line as every line pattern (``strip``, ``separator``, ``start_after``,
+    ``end_before``) sees it: spaces and tabs at its ends dropped, every run of white space
+    (U+00A0 too) one space.  So ``^%$`` matches a line ``  %`` and ``^\\* \\* \\*$`` a line
+    ``*   *   *``."""
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
 def strip_patterns(draft: Draft) -> Draft:
     """Lines matching a ``strip:`` pattern of the source (a Python regular expression,
-    searched in the line with its spaces normalised) leave the text, each recorded."""
+    searched with ``re.search`` in the line as ``normalised`` gives it) leave the text, each recorded.
+    The lines around a removed line are joined as if it had not been there (a running
+    head in a paragraph); pieces a line divides are the ``separator``'s business."""
     pats = [(re.compile(p), p) for p in draft.record.strip]
     if not pats:
         return draft
     keep: list[Line] = []
     for ln in draft.lines:
-        t = " ".join(ln.text.replace("\u00a0", " ").split())
+        t = normalised(ln.text)
         hit = next((src for pat, src in pats if t and pat.search(t)), None)
         if hit is None:
             keep.append(ln)
@@ -65,6 +77,105 @@ def strip_patterns(draft: Draft) -> Draft:
             draft.removed.append(Removal(ln.src, ln.src, ln.text.strip(),
                                          f"boilerplate: matches the strip pattern {hit!r}"))
     draft.lines = keep
+    return draft
+
+
+def cut_ends(draft: Draft) -> Draft:
+    """``start_after``: the lines up to the first line matching it, that line included,
+    leave the text (a Project Gutenberg header); ``end_before``: the first line after the
+    start matching it and all that follows (the licence at the end).  Each is one removal
+    on record, with its lines.  A pattern that matches no line removes nothing (and
+    ``edition import`` warns at its line)."""
+    rec = draft.record
+    lines = draft.lines
+    if rec.start_after:
+        pat = re.compile(rec.start_after)
+        at = next((i for i, ln in enumerate(lines) if pat.search(normalised(ln.text))), None)
+        if at is not None:
+            _cut(draft, 0, at + 1, f"header: up to the line matching start_after {rec.start_after!r}")
+    if rec.end_before:
+        pat = re.compile(rec.end_before)
+        lines = draft.lines
+        at = next((i for i, ln in enumerate(lines) if pat.search(normalised(ln.text))), None)
+        if at is not None:
+            _cut(draft, at, len(lines), f"footer: from the line matching end_before {rec.end_before!r}")
+    return draft
+
+
+def _cut(draft: Draft, a: int, b: int, reason: str) -> None:
+    part = draft.lines[a:b]
+    text = "\n".join(ln.text for ln in part).strip("\n")
+    if text.strip():
+        first = next(ln.src for ln in part if ln.text.strip())
+        last = next(ln.src for ln in reversed(part) if ln.text.strip())
+        draft.removed.append(Removal(first, last, text, reason))
+    del draft.lines[a:b]
+
+
+def separators(draft: Draft) -> Draft:
+    """A line matching the source's ``separator`` (as ``normalised`` gives it) divides two
+    pieces: it becomes a paragraph break (``pieces: paragraphs``) or a section break
+    ``* * *`` (``pieces: sections``), never a join.  The separator lines are not removals one
+    by one: the rule is on record once, in sources.yaml (fidelity.tally knows it)."""
+    rec = draft.record
+    if not rec.separator:
+        return draft
+    pat = re.compile(rec.separator)
+    out: list[Line] = []
+    n = 0
+    for ln in draft.lines:
+        if not pat.search(normalised(ln.text)):
+            out.append(ln)
+            continue
+        n += 1
+        brk = Line("", ln.src)
+        out.append(brk)
+        draft.meta.setdefault("breaks", set()).add(id(brk))
+    draft.meta["separators"] = n
+    draft.lines = out
+    return draft
+
+
+def section_marks(draft: Draft) -> Draft:
+    """``pieces: sections``: the break a separator left becomes ``* * *`` (after the
+    escaping of Markdown characters, so that it stays a thematic break), between pieces only."""
+    if draft.record.pieces != "sections" or not draft.meta.get("breaks"):
+        return draft
+    breaks = draft.meta["breaks"]
+    out: list[Line] = []
+    pending: Line | None = None
+    for ln in draft.lines:
+        if id(ln) in breaks:
+            pending = pending or ln
+            continue
+        if ln.text.strip() and pending is not None:
+            if any(x.text.strip() for x in out):
+                out.extend([Line("", pending.src), Line("* * *", pending.src), Line("", pending.src)])
+            pending = None
+        out.append(ln)
+    draft.lines = out
+    return draft
+
+
+def keep_lines(draft: Draft) -> Draft:
+    """``lines: keep``: every line of a paragraph but its last ends in a hard break, so a
+    verse or an aphorism keeps its lines."""
+    if draft.record.lines != "keep":
+        return draft
+    for para in blocks(draft.lines):
+        if draft.lines[para[0]].text.startswith(("## ", "* * *")):
+            continue
+        for k, i in enumerate(para):
+            ln = draft.lines[i]
+            if k and (m := _LINE_START.match(ln.text)):  # a kept line may not start a block
+                mark = m.group(2)
+                esc = mark + "\\" if mark[0].isdigit() else "\\" + mark
+                ln.text = ln.text[: m.start(2)] + esc + ln.text[m.end(2):]
+            body = ln.text.lstrip(" \t")
+            indent = ln.text[: len(ln.text) - len(body)].replace("\t", "    ")
+            # Markdown drops a line's leading spaces (or makes four a code block): the
+            # indentation of a verse stays as no-break spaces
+            ln.text = "\u00a0" * len(indent) + body.rstrip() + ("\\" if k < len(para) - 1 else "")
     return draft
 
 
@@ -130,16 +241,51 @@ def source_view(text: str, record: SourceEntry) -> list[Line]:
     return lines
 
 
+_FRONT = re.compile(r"^---[ \t]*$")
+
+
+def front_matter_of(lines: list[str]) -> tuple[int, dict[str, str]]:
+    """A Markdown file's YAML front matter: (its number of lines, its plain string fields);
+    (0, {}) when it has none or it is not a mapping."""
+    if not lines or not _FRONT.match(lines[0]):
+        return 0, {}
+    end = next((i for i in range(1, len(lines)) if _FRONT.match(lines[i]) or lines[i] == "..."), None)
+    if end is None:
+        return 0, {}
+    import yaml
+
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError:
+        return 0, {}
+    if not isinstance(data, dict):
+        return 0, {}
+    return end + 1, {str(k): str(v) for k, v in data.items() if isinstance(v, str | int | float)}
+
+
+def markdown_front(draft: Draft) -> Draft:
+    """A Markdown source's own front matter leaves the body, recorded: the chapter has the
+    record's (``edition import PATH`` takes its title and author from it)."""
+    n, _fields = front_matter_of([ln.text for ln in draft.lines])
+    if n:
+        _cut(draft, 0, n, "header: the file's front matter (the chapter's comes from sources.yaml)")
+    return draft
+
+
 def steps_for(record: SourceEntry) -> list:
     if _is_markdown(record):
-        return [apply_corrections, strip_patterns, join_hyphens, notes_to_footnotes, curl_quotes,
-                spaced_initialisms, find_suspicious]
-    return [apply_corrections, strip_patterns, escape_markdown, join_hyphens, notes_to_footnotes,
-            curl_quotes, subheadings, escape_list_starts, spaced_initialisms, find_suspicious]
+        return [apply_corrections, markdown_front, cut_ends, strip_patterns, separators, join_hyphens,
+                notes_to_footnotes, curl_quotes, section_marks, spaced_initialisms, find_suspicious]
+    join = [] if record.lines == "keep" else [join_hyphens]
+    heads = [] if record.lines == "keep" or record.separator else [subheadings]
+    return [apply_corrections, cut_ends, strip_patterns, separators, escape_markdown, *join,
+            notes_to_footnotes, curl_quotes, *heads, escape_list_starts, keep_lines,
+            section_marks, spaced_initialisms, find_suspicious]
 
 
 def import_source(text: str, record: SourceEntry, corrections: list[Correction]) -> ImportResult:
     draft = run_steps(draft_from_text(text, record, corrections), steps_for(record))
     return ImportResult(front_matter=front_matter_for(record), body=body_of(draft),
                         applied=draft.applied, removed=draft.removed,
-                        suspicious=draft.suspicious, unused=draft.meta.get("unused", []))
+                        suspicious=draft.suspicious, unused=draft.meta.get("unused", []),
+                        separators=draft.meta.get("separators", 0))

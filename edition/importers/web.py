@@ -35,7 +35,7 @@ from .base import (
     blocks,
     run_steps,
 )
-from .run import front_matter_for
+from .front import front_matter_for
 from .sources import apply_corrections
 from .suspicious import find_suspicious
 
