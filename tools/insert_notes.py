@@ -44,7 +44,7 @@ def main() -> int:
                 if sync:
                     new_def = f"[^{label}]: {n['text'].strip()}"
                     tail, count = re.subn(rf"^\[\^{re.escape(label)}\]: .*$",
-                                          lambda _m: new_def, tail, count=1, flags=re.M)
+                                          lambda _m, d=new_def: d, tail, count=1, flags=re.M)
                     if count and new_def not in text:
                         synced.append(label)
                 continue

@@ -31,9 +31,9 @@ def lint(book: Book, reporter: Reporter) -> None:
     )
     from .paragraphs import book_paragraphs
     from .quotations import check_quotations
-    from .voice import editor_voice
     from .shoptalk import shop_talk
     from .typography import RULES
+    from .voice import editor_voice
 
     missing_metadata(book, reporter)
     subject_commas(book, reporter)
