@@ -22,8 +22,8 @@ Matching forgives only what does not change the words:
 A reordered or paraphrased quotation is not found, and is an error at the file and line of
 the quotation.  A quotation of one word is not checked (a scare-quoted term, a name as a
 document spells it).  Words in quotation marks that are deliberately not the documents' (a
-translation, “The Spark”; a reading the editor proposes; an author the edition does not
-print) are marked so in the Markdown, ``[“The Spark”]{.not-quoted}``, and the span renders
+translation, “The Daily News”; a reading the editor proposes; an author the edition does not
+print) are marked so in the Markdown, ``[“The Daily News”]{.not-quoted}``, and the span renders
 as its text.
 """
 
