@@ -230,7 +230,7 @@ def test_family_tree_and_abbreviations_in_the_epub(small_book):
         assert name in svg
     # no two boxes overlap
     rects = [tuple(float(v) for v in m) for m in re.findall(
-        r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"', svg)]
+        r'<g class="family-person[^"]*"><rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"', svg)]
     assert len(rects) == 6
     for i, (x1, y1, w1, h1) in enumerate(rects):
         for x2, y2, w2, h2 in rects[i + 1:]:

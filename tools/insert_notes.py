@@ -7,10 +7,14 @@ label already present in the chapter is left alone.  The fidelity check
 (``edition check``) ignores editor's notes, so the author's text is untouched.
 
     .venv/bin/python tools/insert_notes.py
+
+With ``--sync``, the text of every note already in a chapter is also replaced by the
+text in editorial-notes.yaml (so that a corrected note is edited in one place).
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -20,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
+    sync = "--sync" in sys.argv[1:]
     notes = YAML(typ="safe", pure=True).load((ROOT / "tools" / "editorial-notes.yaml").read_text())
     problems = 0
     by_file: dict[str, list[dict]] = {}
@@ -32,9 +37,16 @@ def main() -> int:
         body = head
         tail = sep + defs if sep else ""
         added = []
+        synced: list[str] = []
         for n in items:
             label = n["label"]
             if f"[^{label}]" in text:
+                if sync:
+                    new_def = f"[^{label}]: {n['text'].strip()}"
+                    tail, count = re.subn(rf"^\[\^{re.escape(label)}\]: .*$",
+                                          lambda _m, d=new_def: d, tail, count=1, flags=re.M)
+                    if count and new_def not in text:
+                        synced.append(label)
                 continue
             start = 0
             fm_end = body.find("\n---", 4) + 4  # never inside the front matter
@@ -54,6 +66,9 @@ def main() -> int:
             k += len(n["phrase"])
             body = body[:k] + f"[^{label}]" + body[k:]
             added.append(f"[^{label}]: {n['text'].strip()}")
+        if synced and not added:
+            path.write_text(body + tail, encoding="utf-8")
+            print(f"{fname}: {len(synced)} note(s) updated")
         if added:
             if not tail:
                 body = body.rstrip("\n") + "\n"

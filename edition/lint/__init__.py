@@ -7,6 +7,8 @@ or by family in book.yaml (``silence: [lint.quote-straight]``, ``silence: [lint]
 * ``typography.py`` — quotes, spacing, doubled words, OCR leftovers, brackets
 * ``book.py`` — chapter metadata, duplicate ids, glossary references and entries
 * ``shoptalk.py`` — file names, folders, configuration talk and placeholders in what a reader sees
+* ``quotations.py`` — words the editor puts in quotation marks are found in the documents
+* ``voice.py`` — no talk of links, programs, checksums or counts of corrections in the editor's text
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ def lint(book: Book, reporter: Reporter) -> None:
         subject_commas,
     )
     from .paragraphs import book_paragraphs
+    from .quotations import check_quotations
     from .shoptalk import shop_talk
     from .typography import RULES
+    from .voice import editor_voice
 
     missing_metadata(book, reporter)
     subject_commas(book, reporter)
@@ -41,3 +45,5 @@ def lint(book: Book, reporter: Reporter) -> None:
     glossary_references(book, reporter)
     glossary_entries(book, paras, reporter)
     shop_talk(book, reporter)
+    check_quotations(book, reporter)
+    editor_voice(book, reporter)

@@ -7,11 +7,19 @@ names the tree's ``title``, its ``root`` persons (the top of the tree) and an op
 ``caption``.  Nothing here knows any family.
 
 Layout (generations top to bottom): a person's *unit* is the person's box with the
-spouses' boxes beside it (the first spouse to the left, the others to the right); the
-children of each marriage (persons whose ``parents`` are that couple) hang from the
-line between the two boxes, the children of one listed parent alone from that
-person's box.  A unit is as wide as its own row of boxes or its children's units side
-by side, whichever is wider, so no two boxes overlap.
+spouses' boxes beside it (at the top of the tree the first spouse to the left, the others
+to the right; in a row of children on the outer side, away from the siblings: to the left
+in the left half of the row, to the right in the right half, so that a partner does not
+stand among the children); the children of each marriage (persons whose ``parents`` are
+that couple) hang from the middle of the line between the two boxes, the children of one
+listed parent alone from that person's box.  A unit is as wide as its own row of boxes or
+its children's units side by side, whichever is wider, so no two boxes overlap.
+
+Marriage and descent look different at a glance, in print and on a small screen: a
+marriage or partnership is a double horizontal line between the two boxes (the
+genealogist's "="), descent a single line; the box of a person who married into the family
+(a spouse, not a descendant of the tree's root) has a dashed border; and a key under the
+tree says so.
 
 The figure is an inline SVG (``role="img"``, ``<title>`` and ``<desc>``) followed by
 the same relations as a nested list, which a screen reader follows and which is the
@@ -37,7 +45,9 @@ FAMILY_FILE = "family.xhtml"
 # are narrow and the type large: a tree five boxes wide keeps its names at about 6.5pt on
 # an A5 page.
 BOX_W = 122  # box width
-GAP_X = 12  # between boxes in a row
+GAP_SPOUSE = 36  # between a person and a spouse: room for the double line of marriage
+DOUBLE = 3  # half the distance between the two strokes of the line of marriage
+KEY_H = 3 * 22 + 12  # the key under the tree: three rows
 GAP_UNITS = 16  # between the units of siblings
 GAP_Y = 40  # between a row of boxes and the next generation
 FONT = 13  # font size
@@ -111,7 +121,8 @@ class Box:
 @dataclass
 class Layout:
     boxes: list[Box] = field(default_factory=list)
-    lines: list[tuple[float, float, float, float]] = field(default_factory=list)
+    lines: list[tuple[float, float, float, float]] = field(default_factory=list)  # descent
+    marriages: list[tuple[float, float, float, float]] = field(default_factory=list)  # the strokes
     width: float = 0
     height: float = 0
     box_h: float = 0  # every box is as tall as the tallest
@@ -136,15 +147,36 @@ class Unit:
     width: float = 0
 
 
-def _build(fam: Family, pid: str, used: set[str]) -> Unit:
+def _row_width(row: list[str], pid: str) -> float:  # noqa: ARG001 (pid: the row's person)
+    """A row of boxes: spouses further from the person than siblings are from each other."""
+    return len(row) * BOX_W + (len(row) - 1) * GAP_SPOUSE
+
+
+def _build(fam: Family, pid: str, used: set[str], side: str | None = None) -> Unit:
+    """``side``: where the spouses go, "left" or "right" of the person (None: the first to
+    the left, the others to the right, as at the top of the tree)."""
     sp = [s for s, _ in fam.spouses.get(pid, []) if s not in used]
-    row = ([sp[0]] if sp else []) + [pid] + sp[1:]
+    if side == "left":
+        row = sp[::-1] + [pid]
+    elif side == "right":
+        row = [pid] + sp
+    else:
+        row = ([sp[0]] if sp else []) + [pid] + sp[1:]
     used.update(row)
     raw = [(s, [c for c in cs if c.id not in used]) for s, cs in fam.groups(pid, used)]
     for _, cs in raw:
         used.update(c.id for c in cs)
-    groups = [(s, [_build(fam, c.id, used) for c in cs]) for s, cs in raw if cs]
-    own = len(row) * BOX_W + (len(row) - 1) * GAP_X
+    n = sum(len(cs) for _, cs in raw)
+    groups: list[tuple[str | None, list[Unit]]] = []
+    i = 0
+    for s, cs in raw:
+        units = []
+        for c in cs:
+            units.append(_build(fam, c.id, used, "left" if n > 1 and i < n / 2 - 0.5 else "right"))
+            i += 1
+        if units:
+            groups.append((s, units))
+    own = _row_width(row, pid)
     kids = [u for _, us in groups for u in us]
     below = sum(u.width for u in kids) + GAP_UNITS * max(0, len(kids) - 1)
     return Unit(pid, row, groups, max(own, below))
@@ -152,20 +184,22 @@ def _build(fam: Family, pid: str, used: set[str]) -> Unit:
 
 def _place(fam: Family, u: Unit, x0: float, depth: int, box_h: float, out: Layout) -> float:
     """Place the unit from x0 at this generation; return the centre of the person's box."""
-    own = len(u.row) * BOX_W + (len(u.row) - 1) * GAP_X
+    own = _row_width(u.row, u.pid)
     y = depth * (box_h + GAP_Y)
     rx = x0 + (u.width - own) / 2
     married = dict(fam.spouses.get(u.pid, []))
     centre: dict[str, float] = {}
     for i, r in enumerate(u.row):
-        bx = rx + i * (BOX_W + GAP_X)
+        bx = rx + i * (BOX_W + GAP_SPOUSE)
         centre[r] = bx + BOX_W / 2
         m = married.get(r) if r != u.pid else None
         out.boxes.append(Box(r, bx, y, _box_lines(fam.by_id[r], m), married=r != u.pid))
-    for r in u.row:  # the line of marriage between the person and each spouse
+    for r in u.row:  # the double line of marriage between the person and each spouse
         if r != u.pid:
             a, b = sorted((centre[r], centre[u.pid]))
-            out.lines.append((a + BOX_W / 2, y + box_h / 2, b - BOX_W / 2, y + box_h / 2))
+            mid = y + box_h / 2
+            for dy in (-DOUBLE, DOUBLE):
+                out.marriages.append((a + BOX_W / 2, mid + dy, b - BOX_W / 2, mid + dy))
     kids = [k for _, ks in u.groups for k in ks]
     below = sum(k.width for k in kids) + GAP_UNITS * max(0, len(kids) - 1)
     kx = x0 + (u.width - below) / 2
@@ -174,7 +208,7 @@ def _place(fam: Family, u: Unit, x0: float, depth: int, box_h: float, out: Layou
     for s, ks in u.groups:
         # the line of descent leaves the middle of the line of marriage, or a lone parent's box
         sx = (centre[s] + centre[u.pid]) / 2 if s is not None else centre[u.pid]
-        sy = y + box_h / 2 if s is not None else y + box_h
+        sy = y + box_h / 2 + DOUBLE if s is not None else y + box_h
         tops = []
         for k in ks:
             tops.append(_place(fam, k, kx, depth + 1, box_h, out))
@@ -206,8 +240,33 @@ def layout(book: Book, roots: list[str]) -> Layout:
 
 # -- output ------------------------------------------------------------------------
 
+KEY = [("marriage", "marriage or partnership"), ("descent", "descent: parent to child"),
+       ("married-in", "married into the family")]
+
+
+def _key(y0: float) -> list[str]:
+    """The key under the tree: what a double line, a single line and a dashed box mean."""
+    out = ['<g class="family-key">']
+    for i, (kind, words) in enumerate(KEY):
+        y = y0 + 12 + i * 22
+        if kind == "marriage":
+            out += [f'<line x1="0" y1="{y - 4 - DOUBLE:.1f}" x2="34" y2="{y - 4 - DOUBLE:.1f}" '
+                    'stroke="#444" stroke-width="1.2"/>',
+                    f'<line x1="0" y1="{y - 4 + DOUBLE:.1f}" x2="34" y2="{y - 4 + DOUBLE:.1f}" '
+                    'stroke="#444" stroke-width="1.2"/>']
+        elif kind == "descent":
+            out.append(f'<line x1="17" y1="{y - 13:.1f}" x2="17" y2="{y + 4:.1f}" stroke="#444" '
+                       'stroke-width="1.2"/>')
+        else:
+            out.append(f'<rect x="4" y="{y - 12:.1f}" width="26" height="16" rx="3" fill="#fff" '
+                       'stroke="#222" stroke-width="1" stroke-dasharray="4 3"/>')
+        out.append(f'<text x="44" y="{y:.1f}" font-size="{FONT}" font-family="serif">{esc(words)}</text>')
+    out.append('</g>')
+    return out
+
+
 def svg(book: Book, lay: Layout, title: str, desc_id: str) -> str:
-    w, h = lay.width + 2, lay.height + 2
+    w, h = max(lay.width, 230) + 2, lay.height + KEY_H + 2
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="family-svg" role="img" '
              f'viewBox="-1 -1 {w:.0f} {h:.0f}" width="{w:.0f}" height="{h:.0f}" '
              f'aria-labelledby="family-svg-title" aria-describedby="{desc_id}">',
@@ -216,15 +275,21 @@ def svg(book: Book, lay: Layout, title: str, desc_id: str) -> str:
              '<g class="family-lines" stroke="#444" stroke-width="1.2" fill="none">']
     parts += [f'<line x1="{a:.1f}" y1="{b:.1f}" x2="{c:.1f}" y2="{d:.1f}"/>' for a, b, c, d in lay.lines]
     parts.append('</g>')
+    parts.append('<g class="family-marriages" stroke="#444" stroke-width="1.2" fill="none">')
+    parts += [f'<line x1="{a:.1f}" y1="{b:.1f}" x2="{c:.1f}" y2="{d:.1f}"/>' for a, b, c, d in lay.marriages]
+    parts.append('</g>')
     for box in lay.boxes:
         hb = lay.box_h
-        parts.append(f'<g class="family-person"><rect x="{box.x:.1f}" y="{box.y:.1f}" width="{BOX_W}" '
-                     f'height="{hb}" rx="4" fill="#fff" stroke="#222" stroke-width="1"/>')
+        dash = ' stroke-dasharray="5 3"' if box.married else ""
+        kind = "family-person family-spouse" if box.married else "family-person"
+        parts.append(f'<g class="{kind}"><rect x="{box.x:.1f}" y="{box.y:.1f}" width="{BOX_W}" '
+                     f'height="{hb}" rx="4" fill="#fff" stroke="#222" stroke-width="1"{dash}/>')
         for i, line in enumerate(box.lines):
             weight = ' font-weight="bold"' if i == 0 else ""
             parts.append(f'<text x="{box.x + BOX_W / 2:.1f}" y="{box.y + PAD + LINE_H * (i + 1) - 4:.1f}" '
                          f'text-anchor="middle" font-size="{FONT}" font-family="serif"{weight}>{esc(line)}</text>')
         parts.append('</g>')
+    parts += _key(lay.height + 12)
     parts.append('</svg>')
     return "\n".join(parts)
 
