@@ -28,11 +28,18 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("folder", type=Path, metavar="DIR", help="the folder of the new book")
 
     b = sub.add_parser("build", help="build the editions into build/")
-    b.add_argument("target", nargs="?", default="all", choices=["epub", "kepub", "pdf", "all"])
+    b.add_argument("target", nargs="?", default="all",
+                   choices=["epub", "kepub", "pdf", "all", "booklet", "cover"])
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--page-size", choices=["A5", "A4", "Letter"], help="override book.yaml's page_size")
     b.add_argument("--print-shop", action="store_true",
                    help="PDF for a print shop: 3 mm bleed and crop marks, written to <slug>-print-shop.pdf")
+    b.add_argument("--profile", choices=["large-print"],
+                   help="large print (16-18 pt), written to <slug>-large-print.pdf")
+    b.add_argument("--signature", type=int, default=10, metavar="SHEETS",
+                   help="booklet: sheets folded together in one signature (default: 10, 40 pages)")
+    b.add_argument("--creep", type=float, default=0.0, metavar="MM",
+                   help="booklet: move the innermost sheet's pages this far towards the fold")
     b.add_argument("-o", "--output", type=Path, metavar="DIR", help="output folder (default: build/)")
     b.add_argument("--force", action="store_true",
                    help="rebuild even the outputs whose inputs have not changed (see edition/build_manifest.py)")
@@ -176,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"wrote {path}")
             return 1 if reporter.failed() else 0
         if args.command == "build":
+            if args.target in ("booklet", "cover"):  # made from the print PDF (print_targets.py)
+                from .print_targets import run as build_from_pdf
+
+                return build_from_pdf(args, root, reporter, _build)
             if args.watch:
                 return _watch(args, root)
             return _build(args, root, reporter)

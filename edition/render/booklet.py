@@ -114,52 +114,55 @@ def build_booklet(pdf: bytes | Path, signature: int = DEFAULT_SIGNATURE,
                   creep_mm: float = 0.0) -> tuple[bytes, Imposition]:
     """The booklet PDF imposed from ``pdf`` (bytes or a path) and its imposition.
 
-    Each page is clipped to its trim box (a print-shop PDF's bleed and crop marks stay
-    off the sheet) and drawn against the fold."""
-    from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-    from pypdf.generic import NameObject, RectangleObject
+    Each page of the edition becomes a form XObject (pikepdf's ``as_form_xobject``: its
+    content as it is, bounded by its trim box, so a print-shop PDF's bleed and crop marks
+    stay off the sheet; the resources shared, so a font is in the file once) and is drawn
+    once, against the fold."""
+    import pikepdf
 
     try:
-        reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf))
-        src = list(reader.pages)
-    except Exception as exc:  # pypdf raises several kinds on a damaged file
+        src = pikepdf.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else Path(pdf))
+    except (pikepdf.PdfError, OSError) as exc:
         raise BookletError(f"cannot read the print PDF: {exc}") from None
-    if not src:
-        raise BookletError("the PDF has no pages")
-    trim = src[0].trimbox
-    pw, ph = float(trim.width), float(trim.height)
-    imp = impose(len(src), signature, creep_mm, (pw, ph))
-    sw, sh = imp.sheet_size
-    writer = PdfWriter()
-    sides: dict[tuple[int, str], PageObject] = {}
-    for slot in imp.slots:
-        key = (slot.sheet, slot.side)
-        if key not in sides:
-            sides[key] = writer.add_blank_page(sw, sh)
-        if slot.page is None:
-            continue
-        page = src[slot.page]
-        t = page.trimbox
-        # the page's trim box against the fold: right of it on the right half, left on the left
-        x = sw / 2 + (-slot.shift if slot.half == "right" else -pw + slot.shift)
-        y = (sh - ph) / 2
-        box = RectangleObject([float(t.left), float(t.bottom), float(t.right), float(t.top)])
-        page.cropbox = box  # what merge_transformed_page clips the page to
-        if NameObject("/Annots") in page:  # links into the edition's pages lead nowhere here
-            del page[NameObject("/Annots")]
-        sides[key].merge_transformed_page(
-            page, Transformation().translate(x - float(t.left), y - float(t.bottom)), expand=False)
-    for p in writer.pages:
-        p.compress_content_streams()
-        for k in ("/TrimBox", "/BleedBox", "/CropBox", "/ArtBox"):
-            if NameObject(k) in p:
-                del p[NameObject(k)]
-    writer.add_metadata({"/Title": str((reader.metadata or {}).get("/Title", "")) + " (booklet)",
-                         "/Creator": "edition", "/Producer": "edition (pypdf)"})
-    writer.compress_identical_objects()
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), imp
+    with src:
+        if not src.pages:
+            raise BookletError("the PDF has no pages")
+        trim = src.pages[0].trimbox
+        pw, ph = float(trim[2]) - float(trim[0]), float(trim[3]) - float(trim[1])
+        imp = impose(len(src.pages), signature, creep_mm, (pw, ph))
+        sw, sh = imp.sheet_size
+        out = pikepdf.new()
+        forms: dict[int, pikepdf.Object] = {}
+        sides: dict[tuple[int, str], list[str]] = {}
+        names: dict[tuple[int, str], pikepdf.Dictionary] = {}
+        for slot in imp.slots:
+            key = (slot.sheet, slot.side)
+            ops = sides.setdefault(key, [])
+            xobjects = names.setdefault(key, pikepdf.Dictionary())
+            if slot.page is None:
+                continue
+            page = src.pages[slot.page]
+            if slot.page not in forms:
+                forms[slot.page] = out.copy_foreign(page.as_form_xobject())
+            t = [float(v) for v in page.trimbox]
+            # the trim box against the fold: right of it on the right half, left on the left
+            x = sw / 2 + (-slot.shift if slot.half == "right" else -pw + slot.shift)
+            y = (sh - ph) / 2
+            name = f"/P{slot.page}"
+            xobjects[name] = forms[slot.page]
+            ops.append(f"q 1 0 0 1 {x - t[0]:.4f} {y - t[1]:.4f} cm {name} Do Q")
+        for key, ops in sides.items():
+            sheet = out.add_blank_page(page_size=(sw, sh))
+            sheet.obj.Resources = pikepdf.Dictionary(XObject=names[key])
+            sheet.obj.Contents = out.make_stream(("\n".join(ops) + "\n").encode("ascii"))
+        title = str(src.docinfo.get("/Title", "")) if src.docinfo is not None else ""
+        out.docinfo["/Title"] = f"{title} (booklet)".strip()
+        out.docinfo["/Creator"] = "edition"
+        buf = io.BytesIO()
+        # no timestamps, no random ID: the same PDF gives the same booklet
+        out.save(buf, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return buf.getvalue(), imp
 
 
 def describe(imp: Imposition) -> str:
