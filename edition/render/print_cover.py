@@ -83,20 +83,10 @@ def caliper_of(paper: dict | None) -> float:
 
 
 def cover_image_setting(book: Book) -> str | None:
-    """The editor's ``cover:`` (a project-relative image path) in book.yaml, if any.
-
-    Read here from book.yaml itself until the schema has the key (another branch adds it:
-    point this function at BookMeta's field then)."""
+    """The editor's ``cover:`` (a project-relative image path) in book.yaml, if any: the
+    one place this module reads it (another branch adds the key to the schema and to
+    ``BookMeta``; until then no book has it and the generated design is used)."""
     value = getattr(book.meta, "cover", None)
-    if value is None:
-        from ..yamlio import load_yaml, to_plain
-
-        path = book.root / "book.yaml"
-        try:
-            data = to_plain(load_yaml(path.read_text(encoding="utf-8"), "book.yaml"))
-        except (OSError, UnicodeDecodeError):
-            return None
-        value = data.get("cover") if isinstance(data, dict) else None
     return value if isinstance(value, str) and value.strip() else None
 
 
