@@ -83,7 +83,7 @@ def _build(args: argparse.Namespace, root: Path, reporter: Reporter) -> int:
 
     targets = ["epub", "pdf"] if args.target == "all" else [args.target]
     skipped = None if args.force else up_to_date(root, args.output, targets, args.page_size,
-                                                 args.print_shop, reporter)
+                                                 args.print_shop, reporter, args.profile)
     if skipped is not None:  # nothing to build: the pipeline is not even imported
         _print_diags(reporter.items)
         for path in skipped:
@@ -94,7 +94,7 @@ def _build(args: argparse.Namespace, root: Path, reporter: Reporter) -> int:
     with _progress(sys.stderr.isatty()) as say:
         result = build(root, targets, reporter, out_dir=args.output,
                        page_size=args.page_size, progress=say,
-                       print_shop=args.print_shop, force=args.force)
+                       print_shop=args.print_shop, force=args.force, profile=args.profile)
     _print_diags(reporter.items)
     for path in result.outputs:
         print(f"wrote {path}", flush=True)
@@ -183,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"wrote {path}")
             return 1 if reporter.failed() else 0
         if args.command == "build":
+            if args.profile and args.target not in ("pdf", "booklet", "cover"):
+                print("edition build: --profile makes a print PDF: use it with pdf, booklet or cover",
+                      file=sys.stderr)
+                return 2
             if args.target in ("booklet", "cover"):  # made from the print PDF (print_targets.py)
                 from .print_targets import run as build_from_pdf
 
