@@ -44,6 +44,14 @@ def run(args: argparse.Namespace, root: Path, reporter: Reporter,
     """The print PDF (through ``build``, the command line's own), then the booklet or cover."""
     from .project import read_book_config
 
+    if args.target == "booklet":  # before the PDF is built: a bad option costs nothing
+        from .render.booklet import BookletError, check_options
+
+        try:
+            check_options(args.signature, args.creep)
+        except BookletError as exc:
+            raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"booklet: {exc}",
+                                       "build.booklet")) from None
     pdf_args = copy.copy(args)
     pdf_args.target = "pdf"
     status = build(pdf_args, root, reporter)

@@ -137,6 +137,10 @@ def test_impose_refuses_nonsense():
     with pytest.raises(BookletError):
         impose(8, signature=0)
     with pytest.raises(BookletError):
+        impose(8, creep_mm=25)
+    with pytest.raises(BookletError):
+        impose(8, creep_mm=float("nan"))
+    with pytest.raises(BookletError):
         build_booklet(b"not a pdf")
 
 

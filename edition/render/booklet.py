@@ -84,13 +84,22 @@ def split_signatures(sheets: int, per: int) -> list[int]:
     return [base + 1 if i < extra else base for i in range(count)]
 
 
+MAX_CREEP = 10.0  # mm: more than a signature of 80 gsm paper could need many times over
+
+
+def check_options(signature: int, creep_mm: float) -> None:
+    if signature < 1:
+        raise BookletError(f"--signature must be at least 1 sheet (got {signature})")
+    if not abs(creep_mm) <= MAX_CREEP:  # (NaN too)
+        raise BookletError(f"--creep must be between -{MAX_CREEP:g} and {MAX_CREEP:g} mm (got {creep_mm:g})")
+
+
 def impose(pages: int, signature: int = DEFAULT_SIGNATURE, creep_mm: float = 0.0,
            page_size: tuple[float, float] = (148 * MM, 210 * MM)) -> Imposition:
     """The order of the booklet: which page goes where, for ``pages`` pages."""
     if pages < 1:
         raise BookletError("the PDF has no pages")
-    if signature < 1:
-        raise BookletError(f"--signature must be at least 1 sheet (got {signature})")
+    check_options(signature, creep_mm)
     padded = -(-pages // 4) * 4
     name, sw, sh = sheet_for(*page_size)
     imp = Imposition(name, (sw, sh), page_size, split_signatures(padded // 4, signature),
