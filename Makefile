@@ -10,7 +10,7 @@ EDITION := $(BIN)/edition
 TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := all
-.PHONY: all epub kepub pdf test check lint types clean help distclean bench ace reader epubtools
+.PHONY: all epub kepub pdf booklet cover test check lint types clean help distclean bench ace reader epubtools
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -37,6 +37,12 @@ kepub: $(VENV)/.runtime  ## build the Kobo edition (build/<slug>.kepub.epub)
 
 pdf: $(VENV)/.runtime  ## build the print PDF (build/<slug>.pdf)
 	$(EDITION) build pdf
+
+booklet: $(VENV)/.runtime  ## the print PDF imposed for A4 duplex and saddle stitching (build/<slug>-booklet.pdf)
+	$(EDITION) build booklet
+
+cover: $(VENV)/.runtime  ## the one-piece print cover with its spine (build/<slug>-cover.pdf)
+	$(EDITION) build cover
 
 test: $(VENV)/.dev  ## run the test suite in parallel (builds the real edition, runs EPUBCheck)
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup

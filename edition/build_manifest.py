@@ -140,11 +140,12 @@ def inputs_digest(root: Path) -> str:
     return h.hexdigest()
 
 
-def variant(target: str, page_size: str | None, print_shop: bool) -> str:
-    """The name of an output's options: ``epub``, ``pdf:A4``, ``pdf:-:print-shop``."""
+def variant(target: str, page_size: str | None, print_shop: bool, profile: str | None = None) -> str:
+    """The name of an output's options: ``epub``, ``pdf:A4``, ``pdf:-:print-shop``,
+    ``pdf:A4:large-print``."""
     if target in ("epub", "kepub"):
         return target
-    return f"pdf:{page_size or '-'}" + (":print-shop" if print_shop else "")
+    return f"pdf:{page_size or '-'}" + (":print-shop" if print_shop else "") + (f":{profile}" if profile else "")
 
 
 def _sha256_file(path: Path) -> str | None:
@@ -220,7 +221,7 @@ def _read(path: Path) -> dict[str, dict]:
 
 
 def plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | None = None,
-         print_shop: bool = False, force: bool = False) -> Plan:
+         print_shop: bool = False, force: bool = False, profile: str | None = None) -> Plan:
     """Hash the inputs and compare with the manifest: nothing else is read or imported."""
     root = root.resolve()
     out = (out_dir or root / "build").resolve()
@@ -229,7 +230,7 @@ def plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | 
     digest = inputs_digest(root)
     keys, ids = {}, {}
     for t in targets:
-        v = variant(t, page_size, print_shop)
+        v = variant(t, page_size, print_shop, profile)
         ids[t] = f"{out}::{v}"
         keys[t] = hashlib.sha256(f"{digest}\0{v}\0{out}".encode()).hexdigest()
     p = Plan(root, out, keys, ids)
@@ -266,10 +267,10 @@ def replay(p: Plan, reporter) -> None:
 
 
 def up_to_date(root: Path, out_dir: Path | None, targets: list[str], page_size: str | None,
-               print_shop: bool, reporter) -> list[Path] | None:
+               print_shop: bool, reporter, profile: str | None = None) -> list[Path] | None:
     """The outputs, if every one requested is up to date (their diagnostics reported again);
     None if something must be built.  For the command line, before the pipeline is imported."""
-    p = plan(root, out_dir, targets, page_size, print_shop)
+    p = plan(root, out_dir, targets, page_size, print_shop, profile=profile)
     if p.stale:
         return None
     replay(p, reporter)

@@ -28,11 +28,18 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("folder", type=Path, metavar="DIR", help="the folder of the new book")
 
     b = sub.add_parser("build", help="build the editions into build/")
-    b.add_argument("target", nargs="?", default="all", choices=["epub", "kepub", "pdf", "all"])
+    b.add_argument("target", nargs="?", default="all",
+                   choices=["epub", "kepub", "pdf", "all", "booklet", "cover"])
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--page-size", choices=["A5", "A4", "Letter"], help="override book.yaml's page_size")
     b.add_argument("--print-shop", action="store_true",
                    help="PDF for a print shop: 3 mm bleed and crop marks, written to <slug>-print-shop.pdf")
+    b.add_argument("--profile", choices=["large-print"],
+                   help="large print (16-18 pt), written to <slug>-large-print.pdf")
+    b.add_argument("--signature", type=int, default=10, metavar="SHEETS",
+                   help="booklet: sheets folded together in one signature (default: 10, 40 pages)")
+    b.add_argument("--creep", type=float, default=0.0, metavar="MM",
+                   help="booklet: move the innermost sheet's pages this far towards the fold")
     b.add_argument("-o", "--output", type=Path, metavar="DIR", help="output folder (default: build/)")
     b.add_argument("--force", action="store_true",
                    help="rebuild even the outputs whose inputs have not changed (see edition/build_manifest.py)")
@@ -77,7 +84,7 @@ def _build(args: argparse.Namespace, root: Path, reporter: Reporter) -> int:
 
     targets = ["epub", "pdf"] if args.target == "all" else [args.target]
     skipped = None if args.force else up_to_date(root, args.output, targets, args.page_size,
-                                                 args.print_shop, reporter)
+                                                 args.print_shop, reporter, args.profile)
     if skipped is not None:  # nothing to build: the pipeline is not even imported
         _print_diags(reporter.items)
         for path in skipped:
@@ -88,7 +95,7 @@ def _build(args: argparse.Namespace, root: Path, reporter: Reporter) -> int:
     with _progress(sys.stderr.isatty()) as say:
         result = build(root, targets, reporter, out_dir=args.output,
                        page_size=args.page_size, progress=say,
-                       print_shop=args.print_shop, force=args.force)
+                       print_shop=args.print_shop, force=args.force, profile=args.profile)
     _print_diags(reporter.items)
     for path in result.outputs:
         print(f"wrote {path}", flush=True)
@@ -177,6 +184,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"wrote {path}")
             return 1 if reporter.failed() else 0
         if args.command == "build":
+            if args.profile and args.target not in ("pdf", "booklet", "cover"):
+                print("edition build: --profile makes a print PDF: use it with pdf, booklet or cover",
+                      file=sys.stderr)
+                return 2
+            if args.target in ("booklet", "cover"):  # made from the print PDF (print_targets.py)
+                from .print_targets import run as build_from_pdf
+
+                return build_from_pdf(args, root, reporter, _build)
             if args.watch:
                 return _watch(args, root)
             return _build(args, root, reporter)

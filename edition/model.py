@@ -75,6 +75,7 @@ class BookMeta:
     rights: str | None = None
     identifier: str | None = None
     page_size: str = "A5"
+    paper: dict | None = None  # {"caliper": mm a leaf} or {"ppi": pages per inch}: the spine
     chapters: list[str] = field(default_factory=list)
     silence: list[str] = field(default_factory=list)
     authors: list[Creator] = field(default_factory=list)  # book.yaml `authors:`, as given (or none)

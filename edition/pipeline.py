@@ -209,10 +209,10 @@ def css_references(css: str, local_ok: bool) -> list[tuple[int, str]]:
 
 def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | None = None,
           page_size: str | None = None, progress: Callable[[str], None] | None = None,
-          print_shop: bool = False, force: bool = False) -> BuildResult:
+          print_shop: bool = False, force: bool = False, profile: str | None = None) -> BuildResult:
     from . import build_manifest  # skip outputs whose inputs are unchanged
 
-    manifest = build_manifest.plan(root, out_dir, targets, page_size, print_shop, force)
+    manifest = build_manifest.plan(root, out_dir, targets, page_size, print_shop, force, profile)
     if "pdf" in manifest.stale:
         manifest.fresh.pop("epub", None)  # a new PDF, a new page list for the EPUB
         manifest.fresh.pop("kepub", None)
@@ -247,9 +247,11 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     from .render import pagemap
 
     beside = [t for t, suffix in (("epub", ".epub"), ("kepub", ".kepub.epub"))
-              if t not in targets and (out_dir / f"{book.meta.slug}{suffix}").is_file()]
+              if t not in targets and (out_dir / f"{book.meta.slug}{suffix}").is_file()
+              and not profile]  # a profile's pages are not the e-books' page list
     if "pdf" in targets and beside:
-        manifest = build_manifest.plan(root, out_dir, [*targets, *beside], page_size, print_shop, force=True)
+        manifest = build_manifest.plan(root, out_dir, [*targets, *beside], page_size, print_shop,
+                                       force=True, profile=profile)
         targets = manifest.stale
     map_key = pagemap.inputs_key(root) if {"epub", "kepub", "pdf"} & set(targets) else ""
     new_map: dict | None = None
@@ -259,6 +261,9 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         css, css_dir = read_style(root, "print.css")
         own_lines = len(css.splitlines())
         css += geometry_css(book.meta.page_size, print_shop)
+        from .render.profiles import profile_css  # --profile large-print: a layer after the rest
+
+        css += profile_css(root, profile, book.meta.page_size)
 
         def pdf_warning(message: str, where: Location | None, code: str) -> None:
             # a layout warning at the text that caused it; WeasyPrint's own (bad CSS, a
@@ -273,16 +278,24 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
 
         from . import layout_seed
 
-        seed_variant = build_manifest.variant("pdf", book.meta.page_size, print_shop)
+        seed_variant = build_manifest.variant("pdf", book.meta.page_size, print_shop, profile)
         try:
             laid = render_pdf(book, css_dir, css, progress=say, warn=pdf_warning,
-                              seed=layout_seed.load(root, seed_variant))
+                              seed=layout_seed.load(root, seed_variant),
+                              pdf_variant="pdf/x-4" if print_shop else None)
         except PdfError as exc:
             raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"PDF: {exc}", "build.pdf")) from None
-        suffix = "-print-shop" if print_shop else ""
-        pending.append((out_dir / f"{book.meta.slug}{suffix}.pdf", laid.data))
+        if print_shop:  # what a printer checks: fonts embedded, images at 300 dpi
+            from .render.print_ready import check as print_check
+
+            for code, message in print_check(laid.data, root):
+                reporter.warning("book.yaml", None, message, code)
+        from .print_targets import pdf_name
+
+        pending.append((out_dir / pdf_name(book.meta.slug, print_shop, profile), laid.data))
         during["pdf"], n = reporter.items[n:], len(reporter.items)
-        new_map = pagemap.make(book, pending[-1][0].name, laid.data, laid.page_map, map_key, print_shop)
+        if not profile:
+            new_map = pagemap.make(book, pending[-1][0].name, laid.data, laid.page_map, map_key, print_shop)
     if "epub" in targets or "kepub" in targets:
         from .render.epub import LinkError
 
@@ -308,7 +321,7 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     except OSError as exc:
         raise BookError(Diagnostic(str(out_dir), None, Severity.ERROR, f"cannot write: {exc.strerror}",
                                    "build.write")) from None
-    if new_map is not None:  # the next build's layout starts from these numbers
+    if "pdf" in targets:  # the next build's layout starts from these numbers
         layout_seed.save(root, seed_variant, laid.seed)
     result.outputs += [path for path, _ in pending]
     for target, (path, data) in zip(during, pending, strict=True):

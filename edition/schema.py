@@ -29,6 +29,14 @@ class AuthorItem(_Strict):
     file_as: StrictStr | None = None  # "Curie, Marie"; by default from persons.yaml or inverted
 
 
+class PaperConfig(_Strict):
+    """The interior paper, for the cover's spine (render/print_cover.py): the thickness of
+    a leaf in mm (``caliper``) or the pages per inch the printer quotes (``ppi``)."""
+
+    caliper: float | None = Field(None, gt=0, le=2, strict=False)  # mm a leaf (two pages)
+    ppi: float | None = Field(None, gt=0, le=2000, strict=False)  # pages per inch
+
+
 class BookConfig(_Strict):
     title: StrictStr
     slug: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -43,6 +51,7 @@ class BookConfig(_Strict):
     rights: StrictStr | None = None
     identifier: StrictStr | None = None
     page_size: Literal["A5", "A4", "Letter"] = "A5"
+    paper: PaperConfig | None = None  # default: 80 gsm uncoated, 0.1 mm a leaf
     chapters: list[StrictStr] = Field(min_length=1)
     silence: list[StrictStr] = []
 

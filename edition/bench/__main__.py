@@ -145,6 +145,10 @@ def main() -> int:
         report.lines = measure(str(pdfs[0])).summary() if pdfs else ""
         report.pdf_whole = whole
         report.pdf_gc = theirs_gc
+        if pdfs:  # the booklet and the cover, beside the PDF (bench/print_outputs.py)
+            from .print_outputs import print_output_rows
+
+            report.print_rows = print_output_rows(pdfs[0], book, median([s.wall for s in ours]))
 
         log("no-op rebuild: edition build all, nothing changed")
         report.noop = [run([*edition, "-C", str(book), "build", "all"], cwd=code, env=env)

@@ -40,6 +40,7 @@ class Report:
     watch: Sample | None = None  # child.watch: a full build and a one-word edit, one process
     notes_book: Sample | None = None  # the reader with `notes` footnotes added
     notes: int = 0
+    print_rows: list[str] = field(default_factory=list)  # bench/print_outputs.py: booklet, cover
 
     def _pair_rows(self, label: str, xs: list[Sample], ys: list[Sample], other: str, goal: str,
                    inproc: bool = False) -> list[str]:
@@ -81,6 +82,7 @@ class Report:
         if px:
             out += self._pair_rows("PDF build from the last build's page numbers", px, py_,
                                    "WeasyPrint, one pass", "≤ 1.0× wall", inproc=False)
+        out += self.print_rows
         if self.pdf_first:
             out += self._pair_rows("PDF first build (no page numbers to start from)", self.pdf_first,
                                    py_, "WeasyPrint, one pass", "report", inproc=False)

@@ -276,7 +276,8 @@ def stylesheet_location(message: str, css_file: str, css_text: str, own_lines: i
 
 def render_pdf(book: Book, styles_dir: Path, css_text: str,
                progress: Callable[[str], None] | None = None,
-               warn: Warn | None = None, seed: Seed | None = None) -> PdfResult:
+               warn: Warn | None = None, seed: Seed | None = None,
+               pdf_variant: str | None = None) -> PdfResult:
     """Lay the book out and return the PDF with its page numbers and page map.
     ``warn(message, location)`` receives every warning WeasyPrint logs (bad CSS, a refused or missing file) once, with no location,
     and every character the shipped faces lack, at the place of the text that uses it."""
@@ -296,7 +297,7 @@ def render_pdf(book: Book, styles_dir: Path, css_text: str,
     logger.addHandler(collect)
     lost: list[str] = []
     try:
-        return _render(book, styles_dir, css_text, progress, lost, seed)
+        return _render(book, styles_dir, css_text, progress, lost, seed, pdf_variant)
     finally:
         logger.removeHandler(collect)
         for msg in collect.messages:
@@ -453,7 +454,7 @@ def _digest(path: Path) -> str:
 
 def _render(book: Book, styles_dir: Path, css_text: str,
             progress: Callable[[str], None] | None, lost: list[str],
-            seed: Seed | None = None) -> PdfResult:
+            seed: Seed | None = None, pdf_variant: str | None = None) -> PdfResult:
     from weasyprint import CSS  # imported here: `edition check` must not pay for it
 
     from .fonts import font_config
@@ -571,7 +572,8 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     mapped = PageMap(labels)
     pages = units.writing(document.pages, mapped.add, release=_KEPT is None)
     data = write_pdf(document, pages, finisher=page_labels(labels),
-                     pdf_variant=None, pdf_tags=True, uncompressed_pdf=False)
+                     pdf_variant=pdf_variant, pdf_tags=True, uncompressed_pdf=False,
+                     project_root=book.root)  # (--print-shop: PDF/X-4, render/print_ready.py)
     entries = mapped.entries
     return PdfResult(data, numbers, entries,
                      seed=Seed(numbers, frozenset(keys.get(p, p) for p in relax), relax_rounds))

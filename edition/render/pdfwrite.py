@@ -76,9 +76,16 @@ def write_pdf(document: Any, pages: PageSource, finisher: Callable | None = None
 
     opts = DEFAULT_OPTIONS.copy()
     opts.update(options)
-    if opts["pdf_variant"]:
-        raise ValueError("write_pdf writes no PDF variant")
-    pdf = _generate_pdf(document, pages, 1, **opts)
+    variant, root = opts.pop("pdf_variant"), opts.pop("project_root", None)
+    if variant not in (None, "pdf/x-4"):
+        raise ValueError("write_pdf writes no PDF variant but PDF/X-4")
+    if variant:  # WeasyPrint's properties of the variant: PDF 1.6, an identifier
+        opts.update(pdf_version="1.6", pdf_identifier=True)
+    pdf = _generate_pdf(document, pages, 1, pdf_variant=None, **opts)
+    if variant:  # the print-shop interior (render/print_ready.py)
+        from .print_ready import make_x4
+
+        make_x4(pdf, document, root, not opts["uncompressed_pdf"])
     if finisher:
         finisher(document, pdf)
     out = io.BytesIO()
