@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("folder", type=Path, metavar="DIR", help="the folder of the new book")
 
     b = sub.add_parser("build", help="build the editions into build/")
-    b.add_argument("target", nargs="?", default="all", choices=["epub", "kepub", "pdf", "all"])
+    b.add_argument("target", nargs="?", default="all", choices=["epub", "kepub", "pdf", "web", "all"])
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--page-size", choices=["A5", "A4", "Letter"], help="override book.yaml's page_size")
     b.add_argument("--print-shop", action="store_true",
@@ -72,6 +72,14 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
 
 def _build(args: argparse.Namespace, root: Path, reporter: Reporter) -> int:
     """One ``edition build``: 0, or BookError (printed by the caller)."""
+    if args.target == "web":  # the web edition: its own stages (edition/web_edition.py)
+        from .web_edition import build as build_web
+
+        with _progress(sys.stderr.isatty()) as say:
+            site = build_web(root, reporter, out_dir=args.output, page_size=args.page_size, progress=say)
+        _print_diags(reporter.items)
+        print(f"wrote {site}/", flush=True)
+        return 0
     from .build_manifest import up_to_date
 
     targets = ["epub", "pdf"] if args.target == "all" else [args.target]
