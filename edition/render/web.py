@@ -56,7 +56,7 @@ _EPUB_ATTR = re.compile(r'\s(?:epub:type|xmlns:epub)="[^"]*"')
 _SELF_CLOSED = re.compile(r"<([A-Za-z][\w-]*)(\s[^<>]*?)?\s*/>")
 _NOTEREF = re.compile(r'<a class="noteref (author|editor|translator)" id="[^"]*" href="[^"]*"'
                       r'(?= [^>]*>(\d+)</a>)')
-_PID = re.compile(r'<(p|li|h[1-6]|dt|dd|blockquote|div)(\s[^>]*?)\sdata-pid="([^"]+)"([^>]*)>')
+_PID = re.compile(r'<(p|li|h[1-6]|dt|dd|blockquote|div)((?:\s[^>]*?)?)\sdata-pid="([^"]+)"([^>]*)>')
 
 
 class WebError(Exception):
