@@ -48,6 +48,7 @@ from .xhtml import NOTE_LABEL
 from .index import label_locators, print_pages
 
 WEB_DIR = "web"
+FRONT = ("halftitle", "titlepage")  # on the site's index page, with the contents
 ASSETS = Path(__file__).resolve().parent.parent / "data" / "web"
 FACES = ("EBGaramond-Regular.ttf", "EBGaramond-Italic.ttf", "EBGaramond-SemiBold.ttf",
          "EBGaramond-SemiBoldItalic.ttf")
@@ -90,10 +91,11 @@ def _page_marker(book: Book) -> Callable[[re.Match[str]], str]:
     def repl(m: re.Match[str]) -> str:
         label = html.unescape(m.group(1))
         name = term(book, "web-page-marker", page=label)
-        # no text: the number is drawn by the style sheet (web.css), so it is neither copied
-        # with the text nor indexed as a word; the link's name says it
-        return (f'<a class="pb" id="page-{esc(label)}" href="#page-{esc(label)}" role="doc-pagebreak" '
-                f'aria-label="{esc(name)}" data-page="{esc(label)}"></a>')
+        # the number is drawn by the style sheet (web.css: "p. 42"), so that it is neither
+        # copied with the text nor read as part of it; a screen reader reads the hidden
+        # name, which the search index leaves out
+        return (f'<span class="pb" id="page-{esc(label)}" role="doc-pagebreak" data-page="{esc(label)}">'
+                f'<span class="vh" data-pagefind-ignore="all">{esc(name)}</span></span>')
     return repl
 
 
@@ -167,9 +169,9 @@ def _glossary_pages(docs: list[Doc], book: Book, pages: Mapping[str, str]) -> No
 def render_docs(book: Book, page_map: dict | None) -> tuple[list[Doc], list[tuple[str, str]]]:
     """The EPUB's documents (html.Writer), linked as web pages, with the printed pages."""
     writer = Writer(book, notes="end", href=lambda a: f"\x00{a}\x00")
-    docs = [d for d in writer.documents() if d.id not in ("halftitle", "titlepage")]
-    for d in docs:
-        d.filename = d.filename.removesuffix(".xhtml") + ".html"
+    docs = writer.documents()
+    for d in docs:  # the half title and the title page are the site's index.html
+        d.filename = ("index" if d.id in FRONT else d.filename.removesuffix(".xhtml")) + ".html"
     resolve_links(docs)
     pages = insert_pagebreaks(docs, page_map["pages"]) if page_map else []
     located = print_pages(docs) if pages else {}
@@ -243,32 +245,23 @@ def _prev_next(book: Book, docs: list[Doc], i: int) -> str:
 
 
 def _first_page(d: Doc) -> str | None:
-    m = re.search(r'<a class="pb" id="page-([^"]+)"', d.body)
+    m = re.search(r'<span class="pb" id="page-([^"]+)"', d.body)
     return html.unescape(m.group(1)) if m else None
 
 
-def _index_page(book: Book, docs: list[Doc]) -> str:
-    m = book.meta
-    from .xhtml import title_lines
-
-    head = [f'<h1 class="book-title">{title_lines(m.title)}</h1>']
-    if m.subtitle:
-        head.append(f'<p class="book-subtitle">{title_lines(m.subtitle)}</p>')
-    if m.editor:
-        head.append(f'<p class="book-editor">{esc(term(book, "edited-by", editor=m.editor))}</p>')
-    if m.publisher:
-        head.append(f'<p class="book-publisher">{esc(m.publisher)}</p>')
+def _index_page(book: Book, docs: list[Doc], front: list[Doc]) -> str:
+    """The title page (the Writer's, with the half title's page markers) and the contents."""
+    markers = "".join(re.findall(r'<span class="pb"[^>]*><span[^>]*>[^<]*</span></span>', "".join(d.body for d in front if d.id != "titlepage")))
+    title = next((d.body for d in front if d.id == "titlepage"), "")
     items = []
     for d in docs:
         if not d.in_toc:
             continue
         page = _first_page(d)
-        num = (f' <span class="toc-page" aria-label="{esc(term(book, "web-page-marker", page=page))}">{esc(page)}</span>'
-               if page else "")
+        hidden = esc(term(book, "web-page-marker", page="\x00")).split("\x00")[0]  # "Page "
+        num = f' <span class="toc-page"><span class="vh">{hidden}</span>{esc(page)}</span>' if page else ""
         items.append(f'<li class="toc-{d.role}"><a href="{esc(d.filename)}">{esc(d.title)}</a>{num}</li>')
-    return ('<section class="titlepage" aria-labelledby="book-title">'
-            + "\n".join(head).replace('class="book-title"', 'class="book-title" id="book-title"', 1)
-            + "</section>\n"
+    return (markers + title + "\n"
             f'<nav id="contents" class="contents" role="doc-toc" aria-labelledby="contents-title">'
             f'<h2 id="contents-title">{esc(term(book, "contents"))}</h2><ol class="toc">'
             + "\n".join(items) + "</ol></nav>")
@@ -287,7 +280,7 @@ def _pages_page(book: Book, pages: list[tuple[str, str]]) -> str:
 
 def _search_page(book: Book) -> str:
     return (f'<h1>{esc(term(book, "web-search"))}</h1>'
-            f'<form class="search-page" role="search" aria-label="{esc(term(book, "web-search"))}">'
+            f'<form class="search-page" role="search" aria-label="{esc(term(book, "web-search-label"))}">'
             f'<label for="search-q">{esc(term(book, "web-search-label"))}</label> '
             '<input id="search-q" name="q" type="search"/> '
             f'<button type="submit">{esc(term(book, "web-search"))}</button></form>'
@@ -302,13 +295,17 @@ def render_site(book: Book, book_css: str, page_map: dict | None,
     """Every file of the site but the search index: relative path -> bytes."""
     docs, pages = render_docs(book, page_map)
     files: dict[str, bytes] = {}
-    toc_docs = [d for d in docs if d.id != "colophon"]
+    front = [d for d in docs if d.id in FRONT]
+    toc_docs = [d for d in docs if d.id != "colophon" and d.id not in FRONT]
+    for d in docs:  # a page without a heading of its own (the colophon) gets its title
+        if "<h1" not in d.body and d.id not in FRONT:
+            d.body = f'<h1 class="page-title">{esc(d.title)}</h1>\n' + d.body
     for i, d in enumerate(toc_docs):
         files[d.filename] = _shell(book, d.title, d.body, d.filename, _prev_next(book, toc_docs, i)).encode()
     colophon = next((d for d in docs if d.id == "colophon"), None)
     if colophon is not None:
         files[colophon.filename] = _shell(book, colophon.title, colophon.body, colophon.filename).encode()
-    files["index.html"] = _shell(book, book.meta.title, _index_page(book, toc_docs), "index.html").encode()
+    files["index.html"] = _shell(book, book.meta.title, _index_page(book, toc_docs, front), "index.html").encode()
     files["pages.html"] = _shell(book, term(book, "page-list"), _pages_page(book, pages), "pages.html",
                                  search=False).encode()
     files["search.html"] = _shell(book, term(book, "web-search"), _search_page(book), "search.html",
