@@ -100,7 +100,7 @@
     });
     return { id: at, page: page };
   }
-  import("./pagefind/pagefind.js").then(function (pagefind) {
+  import("../pagefind/pagefind.js")  /* beside assets/: relative to this script */.then(function (pagefind) {
     return pagefind.search(q).then(function (search) {
       return Promise.all(search.results.slice(0, 30).map(function (r) { return r.data(); }));
     });
