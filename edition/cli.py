@@ -41,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
                    help="with --watch: how often to look for changes (default: 1)")
 
+    s = sub.add_parser("serve", help="build the web edition, serve it on 127.0.0.1 and rebuild on every change")
+    s.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0: any free one)")
+    s.add_argument("-o", "--output", type=Path, metavar="DIR", help="output folder (default: build/)")
+    s.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
     c = sub.add_parser("check", help="lint the book; no output is written")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
@@ -183,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
             for path in written:
                 print(f"wrote {path}")
             return 1 if reporter.failed() else 0
+        if args.command == "serve":  # the live preview of the web edition (edition/serve.py)
+            from .serve import serve
+
+            return serve(root, args.output, args.port, args.strict)
         if args.command == "build":
             if args.watch:
                 return _watch(args, root)

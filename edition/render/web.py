@@ -336,17 +336,27 @@ def pagefind_binary() -> list[str]:
     return [sys.executable, "-m", "pagefind"]
 
 
-def index_search(site: Path) -> None:
-    """Pagefind over the site's pages: ``site/pagefind/``.  Deterministic output: one thread
-    order does not matter (Pagefind's file names are hashes of their contents)."""
-    env = dict(os.environ, PAGEFIND_SITE=str(site))
+def index_search(site: Path, output: Path | None = None) -> None:
+    """Pagefind over the site's pages: ``site/pagefind/`` (or ``output``)."""
+    out = output or site / "pagefind"
     try:
-        run = subprocess.run([*pagefind_binary(), "--site", str(site), "--output-subdir", "pagefind",
-                              "--quiet"], capture_output=True, text=True, env=env, timeout=600)
+        run = subprocess.run([*pagefind_binary(), "--site", str(site), "--output-path", str(out),
+                              "--quiet"], capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise WebError(f"Pagefind did not run: {exc}") from None
-    if run.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():
+    if run.returncode != 0 or not (out / "pagefind.js").is_file():
         raise WebError("Pagefind failed: " + (run.stderr or run.stdout).strip()[-500:])
+
+
+def refresh_search(site: Path) -> None:
+    """Index the site again and swap the new index in (the live preview, after it has shown
+    the new pages with the previous index)."""
+    staging = Path(tempfile.mkdtemp(prefix=".pagefind.", suffix=".tmp", dir=site.parent))
+    try:
+        index_search(site, staging / "pagefind")
+        publish(staging / "pagefind", site / "pagefind")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 # -- writing it all or nothing -------------------------------------------------------------
@@ -396,7 +406,8 @@ def build_web(book: Book, out_dir: Path, page_map: dict | None, book_css: str,
               search: bool = True) -> Path:
     """Render the web edition of ``book`` into ``out_dir/web`` (all or nothing); the path.
     ``page_map``: the PDF's (render/pagemap.py), for the printed pages; ``book_css``: the
-    e-book's style sheet (styles/epub.css), which the site's own follows."""
+    e-book's style sheet (styles/epub.css), which the site's own follows; ``search``
+    False: no new search index (the previous one is kept, if there is one)."""
     files = render_site(book, book_css, page_map, faces_of(book.root))
     final = out_dir / WEB_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -409,6 +420,8 @@ def build_web(book: Book, out_dir: Path, page_map: dict | None, book_css: str,
             path.write_bytes(data)
         if search:
             index_search(staging)
+        elif (final / "pagefind").is_dir():  # the live preview: the last index, until refresh_search
+            shutil.copytree(final / "pagefind", staging / "pagefind")
         staging.chmod(0o755)
         publish(staging, final)
     except BaseException:
