@@ -44,8 +44,8 @@ from ..terms import term
 from .epub import resolve_links
 from .epub_pages import VOID, insert_pagebreaks
 from .html import Doc, Writer, esc
-from .xhtml import NOTE_LABEL
 from .index import label_locators, print_pages
+from .xhtml import NOTE_LABEL
 
 WEB_DIR = "web"
 FRONT = ("halftitle", "titlepage")  # on the site's index page, with the contents
@@ -142,7 +142,7 @@ def _glossary_pages(docs: list[Doc], book: Book, pages: Mapping[str, str]) -> No
     if gl is None or not pages:
         return
     where = {e.id: e for e in book.glossary}
-    files = {}
+    files: dict[str, str] = {}
     for d in docs:
         for m in re.finditer(r'\bid="([^"]+)"', d.body):
             files.setdefault(m.group(1), d.filename)
@@ -156,7 +156,7 @@ def _glossary_pages(docs: list[Doc], book: Book, pages: Mapping[str, str]) -> No
             f = files.get(anchor)
             p = pages.get(f"{f}#{anchor}") if f else None
             if p is not None:
-                labels.setdefault(p, f)  # type: ignore[arg-type]
+                labels.setdefault(p, f)
         if not labels:
             return m.group(0)
         word = term(book, "page" if len(labels) == 1 else "pages")
