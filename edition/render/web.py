@@ -155,7 +155,7 @@ def _glossary_pages(docs: list[Doc], book: Book, pages: Mapping[str, str]) -> No
         for _, anchor in entry.occurrences:
             f = files.get(anchor)
             p = pages.get(f"{f}#{anchor}") if f else None
-            if p is not None:
+            if p is not None and f is not None:
                 labels.setdefault(p, f)
         if not labels:
             return m.group(0)
