@@ -134,7 +134,8 @@ def test_one_page_per_document_and_an_index(small):
     names = pages_of(site)
     with zipfile.ZipFile(small["epub"]) as z:  # the EPUB's documents are the web's pages
         docs = {Path(n).stem for n in z.namelist() if n.endswith(".xhtml")}
-    expected = docs - {"nav", "cover", "halftitle", "titlepage"}  # these two: index.html
+    expected = {"book-index" if d == "index" else d  # the site's index.html is its title page
+                for d in docs - {"nav", "cover", "halftitle", "titlepage"}}  # these two: index.html
     assert expected and expected <= {Path(n).stem for n in names}, (expected, names)
     assert {"index.html", "pages.html", "search.html"} <= set(names)
     index = (site / "index.html").read_text(encoding="utf-8")
@@ -418,3 +419,12 @@ def test_the_reader_site_has_no_axe_violations(edition_build, tmp_path_factory, 
     assert found == {}
     assert wide == []
     assert len(re.findall(r'class="pb"', "".join(p.read_text() for p in site.glob("*.html")))) > 100
+    # the book's index of names (not the site's index.html): "p. 42" links to the mentions
+    names = (site / "book-index.html").read_text(encoding="utf-8")
+    locators = re.findall(r'<a href="([^"#]+)#([^"]+)" aria-label="[^"]*">p\.\s*([^<]+)</a>', names)
+    assert len(locators) > 50, names[:2000]
+    for f, anchor, label in locators[:40]:  # each mention lies on the page its label says
+        text = (site / f).read_text(encoding="utf-8")
+        at = text.index(f'id="{anchor}"')
+        before = re.findall(r'id="page-([^"]+)"', text[:at])
+        assert before and before[-1] == label, (f, anchor, label, before[-3:])

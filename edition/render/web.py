@@ -57,6 +57,7 @@ _EPUB_ATTR = re.compile(r'\s(?:epub:type|xmlns:epub)="[^"]*"')
 _SELF_CLOSED = re.compile(r"<([A-Za-z][\w-]*)(\s[^<>]*?)?\s*/>")
 _NOTEREF = re.compile(r'<a class="noteref (author|editor|translator)" id="[^"]*" href="[^"]*"'
                       r'(?= [^>]*>(\d+)</a>)')
+_HREF = re.compile(r'href="([^"#]+\.xhtml(?:#[^"]*)?)"')
 _PID = re.compile(r'<(p|li|h[1-6]|dt|dd|blockquote|div)((?:\s[^>]*?)?)\sdata-pid="([^"]+)"([^>]*)>')
 
 
@@ -166,17 +167,36 @@ def _glossary_pages(docs: list[Doc], book: Book, pages: Mapping[str, str]) -> No
     gl.body = re.sub(r'<div id="(gl-[^"]+)" class="gl-entry">.*?</dd>', repl, gl.body, flags=re.S)
 
 
+def web_name(d: Doc) -> str:
+    """A document's page: its EPUB file's name as .html; the half title and the title page
+    are the site's ``index.html``, so the book's own index is ``book-index.html``."""
+    if d.id in FRONT:
+        return "index.html"
+    stem = d.filename.removesuffix(".xhtml")
+    return ("book-index" if stem == "index" else stem) + ".html"
+
+
 def render_docs(book: Book, page_map: dict | None) -> tuple[list[Doc], list[tuple[str, str]]]:
     """The EPUB's documents (html.Writer), linked as web pages, with the printed pages."""
     writer = Writer(book, notes="end", href=lambda a: f"\x00{a}\x00")
     docs = writer.documents()
-    for d in docs:  # the half title and the title page are the site's index.html
-        d.filename = ("index" if d.id in FRONT else d.filename.removesuffix(".xhtml")) + ".html"
+    # first as the EPUB has them, file names included (the index's labels look for its file)
     resolve_links(docs)
     pages = insert_pagebreaks(docs, page_map["pages"]) if page_map else []
     located = print_pages(docs) if pages else {}
     label_locators(docs, located, book.terms)
     _glossary_pages(docs, book, located)
+    names = {d.filename: web_name(d) for d in docs}
+
+    def rename(href: str) -> str:
+        file, hash_, anchor = href.partition("#")
+        return names.get(file, file) + hash_ + anchor
+
+    for d in docs:
+        d.body = _HREF.sub(lambda m: f'href="{esc(rename(html.unescape(m.group(1))))}"', d.body)
+    for d in docs:
+        d.filename = names[d.filename]
+    pages = [(label, rename(href)) for label, href in pages]
     defs = _definitions(docs)
     marker = _page_marker(book)
     whose = {k: term(book, "web-note-author" if k == "author" else NOTE_LABEL[k]) for k in NOTE_LABEL}
@@ -271,7 +291,7 @@ def _pages_page(book: Book, pages: list[tuple[str, str]]) -> str:
     title = esc(term(book, "page-list"))
     if not pages:
         return (f'<h1>{title}</h1><p id="pages-none">{esc(term(book, "web-no-pages"))}</p>')
-    items = "\n".join(f'<li><a href="{esc(h.replace(".xhtml", ".html"))}">{esc(p)}</a></li>'
+    items = "\n".join(f'<li><a href="{esc(h)}">{esc(p)}</a></li>'
                       for p, h in pages)
     return (f'<nav class="page-list" role="doc-pagelist" aria-labelledby="pages-title">'
             f'<h1 id="pages-title">{title}</h1><p>{esc(term(book, "web-pages-intro"))}</p>'
@@ -310,7 +330,7 @@ def render_site(book: Book, book_css: str, page_map: dict | None,
                                  search=False).encode()
     files["search.html"] = _shell(book, term(book, "web-search"), _search_page(book), "search.html",
                                   search=False).encode()
-    page_files = {p: h.replace(".xhtml", ".html") for p, h in pages}
+    page_files = dict(pages)
     files["assets/pages.js"] = ("window.EDITION_PAGES = "
                                 + json.dumps(page_files, ensure_ascii=False, sort_keys=False)
                                 + ";\n").encode()
