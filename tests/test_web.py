@@ -433,3 +433,37 @@ def test_the_reader_site_has_no_axe_violations(edition_build, tmp_path_factory, 
         at = text.index(f'id="{anchor}"')
         before = re.findall(r'id="page-([^"]+)"', text[:at])
         assert before and before[-1] == label, (f, anchor, label, before[-3:])
+
+
+def test_build_web_alone_lays_out_the_pdf_for_its_pages(tmp_path):
+    """No page map yet: `edition build web` builds the PDF first, for the printed pages."""
+    root = tmp_path / "book"
+    shutil.copytree(EXAMPLE, root)
+    out = root / "build"
+    proc = run(root, "build", "web", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "web.no-pages" not in proc.stderr
+    assert list(out.glob("*.pdf")) and (out / ".pagemap.json").is_file()
+    assert 'id="page-1"' in "".join(p.read_text(encoding="utf-8") for p in (out / "web").glob("*.html"))
+
+
+def test_a_swap_cut_short_is_undone(tmp_path):
+    """A build killed between publish's two renames leaves the old site aside
+    (.web.old) and no web/: the next build's recover_site puts it back first."""
+    from edition.render.web import publish, recover_site
+
+    out = tmp_path / "build"
+    (out / "web").mkdir(parents=True)
+    (out / "web" / "index.html").write_text("old")
+    new = out / ".web.x.tmp"
+    new.mkdir()
+    (new / "index.html").write_text("new")
+    (out / "web").rename(out / ".web.old")  # the first rename happened, then the crash
+    recover_site(out / "web")
+    assert (out / "web" / "index.html").read_text() == "old"
+    assert not new.exists() and not (out / ".web.old").exists()
+    new.mkdir()
+    (new / "index.html").write_text("new")
+    publish(new, out / "web")
+    assert (out / "web" / "index.html").read_text() == "new"
+    assert sorted(p.name for p in out.iterdir()) == ["web"]
