@@ -142,6 +142,8 @@ def test_one_page_per_document_and_an_index(small):
     for name in expected - {"colophon"}:
         assert f'href="{name}.html"' in index, name  # the contents link every part
     assert (site / "pagefind" / "pagefind.js").is_file()
+    figures = re.findall(r'<img src="([^"]+)" alt="([^"]+)"', (site / "introduction.html").read_text())
+    assert figures and all((site / src).is_file() and len(alt) > 20 for src, alt in figures)
     assert sorted(p.name for p in (site / "assets" / "fonts").iterdir()) == [
         "EBGaramond-Italic.ttf", "EBGaramond-Regular.ttf", "EBGaramond-SemiBold.ttf",
         "EBGaramond-SemiBoldItalic.ttf"]
