@@ -435,6 +435,12 @@ def test_the_reader_site_has_no_axe_violations(edition_build, tmp_path_factory, 
         at = text.index(f'id="{anchor}"')
         before = re.findall(r'id="page-([^"]+)"', text[:at])
         assert before and before[-1] == label, (f, anchor, label, before[-3:])
+    # the register: each person's printed pages, links to the markers
+    register = (site / "persons.html").read_text(encoding="utf-8")
+    printed = re.findall(r'<p class="pn-printed">(.*?)</p>', register)
+    assert len(printed) > 50
+    for f, label in re.findall(r'<a href="([^"#]+)#page-([^"]+)">\2</a>', " ".join(printed)):
+        assert f'id="page-{label}"' in (site / f).read_text(encoding="utf-8"), (f, label)
 
 
 def test_build_web_alone_lays_out_the_pdf_for_its_pages(tmp_path):

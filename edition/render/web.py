@@ -136,35 +136,44 @@ def _glossary_titles(body: str, defs: Mapping[str, str]) -> str:
     return re.sub(r'(<a[^>]*\bclass="gl(?:-xref)?"[^>]*href="[^"#]*#(gl-[^"]+)")', repl, body)
 
 
-def _glossary_pages(docs: list[Doc], book: Book, pages: Mapping[str, str]) -> None:
-    """The glossary's "In the text" gets the printed pages of the entry's uses, each a link
-    to that page's marker."""
-    gl = next((d for d in docs if d.id == "glossary"), None)
-    if gl is None or not pages:
+def _printed_pages(docs: list[Doc], book: Book, pages: Mapping[str, str]) -> None:
+    """The glossary's and the register's entries get the printed pages of their uses, each
+    a link to that page's marker (the e-book's "In the text" names only the documents)."""
+    if not pages:
         return
-    where = {e.id: e for e in book.glossary}
     files: dict[str, str] = {}
     for d in docs:
         for m in re.finditer(r'\bid="([^"]+)"', d.body):
             files.setdefault(m.group(1), d.filename)
 
-    def repl(m: re.Match[str]) -> str:
-        entry = where.get(m.group(1)[len("gl-"):])
-        if entry is None or not entry.occurrences:
-            return m.group(0)
+    def printed(anchors: list[str]) -> str:
         labels: dict[str, str] = {}
-        for _, anchor in entry.occurrences:
+        for anchor in anchors:
             f = files.get(anchor)
             p = pages.get(f"{f}#{anchor}") if f else None
             if p is not None and f is not None:
                 labels.setdefault(p, f)
         if not labels:
-            return m.group(0)
+            return ""
         word = term(book, "page" if len(labels) == 1 else "pages")
         links = ", ".join(f'<a href="{esc(f)}#page-{esc(p)}">{esc(p)}</a>' for p, f in labels.items())
-        return m.group(0).replace("</dd>", f'<p class="gl-printed">{esc(word)} {links}</p></dd>', 1)
+        return f"{esc(word)} {links}"
 
-    gl.body = re.sub(r'<div id="(gl-[^"]+)" class="gl-entry">.*?</dd>', repl, gl.body, flags=re.S)
+    from .persons import register_anchor
+
+    gl_uses = {f"gl-{e.id}": [a for _, a in e.occurrences] for e in book.glossary}
+    pn_uses = {register_anchor(p): [a for _, a, *_ in p.occurrences] for p in book.persons}
+    for d in docs:
+        if d.id == "glossary":
+            def gl(m: re.Match[str]) -> str:
+                said = printed(gl_uses.get(m.group(1), []))
+                return m.group(0).replace("</dd>", f'<p class="gl-printed">{said}</p></dd>', 1) if said else m.group(0)
+            d.body = re.sub(r'<div id="(gl-[^"]+)" class="gl-entry">.*?</dd>', gl, d.body, flags=re.S)
+        elif any(f'<dt id="{k}"' in d.body for k in list(pn_uses)[:1]):
+            def pn(m: re.Match[str]) -> str:
+                said = printed(pn_uses.get(m.group(1), []))
+                return m.group(0)[:-5] + f'<p class="pn-printed">{said}</p></dd>' if said else m.group(0)
+            d.body = re.sub(r'<dt id="(pn-[^"]+)" class="pn-name">.*?</dd>', pn, d.body, flags=re.S)
 
 
 def web_name(d: Doc) -> str:
@@ -185,7 +194,7 @@ def render_docs(book: Book, page_map: dict | None) -> tuple[list[Doc], list[tupl
     pages = insert_pagebreaks(docs, page_map["pages"]) if page_map else []
     located = print_pages(docs) if pages else {}
     label_locators(docs, located, book.terms)
-    _glossary_pages(docs, book, located)
+    _printed_pages(docs, book, located)
     names = {d.filename: web_name(d) for d in docs}
 
     def rename(href: str) -> str:
