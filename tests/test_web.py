@@ -279,6 +279,8 @@ def test_a_note_opens_in_place_and_says_whose(served, browser):
     assert page.locator("#pop-title").inner_text() == "Translator’s note 1"
     assert "Celtae" in page.locator("#pop .pop-body").inner_text()
     page.screenshot(path=str(shots() / "web-note.png"))
+    assert axe(page) == []  # the open note too
+    page.locator(".pop-close").focus()
     page.keyboard.press("Escape")
     assert not pop.is_visible()
     assert page.evaluate("document.activeElement.classList.contains('noteref')")  # focus back on the call
