@@ -10,7 +10,7 @@ EDITION := $(BIN)/edition
 TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := all
-.PHONY: all epub kepub pdf booklet cover test check lint types clean help distclean bench ace reader epubtools
+.PHONY: all epub kepub pdf booklet cover web serve webtools test check lint types clean help distclean bench ace reader epubtools
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -43,6 +43,11 @@ booklet: $(VENV)/.runtime  ## the print PDF imposed for A4 duplex and saddle sti
 
 cover: $(VENV)/.runtime  ## the one-piece print cover with its spine (build/<slug>-cover.pdf)
 	$(EDITION) build cover
+web: $(VENV)/.runtime  ## build the web edition (build/web/; the PDF first if its page map is not current)
+	$(EDITION) build web
+
+serve: $(VENV)/.runtime  ## live preview of the web edition on http://127.0.0.1:8000/
+	$(EDITION) serve
 
 test: $(VENV)/.dev  ## run the test suite in parallel (builds the real edition, runs EPUBCheck)
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
@@ -74,6 +79,14 @@ $(ACE):
 $(READER_DEPS): tests/reader/package.json tests/reader/package-lock.json
 	cd tests/reader && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# axe-core for the web edition's browser tests (tests/test_web.py)
+WEB_DEPS := tests/web/node_modules/.installed
+$(WEB_DEPS): tests/web/package.json tests/web/package-lock.json
+	cd tests/web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+webtools: $(WEB_DEPS)  ## install axe-core for the web edition's tests (npm)
 
 epubtools: $(ACE) $(READER_DEPS)  ## install DAISY Ace and the reading-system harness (npm)
 

@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build the editions into build/")
     b.add_argument("target", nargs="?", default="all",
-                   choices=["epub", "kepub", "pdf", "all", "booklet", "cover"])
+                   choices=["epub", "kepub", "pdf", "all", "booklet", "cover", "web"])
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--page-size", choices=["A5", "A4", "Letter"], help="override book.yaml's page_size")
     b.add_argument("--print-shop", action="store_true",
@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="build, then build again whenever an input changes (Ctrl-C stops)")
     b.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
                    help="with --watch: how often to look for changes (default: 1)")
+
+    s = sub.add_parser("serve", help="build the web edition, serve it on 127.0.0.1 and rebuild on every change")
+    s.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0: any free one)")
+    s.add_argument("-o", "--output", type=Path, metavar="DIR", help="output folder (default: build/)")
+    s.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     c = sub.add_parser("check", help="lint the book; no output is written")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -80,6 +85,14 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
 
 def _build(args: argparse.Namespace, root: Path, reporter: Reporter) -> int:
     """One ``edition build``: 0, or BookError (printed by the caller)."""
+    if args.target == "web":  # the web edition: its own stages (edition/web_edition.py)
+        from .web_edition import build as build_web
+
+        with _progress(sys.stderr.isatty()) as say:
+            site = build_web(root, reporter, out_dir=args.output, page_size=args.page_size, progress=say)
+        _print_diags(reporter.items)
+        print(f"wrote {site}/", flush=True)
+        return 0
     from .build_manifest import up_to_date
 
     targets = ["epub", "pdf"] if args.target == "all" else [args.target]
@@ -183,6 +196,10 @@ def main(argv: list[str] | None = None) -> int:
             for path in written:
                 print(f"wrote {path}")
             return 1 if reporter.failed() else 0
+        if args.command == "serve":  # the live preview of the web edition (edition/serve.py)
+            from .serve import serve
+
+            return serve(root, args.output, args.port, args.strict)
         if args.command == "build":
             if args.profile and args.target not in ("pdf", "booklet", "cover"):
                 print("edition build: --profile makes a print PDF: use it with pdf, booklet or cover",

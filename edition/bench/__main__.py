@@ -150,6 +150,10 @@ def main() -> int:
 
             report.print_rows = print_output_rows(pdfs[0], book, median([s.wall for s in ours]))
 
+        log("web edition vs EPUB (both with the print edition's page map just made)")
+        report.web = interleave(lambda: child("web", book, built), lambda: child("epub", book, built),
+                                report.pairs, log)
+
         log("no-op rebuild: edition build all, nothing changed")
         report.noop = [run([*edition, "-C", str(book), "build", "all"], cwd=code, env=env)
                        for _ in range(_int("BENCH_NOOP", 5))]

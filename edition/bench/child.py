@@ -9,6 +9,8 @@
   pass (``OUT/book.html``, ``OUT/book.css``), the input of ``weasy``.
 * ``weasy``: WeasyPrint alone, one pass: ``HTML(book.html).write_pdf(stylesheets=
   [book.css])`` into ``OUT/weasy.pdf``.
+* ``web``: ``edition build web`` (web_edition.build) with the page map already beside it
+  (the PDF is not laid out again: ``stale_pages``), Pagefind's index included.
 * ``watch``: what ``edition build pdf --watch`` pays: a full PDF build with the layouts
   kept (``render.pdf.keep_layouts``), then a one-word edit to the middle chapter and the
   rebuild (``full_s``, ``edit_s``; CPU with the forked layout process's).
@@ -67,6 +69,17 @@ def watch(root: Path, out: Path) -> dict:
             "pages": _pages(out), "chapter": chapter.name,
             "units": {"laid_out": st.laid_out, "reused": st.reused} if st else {},
             "full_units": {"laid_out": full_units.laid_out} if full_units else {}}
+
+
+def web(root: Path, out: Path) -> dict:
+    from ..diagnostics import Reporter
+    from ..render import web as _web  # noqa: F401  (imported before the clock starts)
+    from ..web_edition import build as build_web
+
+    t0, c0 = _clock()
+    build_web(root, Reporter(), out_dir=out, stale_pages=True)
+    t1, c1 = _clock()
+    return {"build_s": t1 - t0, "build_cpu_s": c1 - c0}
 
 
 def build(root: Path, out: Path, target: str, capture: bool = False) -> dict:
@@ -162,6 +175,8 @@ def main(argv: list[str]) -> int:
         res = weasy(root, out)
     elif job == "watch":
         res = watch(root, out)
+    elif job == "web":
+        res = web(root, out)
     else:
         raise SystemExit(f"unknown job {job}")
     print(json.dumps(res))

@@ -28,6 +28,7 @@ class Report:
     help: tuple[list[Sample], list[Sample]] = ([], [])
     epub: tuple[list[Sample], list[Sample]] = ([], [])
     epub_cold: tuple[list[Sample], list[Sample]] = ([], [])
+    web: tuple[list[Sample], list[Sample]] = ([], [])  # edition build web vs the EPUB
     pdf: tuple[list[Sample], list[Sample]] = ([], [])
     noop: list[Sample] = field(default_factory=list)
     scale: int = 0
@@ -78,6 +79,9 @@ class Report:
         cx, cy = self.epub_cold
         if cx:
             out += self._pair_rows("EPUB first build (no memo)", cx, cy, "pandoc", "report", inproc=True)
+        wx, wy = self.web
+        if wx:
+            out += self._pair_rows("Web edition (pages and search index)", wx, wy, "EPUB", "≤ 1.0×")
         px, py_ = self.pdf
         if px:
             out += self._pair_rows("PDF build from the last build's page numbers", px, py_,
