@@ -12,7 +12,7 @@ importer runs), so checking costs a few milliseconds:
 * the installed packages (every ``*.dist-info`` name on ``sys.path``: WeasyPrint,
   ebooklib, markdown-it-py … with their versions) and the Python version;
 * what the build reads from its surroundings: ``SOURCE_DATE_EPOCH``, and
-  ``git describe --always --tags --dirty`` / the last commit's time (the edition's
+  the tag or commit HEAD names and its time, read from ``.git`` (no git runs) (the edition's
   version and date);
 * the target and its options (page size, print-shop variant) and the output path.
 
@@ -31,13 +31,13 @@ import hashlib
 import json
 import os
 import stat
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import recover, write_atomic
 from .diagnostics import BookError, Diagnostic, Reporter, Severity
+from .trust import own_folder, read_sealed, seal
 
 FORMAT = 1
 MANIFEST = "build-manifest.json"  # in cache_dir(root)
@@ -54,8 +54,8 @@ def cache_dir(root: Path) -> Path:
     ``EDITION_CACHE_DIR`` is set, a folder inside it named after the project's absolute path
     (so a read-only checkout, or the test suite, keeps the project untouched)."""
     base = os.environ.get(CACHE_ENV, "")
-    if not base:
-        return root / ".cache"
+    if not base:  # never a link, nor through one (trust.own_folder): a BookError
+        return own_folder(root, root / ".cache", ".cache")
     name = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
     return Path(base) / name
 
@@ -109,15 +109,12 @@ def installed() -> list[str]:
 
 
 def _git(root: Path) -> str:
-    """What project.git_version reads: the checkout's description and last commit time."""
-    out = []
-    for cmd in (["git", "describe", "--always", "--tags", "--dirty"], ["git", "log", "-1", "--format=%ct"]):
-        try:
-            proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=30)
-            out.append(f"{proc.returncode}:{proc.stdout.strip()}")
-        except (OSError, subprocess.SubprocessError):
-            out.append("-")
-    return "|".join(out)
+    """What project.git_version reads: the checkout's tag or commit and its time, read from
+    .git with nothing executed (``gitread``)."""
+    from .gitread import version
+
+    desc, when = version(root)
+    return f"{desc}|{when}"
 
 
 def inputs_digest(root: Path) -> str:
@@ -202,17 +199,20 @@ class Plan:
         entries.update(self.made)
         # forget outputs that no longer exist (temporary folders of earlier builds)
         entries = {k: v for k, v in entries.items() if Path(v.get("output", "")).is_file()}
+        sealed = seal(json.dumps({"format": FORMAT, "outputs": entries}, indent=1,
+                                 sort_keys=True).encode("utf-8"))
         try:
-            write_atomic(path, json.dumps({"format": FORMAT, "outputs": entries}, indent=1,
-                                          sort_keys=True).encode("utf-8"))
+            if sealed is not None:  # no key: nothing is kept (a book's own manifest is never trusted)
+                write_atomic(path, sealed)
         except OSError:
             pass
 
 
 def _read(path: Path) -> dict[str, dict]:
+    raw = read_sealed(path)  # a manifest this machine did not write (shipped with the book) is none
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(raw) if raw is not None else None
+    except ValueError:
         return {}
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("outputs"), dict):
         return {}
@@ -223,6 +223,8 @@ def plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | 
          print_shop: bool = False, force: bool = False) -> Plan:
     """Hash the inputs and compare with the manifest: nothing else is read or imported."""
     root = root.resolve()
+    if out_dir is None:  # the book's build/: never a link (trust.own_folder)
+        own_folder(root, root / "build", "build")
     out = (out_dir or root / "build").resolve()
     if out.is_dir():  # a build killed while moving its outputs: finish it; drop old temporaries
         recover(out)

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from .atomic import write_atomic
 from .build_manifest import cache_dir
+from .diagnostics import BookError
+from .trust import read_sealed, seal
 
 if TYPE_CHECKING:
     from .render.pdf import Seed
@@ -41,9 +43,12 @@ def load(root: Path, variant: str) -> Seed | None:
 
     if not enabled():
         return None
-    try:
-        data = json.loads(_path(root, variant).read_bytes())
-    except (OSError, ValueError):
+    try:  # sealed with this machine's key (trust.py): a seed shipped with the book is none
+        raw = read_sealed(_path(root, variant))
+        data = json.loads(raw) if raw is not None else None
+    except (OSError, ValueError, BookError):
+        return None
+    if data is None:
         return None
     return Seed.from_json(data)
 
@@ -52,9 +57,12 @@ def save(root: Path, variant: str, seed: Seed | None) -> None:
     """Keep ``seed`` for the next build; a folder that cannot be written keeps none."""
     if seed is None:
         return
-    path = _path(root, variant)
+    sealed = seal(json.dumps(seed.to_json(), sort_keys=True).encode())
+    if sealed is None:
+        return
     try:
+        path = _path(root, variant)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps(seed.to_json(), sort_keys=True).encode())
-    except OSError:
+        write_atomic(path, sealed)
+    except (OSError, BookError):
         pass

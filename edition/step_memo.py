@@ -33,6 +33,8 @@ from typing import Any
 
 from .atomic import write_atomic
 from .build_manifest import PACKAGE, PACKAGE_DATA, cache_dir, hash_tree, installed
+from .diagnostics import BookError
+from .trust import read_sealed, seal
 
 FORMAT = 1
 DIR = "memo"  # in build_manifest.cache_dir(root)
@@ -70,9 +72,9 @@ def _path(root: Path, kind: str, k: str) -> Path:
 def get(root: Path, kind: str, k: str) -> bytes | None:
     if not enabled():
         return None
-    try:
-        return _path(root, kind, k).read_bytes()
-    except OSError:
+    try:  # sealed with this machine's key (trust.py): a memo shipped with the book is none
+        return read_sealed(_path(root, kind, k))
+    except (OSError, BookError):
         return None
 
 
@@ -80,15 +82,18 @@ def put(root: Path, kind: str, k: str, data: bytes) -> None:
     """Store atomically; keep the newest KEEP entries of the kind.  Never fails the build."""
     if not enabled():
         return
-    path = _path(root, kind, k)
+    sealed = seal(data)
+    if sealed is None:
+        return
     try:
-        write_atomic(path, data)
+        path = _path(root, kind, k)
+        write_atomic(path, sealed)
         old = sorted((p for p in path.parent.glob(f"{kind}.*") if not p.name.endswith(".tmp")),
                      key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
         for p in old[KEEP:]:
             if p != path:
                 p.unlink(missing_ok=True)
-    except OSError:
+    except (OSError, BookError):
         pass  # a read-only project, a full disk: the next build computes again
 
 
