@@ -172,39 +172,12 @@ def read_style(root: Path, name: str) -> tuple[str, Path]:
     return text, path.parent
 
 
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.S)
-_CSS_REF = re.compile(r"@import\s*(?:url\(\s*)?[\"']?\s*([^\"')\s;]*)|\burl\(\s*[\"']?\s*([^\"')\s]*)", re.I)
-
-
 def css_references(css: str, local_ok: bool) -> list[tuple[int, str]]:
-    """(line, problem) for every @import and url() that leads out of the project (a scheme,
-    ``//host``, an absolute path, ``..``); with ``local_ok`` False, for every one but ``data:``."""
+    """(line, problem) for every @import, url() and image-set() target that leads out of the
+    project, and every function not allowed: ``safe_css`` (tinycss2's tokenizer)."""
+    from .safe_css import css_problems
 
-    def unescape(m: re.Match[str]) -> str:
-        if m.group(1):
-            try:
-                return chr(int(m.group(1), 16))
-            except (ValueError, OverflowError):
-                return "?"
-        return m.group(2)
-
-    text = _CSS_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), css)
-    text = _CSS_ESCAPE.sub(unescape, text)  # u\72l( is url(
-    out = []
-    for m in _CSS_REF.finditer(text):
-        target = (m.group(1) if m.group(1) is not None else m.group(2)) or ""
-        line = text.count("\n", 0, m.start()) + 1
-        if target.lower().startswith("data:"):
-            continue
-        remote = bool(re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|\\", target)) or ".." in target.split("/")
-        if remote:
-            out.append((line, f"'{target}' is outside the project: the editions load nothing from "
-                              "elsewhere"))
-        elif not local_ok:
-            out.append((line, f"'{target}': the e-book's style sheet is shipped alone and may "
-                              "refer to no other file"))
-    return out
+    return css_problems(css, local_ok)
 
 
 def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | None = None,

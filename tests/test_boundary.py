@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -297,3 +298,159 @@ def test_forged_memo_entry_is_recomputed(tmp_path, monkeypatch):
     entry.write_bytes(hashlib.sha256(evil).hexdigest().encode() + b"\n" + evil)  # the old format
     v = step_memo.json_value(tmp_path, "book", ["x"], lambda: calls.append(1) or {"title": "ok"})
     assert v == {"title": "ok"} and calls == [1, 1]
+
+
+# -- 4. SVG and CSS through real parsers ---------------------------------------------------------
+
+S = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+HOSTILE_SVG = {
+    "style-element-imports-remote-sheet": f'<svg {S}><style>@import url(https://evil.example/x.css);</style></svg>',
+    "style-element-remote-url-quoted": f'<svg {S}><style>rect {{ fill: url("https://evil.example/p#a") }}</style><rect/></svg>',
+    "style-attribute-remote-url": f'<svg {S}><rect style="fill:url(https://evil.example/p#a)"/></svg>',
+    "fill-remote-url": f'<svg {S}><rect fill="url(https://evil.example/p#a)"/></svg>',
+    "filter-remote-url": f'<svg {S}><rect filter="url(//evil.example/f.svg#f)"/></svg>',
+    "mask-escaped-url": f'<svg {S}><rect mask="u\\72l(https://evil.example/m#m)"/></svg>',
+    "set-href-javascript": f'<svg {S}><a href="#x"><set attributeName="href" to="javascript:alert(1)"/><text>t</text></a></svg>',
+    "animate-xlink-href": f'<svg {S}><a xlink:href="#x"><animate attributeName="xlink:href" values="javascript:alert(1)"/></a></svg>',
+    "xml-stylesheet-pi": f'<?xml-stylesheet href="https://evil.example/x.css"?><svg {S}/>',
+    "pi-inside": f'<svg {S}><?xml-stylesheet href="https://evil.example/x.css"?></svg>',
+    "external-entity-local-file": f'<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg {S}><text>&x;</text></svg>',
+    "internal-entity-billion-laughs": f'<!DOCTYPE svg [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><svg {S}><text>&b;</text></svg>',
+    "script": f'<svg {S}><script>alert(1)</script></svg>',
+    "script-other-case-namespace": f'<svg {S}><x:script xmlns:x="http://www.w3.org/2000/svg">alert(1)</x:script></svg>',
+    "foreign-object-iframe": f'<svg {S}><foreignObject><iframe xmlns="http://www.w3.org/1999/xhtml" src="https://evil.example/"/></foreignObject></svg>',
+    "onload": f'<svg {S} onload="alert(1)"/>',
+    "image-remote": f'<svg {S}><image href="https://evil.example/x.png"/></svg>',
+    "image-data-svg-with-script": f'<svg {S}><image href="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22%3E%3Cscript%3Ealert(1)%3C/script%3E%3C/svg%3E"/></svg>',
+    "a-javascript": f'<svg {S}><a href="javascript:alert(1)"><text>x</text></a></svg>',
+    "use-remote": f'<svg {S}><use href="https://evil.example/s.svg#a"/></svg>',
+    "use-bomb": f'<svg {S}><defs><g id="a0"><rect/></g>'
+                + "".join(f'<g id="a{i}">' + f'<use href="#a{i - 1}"/>' * 10 + "</g>" for i in range(1, 8))
+                + '</defs><use href="#a7"/></svg>',
+    "use-cycle": f'<svg {S}><g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g></svg>',
+    "html-namespace-element": f'<svg {S}><h:img xmlns:h="http://www.w3.org/1999/xhtml" src="https://evil.example/"/></svg>',
+    "unknown-attribute": f'<svg {S}><rect formaction="https://evil.example/"/></svg>',
+    "not-svg-namespace": '<svg><script>alert(1)</script></svg>',
+}
+
+HOSTILE_CSS = {
+    "comment-markers-in-strings-hide-url": 'a::before { content: "/*"; }\nb { background: url(https://evil.example/x.png); }\nc::after { content: "*/"; }\n',
+    "image-set-remote": 'p { background-image: image-set("https://evil.example/x.png" 1x); }\n',
+    "webkit-image-set-remote": 'p { background-image: -webkit-image-set(url(//evil.example/x.png) 1x); }\n',
+    "data-stylesheet-imports-remote": '@import url("data:text/css,@import%20url(https://evil.example/x.css);");\n',
+    "data-stylesheet-base64-imports-remote": '@import url("data:text/css;base64,QGltcG9ydCB1cmwoaHR0cHM6Ly9ldmlsLmV4YW1wbGUveC5jc3MpOw==");\n',
+    "escaped-url-function": 'p { background: u\\72l(https://evil.example/x.png); }\n',
+    "escaped-scheme-in-string": 'p { background: url("\\68ttps://evil.example/x.png"); }\n',
+    "import-string": '@import "https://evil.example/x.css";\n',
+    "font-face-remote": '@font-face { font-family: X; src: url(https://evil.example/f.woff2); }\n',
+    "expression": 'p { width: expression(alert(1)); }\n',
+    "data-svg-with-script": 'p { background: url("data:image/svg+xml,<svg xmlns=\'http://www.w3.org/2000/svg\' onload=\'alert(1)\'/>"); }\n',
+    "data-html": 'p { background: url("data:text/html,<script>alert(1)</script>"); }\n',
+    "parent-path": 'p { background: url(../../../etc/passwd); }\n',
+    "absolute-path": 'p { background: url(/etc/passwd); }\n',
+    "javascript-url": 'p { background: url(javascript:alert(1)); }\n',
+    "cross-fade-remote": 'p { background: cross-fade(url(#a), "https://evil.example/x.png", 50%); }\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_SVG))
+def test_hostile_svg_is_refused(name):
+    from edition.safe_svg import svg_problems
+
+    assert svg_problems(HOSTILE_SVG[name].encode()), name
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_CSS))
+def test_hostile_css_is_refused(name):
+    from edition.safe_css import css_problems
+
+    assert css_problems(HOSTILE_CSS[name], local_ok=True), name
+
+
+def test_plain_svg_and_shipped_styles_pass():
+    from edition.safe_css import css_problems
+    from edition.safe_svg import clean_svg, svg_problems
+
+    root = Path(__file__).resolve().parent.parent
+    svg = (root / "examples/small-reader/images/three-parts.svg").read_bytes()
+    assert svg_problems(svg) == []
+    assert b"<!--" not in clean_svg(svg)
+    ok = (f'<svg {S}><defs><linearGradient id="g"><stop offset="0" stop-color="red"/></linearGradient>'
+          '<g id="a"><rect/></g></defs><rect fill="url(#g)" style="stroke:url(#g)"/><use xlink:href="#a"/>'
+          '<image href="data:image/png;base64,iVBORw0KGgo="/></svg>')
+    assert svg_problems(ok.encode()) == []
+    for css in (root / "edition/data/styles").glob("*.css"):
+        assert css_problems(css.read_text(), local_ok=css.name != "epub.css") == [], css.name
+    assert css_problems('p { content: "/* not a comment"; background: url(#x) } /* url(https://x) */',
+                        local_ok=False) == []
+
+
+def test_use_bomb_is_refused_quickly():
+    import time
+
+    from edition.safe_svg import svg_problems
+
+    t = time.monotonic()
+    assert any("draws" in p for p in svg_problems(HOSTILE_SVG["use-bomb"].encode()))
+    assert time.monotonic() - t < 2
+
+
+def _hostile_book(root: Path, svgs: list[str], css: str | None) -> SmallBook:
+    b = SmallBook(root)
+    b.book(["one.md"])
+    body = CHAPTER + "".join(f"\n![figure {n}](images/{n}.svg)\n" for n in svgs)
+    b.chapter("one.md", "One", body)
+    for n in svgs:
+        b.write(f"images/{n}.svg", HOSTILE_SVG[n])
+    if css is not None:
+        b.write("styles/epub.css", HOSTILE_CSS[css])
+        b.write("styles/print.css", HOSTILE_CSS[css])
+    return b
+
+
+REMOTE = ("evil.example", "javascript:", "<script", "onload", "/etc/passwd", "root:x:")
+
+
+def test_hostile_svgs_ship_in_no_format(tmp_path):
+    """Every hostile SVG in one book: the build of EPUB, kepub and PDF fails, each figure at its
+    line, and nothing is written."""
+    names = sorted(HOSTILE_SVG)
+    b = _hostile_book(tmp_path / "book", names, None)
+    r = b.run("build", "all")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    for n in names:
+        assert f"image 'images/{n}.svg'" in r.stderr, n
+    assert not (b.root / "build").exists() or not any((b.root / "build").glob("*.*"))
+
+
+@pytest.mark.parametrize("css", sorted(HOSTILE_CSS))
+def test_hostile_stylesheet_ships_in_no_format(tmp_path, css):
+    b = _hostile_book(tmp_path / "book", [], css)
+    r = b.run("build", "all")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert re.search(r"styles/(epub|print)\.css:\d+: error: .*\[css.reference\]", r.stderr), r.stderr
+    assert not (b.root / "build").exists() or not any((b.root / "build").glob("*.*"))
+
+
+def test_clean_svg_and_css_ship_and_carry_nothing_remote(tmp_path):
+    """The other side: a plain SVG figure builds into EPUB, kepub and PDF, and no output
+    carries anything remote or scriptable."""
+    b = SmallBook(tmp_path / "book")
+    b.book(["one.md"])
+    b.chapter("one.md", "One", CHAPTER + "\n![a sketch](images/s.svg)\n")
+    root = Path(__file__).resolve().parent.parent
+    b.write("images/s.svg", (root / "examples/small-reader/images/three-parts.svg").read_bytes())
+    r = b.run("build", "all")
+    assert r.returncode == 0, r.stderr
+    for out in (b.root / "build").glob("*.*"):
+        if out.suffix == ".pdf":
+            data = out.read_bytes()
+            assert b"/JavaScript" not in data and b"/URI (http" not in data
+            continue
+        if out.suffix != ".epub":
+            continue
+        with zipfile.ZipFile(out) as z:
+            for n in z.namelist():
+                text = z.read(n).decode("utf-8", "replace")
+                for bad in REMOTE:
+                    assert bad not in text, (out.name, n, bad)
