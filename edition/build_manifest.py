@@ -47,6 +47,7 @@ PACKAGE = Path(__file__).resolve().parent  # the edition package: its code is an
 PACKAGE_DATA = PACKAGE / "data"  # default styles, fonts, terms and the new-book template
 PACKAGE_STYLES = PACKAGE_DATA / "styles"  # the default styles, shipped
 _SKIP = {"__pycache__", ".git", ".cache"}
+MAX_FILES = 20_000  # files hashed in one input folder (#27: images/ linked to /usr)
 
 
 def cache_dir(root: Path) -> Path:
@@ -60,7 +61,8 @@ def cache_dir(root: Path) -> Path:
     return Path(base) / name
 
 
-def _hash_file(h: hashlib._Hash, path: Path, name: str, inside: Path | None = None) -> None:
+def _hash_file(h: hashlib._Hash, path: Path, name: str, inside: Path | None = None,
+               seen: dict[str, str] | None = None) -> None:
     h.update(name.encode("utf-8", "surrogateescape") + b"\0")
     if inside is not None and path.is_symlink():  # a link: where it leads, and never read
         h.update(os.readlink(path).encode("utf-8", "surrogateescape") + b"\0")  # outside
@@ -75,23 +77,35 @@ def _hash_file(h: hashlib._Hash, path: Path, name: str, inside: Path | None = No
         data = path.read_bytes()
     except OSError as exc:  # unreadable: the build will say so; the key must still differ
         data = f"<unreadable: {exc.errno}>".encode()
-    h.update(len(data).to_bytes(8, "big") + hashlib.sha256(data).digest())
+    digest = hashlib.sha256(data)
+    h.update(len(data).to_bytes(8, "big") + digest.digest())
+    if seen is not None:
+        seen[os.path.realpath(path)] = digest.hexdigest()
 
 
 def hash_tree(h: hashlib._Hash, base: Path, label: str, suffixes: tuple[str, ...] = (),
-               inside: Path | None = None) -> None:
+               inside: Path | None = None, seen: dict[str, str] | None = None) -> None:
     if not base.is_dir():
         h.update(f"<no {label}>\0".encode())
         return
+    if inside is not None and base.is_symlink():  # images/ -> /usr: the link, never walked
+        try:
+            base.resolve(strict=True).relative_to(inside)
+        except (ValueError, OSError, RuntimeError):
+            h.update(f"<{label}: a link out>\0".encode() + os.readlink(base).encode("utf-8", "surrogateescape"))
+            return
     files = []
-    for dirpath, dirnames, filenames in os.walk(base):
+    for dirpath, dirnames, filenames in os.walk(base):  # links to folders are not followed
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP)
         for f in filenames:
             if not suffixes or f.endswith(suffixes):
                 p = Path(dirpath) / f
                 files.append((f"{label}/{p.relative_to(base).as_posix()}", p))
-    for name, p in sorted(files):
-        _hash_file(h, p, name, inside)
+        if len(files) > MAX_FILES:  # bounded: the build refuses such a book anyway (gate)
+            h.update(f"<{label}: more than {MAX_FILES} files>\0".encode() + os.urandom(16))
+            break  # a key that matches nothing: such a book is always built again
+    for name, p in sorted(files)[:MAX_FILES]:
+        _hash_file(h, p, name, inside, seen)
 
 
 def installed() -> list[str]:
@@ -117,8 +131,9 @@ def _git(root: Path) -> str:
     return f"{desc}|{when}"
 
 
-def inputs_digest(root: Path) -> str:
-    """SHA-256 of everything a build of the project at ``root`` reads (see the module doc)."""
+def inputs_digest(root: Path, seen: dict[str, str] | None = None) -> str:
+    """SHA-256 of everything a build of the project at ``root`` reads (see the module doc);
+    ``seen`` gets each project file's real path and SHA-256."""
     root = root.resolve()
     h = hashlib.sha256(f"edition-cache {FORMAT}\0".encode())
     try:
@@ -126,9 +141,9 @@ def inputs_digest(root: Path) -> str:
     except OSError:
         top = []
     for p in top:
-        _hash_file(h, p, p.name, root)
+        _hash_file(h, p, p.name, root, seen)
     for d in INPUT_DIRS:
-        hash_tree(h, root / d, d, inside=root)
+        hash_tree(h, root / d, d, inside=root, seen=seen)
     hash_tree(h, PACKAGE, "<edition>", (".py",))
     hash_tree(h, PACKAGE_DATA, "<edition-data>")
     env = {"python": sys.version, "packages": installed(), "git": _git(root),
@@ -178,6 +193,16 @@ class Plan:
     ids: dict[str, str]  # target -> manifest id
     fresh: dict[str, Fresh] = field(default_factory=dict)
     made: dict[str, dict] = field(default_factory=dict)
+    hashed: dict[str, str] = field(default_factory=dict)  # real path -> SHA-256 the key covers
+
+    def read_what_was_hashed(self) -> bool:
+        """True if every project file the build read (``gate.READS``) had the bytes the key
+        was computed from: an edit saved during the build (and perhaps undone since) makes
+        the outputs unfit to be called up to date later."""
+        from . import gate
+
+        reads = gate.READS or {}
+        return all(self.hashed.get(path, sha) == sha for path, sha in reads.items())
 
     @property
     def stale(self) -> list[str]:
@@ -192,7 +217,7 @@ class Plan:
 
     def save(self) -> None:
         """Merge what was built into the manifest (atomically; a failure only costs speed)."""
-        if not self.made:
+        if not self.made or not self.read_what_was_hashed():
             return
         path = cache_dir(self.root) / MANIFEST
         entries = _read(path)
@@ -220,21 +245,28 @@ def _read(path: Path) -> dict[str, dict]:
 
 
 def plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | None = None,
-         print_shop: bool = False, force: bool = False) -> Plan:
-    """Hash the inputs and compare with the manifest: nothing else is read or imported."""
+         print_shop: bool = False, force: bool = False, keep_reads: bool = False) -> Plan:
+    """Hash the inputs and compare with the manifest: nothing else is read or imported.
+    From here on the gate records what the build reads (``keep_reads``: a second plan of the
+    same build goes on with the first one's record)."""
     root = root.resolve()
     if out_dir is None:  # the book's build/: never a link (trust.own_folder)
         own_folder(root, root / "build", "build")
     out = (out_dir or root / "build").resolve()
     if out.is_dir():  # a build killed while moving its outputs: finish it; drop old temporaries
         recover(out)
-    digest = inputs_digest(root)
+    hashed: dict[str, str] = {}
+    digest = inputs_digest(root, hashed)
+    from . import gate
+
+    if not keep_reads or gate.READS is None:
+        gate.record_reads()  # from here on, what the build reads is compared with what was hashed
     keys, ids = {}, {}
     for t in targets:
         v = variant(t, page_size, print_shop)
         ids[t] = f"{out}::{v}"
         keys[t] = hashlib.sha256(f"{digest}\0{v}\0{out}".encode()).hexdigest()
-    p = Plan(root, out, keys, ids)
+    p = Plan(root, out, keys, ids, hashed=hashed)
     if force:
         return p
     entries = _read(cache_dir(root) / MANIFEST)

@@ -222,7 +222,8 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     beside = [t for t, suffix in (("epub", ".epub"), ("kepub", ".kepub.epub"))
               if t not in targets and (out_dir / f"{book.meta.slug}{suffix}").is_file()]
     if "pdf" in targets and beside:
-        manifest = build_manifest.plan(root, out_dir, [*targets, *beside], page_size, print_shop, force=True)
+        manifest = build_manifest.plan(root, out_dir, [*targets, *beside], page_size, print_shop, force=True,
+                                       keep_reads=True)
         targets = manifest.stale
     map_key = pagemap.inputs_key(root) if {"epub", "kepub", "pdf"} & set(targets) else ""
     new_map: dict | None = None

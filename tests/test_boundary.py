@@ -454,3 +454,163 @@ def test_clean_svg_and_css_ship_and_carry_nothing_remote(tmp_path):
                 text = z.read(n).decode("utf-8", "replace")
                 for bad in REMOTE:
                     assert bad not in text, (out.name, n, bad)
+
+
+# -- 5. bounded in time and memory; 6. invalid is never exit 0 --------------------------------
+
+def _draft(pattern: str, lines: list[str]):
+    from edition.importers.base import Draft, Line, SourceEntry
+
+    rec = SourceEntry.__new__(SourceEntry)
+    object.__setattr__(rec, "id", "s1")
+    object.__setattr__(rec, "strip", (pattern,))
+    return Draft(rec, [Line(t, i) for i, t in enumerate(lines, 7)])
+
+
+def test_strip_pattern_nested_plus_does_not_hang():
+    """``(a+)+$``: Python's re takes hours on 40 a's and a '!'; the regex engine answers."""
+    import time
+
+    from edition.importers.text import strip_patterns
+
+    t = time.monotonic()
+    draft = strip_patterns(_draft("(a+)+$", ["a" * 40 + "!"]))
+    assert time.monotonic() - t < 5 and len(draft.lines) == 1
+
+
+def test_strip_pattern_catastrophic_backtracking_is_stopped_with_a_located_error():
+    import time
+
+    from edition.diagnostics import BookError
+    from edition.importers.text import strip_patterns
+
+    t = time.monotonic()
+    with pytest.raises(BookError) as e:
+        strip_patterns(_draft("(a|aa)+$", ["a" * 60 + "!"]))
+    assert time.monotonic() - t < 20
+    d = e.value.diagnostics[0]
+    assert d.code == "source.strip-slow" and "line 7" in d.message and d.file == "sources/sources.yaml"
+
+
+def test_strip_pattern_still_strips():
+    from edition.importers.text import strip_patterns
+
+    draft = strip_patterns(_draft(r"^Page \d+$", ["Page 12", "Text"]))
+    assert [ln.text for ln in draft.lines] == ["Text"]
+
+
+@pytest.mark.parametrize("value", ["{n:>999999999}", "{n.__class__.__mro__}", "{0}", "{n!r}",
+                                   "{nope}", "{", "x" * 6000])
+def test_terms_yaml_value_cannot_reach_str_format(tmp_path, value):
+    from edition.diagnostics import BookError, Reporter
+    from edition.terms import load_terms
+
+    (tmp_path / "terms.yaml").write_text(f"tn-correction: {json.dumps(value)}\n")
+    with pytest.raises(BookError) as e:
+        load_terms(tmp_path, "en", Reporter())
+    assert e.value.diagnostics[0].file == "terms.yaml" and e.value.diagnostics[0].line == 1
+
+
+def test_terms_yaml_with_its_own_fields_is_kept(tmp_path):
+    from edition.diagnostics import Reporter
+    from edition.terms import default_terms, load_terms
+
+    key = next(k for k, v in default_terms().items() if "{n}" in v)
+    (tmp_path / "terms.yaml").write_text(f"{key}: \"{{n}} items\"\n")
+    assert load_terms(tmp_path, "en", Reporter())[key] == "{n} items"
+
+
+@pytest.mark.parametrize("tag", ["../../../../tmp/x", "en/../../x", "e n", "", "toolongtag-"])
+def test_language_path_names_no_terms_file(tag):
+    from edition.terms import language_terms
+
+    terms, found = language_terms(tag)
+    assert not found
+
+
+def test_invalid_book_language_is_an_error_not_exit_0(tmp_path):
+    b = small(tmp_path / "book")
+    b.write("book.yaml", (b.root / "book.yaml").read_text().replace("language: en", "language: ../../x"))
+    r = b.run("build", "epub")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert re.search(r"book\.yaml:\d+: error: .*language", r.stderr), r.stderr
+
+
+def test_invalid_inline_lang_is_an_error_not_exit_0(tmp_path):
+    b = SmallBook(tmp_path / "book")
+    b.book(["one.md"])
+    b.chapter("one.md", "One", "Text [word]{lang=\"not a tag\"} and <span lang=\"x y\">more</span>.\n")
+    r = b.run("build", "epub")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert "chapters/one.md:" in r.stderr and ("lang.invalid" in r.stderr or "language tag" in r.stderr), r.stderr
+
+
+@pytest.mark.parametrize("field,size", [("title", 2_000_000), ("title", 100_000), ("subtitle", 10_000)])
+def test_huge_title_is_refused_quickly(tmp_path, field, size):
+    import time
+
+    b = small(tmp_path / "book")
+    text = (b.root / "book.yaml").read_text()
+    text = text.replace("title: A Small Book", f"title: A Small Book\n{field}: {'x' * size}") \
+        if field != "title" else text.replace("title: A Small Book", f"title: {'x' * size}")
+    b.write("book.yaml", text)
+    t = time.monotonic()
+    r = b.run("build", "epub")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert re.search(rf"book\.yaml:\d+: error: .*{field}", r.stderr), r.stderr
+    assert time.monotonic() - t < 30
+
+
+def test_yaml_larger_than_the_cap_is_not_parsed(tmp_path):
+    from edition.diagnostics import BookError
+    from edition.gate import MAX_YAML, read_text
+
+    (tmp_path / "glossary.yaml").write_text("entries: []\n" + "#" * (MAX_YAML + 10))
+    with pytest.raises(BookError) as e:
+        read_text(tmp_path / "glossary.yaml", "glossary.yaml", tmp_path)
+    assert e.value.diagnostics[0].code == "file.too-large"
+
+
+# -- 2 (again). reads outside the gate -----------------------------------------------------------
+
+def test_source_linked_to_etc_passwd_is_not_read_without_root(tmp_path):
+    """The importers call the gate without a root: the root is found from the file's name."""
+    from edition.diagnostics import BookError
+    from edition.gate import read_text
+
+    (tmp_path / "book/sources").mkdir(parents=True)
+    (tmp_path / "book/sources/a.txt").symlink_to("/etc/passwd")
+    with pytest.raises(BookError) as e:
+        read_text(tmp_path / "book/sources/a.txt", "sources/a.txt", controls=True)
+    assert e.value.diagnostics[0].code == "file.outside"
+
+
+def test_images_folder_linked_to_usr_is_not_walked(tmp_path):
+    import time
+
+    from edition.build_manifest import inputs_digest
+
+    b = small(tmp_path / "book")
+    (b.root / "images").symlink_to("/usr")
+    t = time.monotonic()
+    inputs_digest(b.root)
+    assert time.monotonic() - t < 5
+
+
+# -- 7. the digest covers exactly the bytes read ---------------------------------------------------
+
+def test_edit_saved_during_a_build_is_not_recorded_as_up_to_date(tmp_path, monkeypatch):
+    from edition import build_manifest
+    from edition.gate import read_text
+
+    monkeypatch.setenv("EDITION_CACHE_DIR", str(tmp_path / "cache"))
+    b = small(tmp_path / "book")
+    p = build_manifest.plan(b.root, None, ["epub"])
+    read_text(b.root / "chapters/one.md", "chapters/one.md", b.root)
+    assert p.read_what_was_hashed()
+    (b.root / "chapters/one.md").write_text("---\ntitle: One\n---\nEdited while building.\n")
+    read_text(b.root / "chapters/one.md", "chapters/one.md", b.root)  # the build reads the edit
+    assert not p.read_what_was_hashed()
+    p.remember("epub", b.root / "build/x.epub", b"x", [], [])
+    p.save()
+    assert not list((tmp_path / "cache").rglob(build_manifest.MANIFEST))

@@ -52,13 +52,24 @@ from .web import (
 def strip_patterns(draft: Draft) -> Draft:
     """Lines matching a ``strip:`` pattern of the source (a Python regular expression,
     searched in the line with its spaces normalised) leave the text, each recorded."""
-    pats = [(re.compile(p), p) for p in draft.record.strip]
+    from ..userregex import TooSlow, compile_user, search  # a time limit: (a+)+$ cannot hang (#27)
+
+    pats = [(compile_user(p), p) for p in draft.record.strip]
     if not pats:
         return draft
     keep: list[Line] = []
     for ln in draft.lines:
         t = " ".join(ln.text.replace("\u00a0", " ").split())
-        hit = next((src for pat, src in pats if t and pat.search(t)), None)
+        try:
+            hit = next((src for pat, src in pats if t and search(pat, t)), None)
+        except TooSlow as exc:
+            from ..diagnostics import BookError, Diagnostic, Severity
+
+            raise BookError(Diagnostic("sources/sources.yaml", None, Severity.ERROR,
+                                       f"source '{draft.record.id}': the strip pattern {exc.args[0]!r} "
+                                       f"takes too long on line {ln.src} of the source (it backtracks "
+                                       "without end: write it without nested repetition)",
+                                       "source.strip-slow")) from None
         if hit is None:
             keep.append(ln)
         else:

@@ -21,6 +21,7 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from ..diagnostics import Reporter
+from ..langtag import well_formed
 from ..model import Book, Chapter, Fragment
 
 # The one allow-list, for raw HTML (filtered by nh3, the Rust ammonia sanitizer) and for
@@ -57,6 +58,8 @@ class _Audit(HTMLParser):
                 self.problems.append(f"attribute '{key}' on <{tag}> is not allowed")
             elif value and _UNSAFE_VALUE.search(value):
                 self.problems.append(f"unsafe value in '{key}' on <{tag}>")
+            elif key in ("lang", "xml:lang") and not well_formed(value or ""):
+                self.problems.append(f"'{(value or '')[:40]}' in '{key}' on <{tag}> is not a language tag")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._tag(tag, attrs)
@@ -311,6 +314,11 @@ def _check_attrs(t: Token, src: Chapter | Fragment, line: int | None, reporter: 
             continue
         if key == "credit" and t.type == "image" and not _UNSAFE_VALUE.search(value):
             continue  # the figure's credit line (transforms/figures.py)
+        if key in ("lang", "xml:lang") and not well_formed(value):  # #27: never an invalid EPUB
+            reporter.error(src.location.file, line, f"'{value[:40]}' is not a language tag "
+                           "(BCP 47: en, de, pt-BR …)", "lang.invalid")
+            t.attrs.pop(key)
+            continue
         if key in TOOL_ATTRS or (key in ALLOWED_ATTRS and not _UNSAFE_VALUE.search(value)):
             continue
         reporter.error(src.location.file, line, f"attribute '{key}' is not allowed", "html.unsafe")
