@@ -614,3 +614,42 @@ def test_edit_saved_during_a_build_is_not_recorded_as_up_to_date(tmp_path, monke
     p.remember("epub", b.root / "build/x.epub", b"x", [], [])
     p.save()
     assert not list((tmp_path / "cache").rglob(build_manifest.MANIFEST))
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000005000153a3b1b50000000049454e44ae426082")
+
+
+def test_epub_member_names_differing_in_case_are_an_error(tmp_path):
+    b = SmallBook(tmp_path / "book")
+    b.book(["one.md"])
+    b.chapter("one.md", "One", CHAPTER + "\n![a](images/Map.png)\n\n![b](images/map.png)\n")
+    b.write("images/Map.png", PNG)
+    b.write("images/map.png", PNG)
+    if len(list((b.root / "images").iterdir())) < 2:
+        pytest.skip("a case-insensitive file system")
+    r = b.run("build", "epub")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert "images/map.png: error:" in r.stderr and "[epub.name-clash]" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("name", ["nav.md", "content.md", "colophon.md", "titlepage.md"])
+def test_chapter_named_like_a_tool_file_is_an_error(tmp_path, name):
+    b = SmallBook(tmp_path / "book")
+    b.book([name])
+    b.chapter(name, "One", CHAPTER)
+    r = b.run("build", "epub")
+    if name == "content.md":  # content.xhtml is no tool file: it builds
+        assert r.returncode == 0, r.stderr
+        return
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert f"chapters/{name}: error:" in r.stderr and "[epub.name-clash]" in r.stderr, r.stderr
+
+
+def test_an_error_cannot_be_silenced(tmp_path):
+    b = small(tmp_path / "book")
+    b.write("book.yaml", (b.root / "book.yaml").read_text() + "silence: [html, html.unsafe, image]\n")
+    b.chapter("one.md", "One", CHAPTER + '\n<script>alert(1)</script>\n\n![x](images/none.png)\n')
+    r = b.run("build", "epub")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert "chapters/one.md:" in r.stderr
