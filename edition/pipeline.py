@@ -264,8 +264,9 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         page_map = new_map or pagemap.cached(out_dir, map_key)  # the page list, if the PDF is current
         try:
             data = build_epub(book, read_style(root, "epub.css")[0], page_map=page_map)
-        except LinkError as exc:
-            raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"EPUB: {exc}", "build.epub")) from None
+        except LinkError as exc:  # at the chapter the generated file was made from (#27)
+            at = next((ch.location.file for ch in book.chapters if f"EPUB/{ch.slug}.xhtml " in str(exc)), "book.yaml")
+            raise BookError(Diagnostic(at, None, Severity.ERROR, f"EPUB: {exc}", "build.epub")) from None
         if "epub" in targets:
             pending.append((out_dir / f"{book.meta.slug}.epub", data))
             during["epub"], n = reporter.items[n:], len(reporter.items)

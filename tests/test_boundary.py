@@ -653,3 +653,43 @@ def test_an_error_cannot_be_silenced(tmp_path):
     r = b.run("build", "epub")
     assert r.returncode != 0 and "Traceback" not in r.stderr
     assert "chapters/one.md:" in r.stderr
+
+
+def test_300_nested_spans_are_a_located_error_not_a_traceback(tmp_path):
+    b = SmallBook(tmp_path / "book")
+    b.book(["one.md"])
+    b.chapter("one.md", "One", "Text " + "<span>" * 300 + "deep" + "</span>" * 300 + ".\n")
+    for target in ("kepub", "pdf"):
+        r = b.run("build", target)
+        assert r.returncode != 0 and "Traceback" not in r.stderr, r.stderr
+        assert re.search(r"chapters/one\.md:\d+: error: .*\[markup\.too-deep\]", r.stderr), r.stderr
+
+
+def test_deeply_nested_emphasis_in_a_headnote_is_a_located_error(tmp_path):
+    b = SmallBook(tmp_path / "book")
+    b.book(["one.md"])
+    b.chapter("one.md", "One", CHAPTER, headnote="A " + "<em><b>" * 30 + "x" + "</b></em>" * 30 + ".")
+    r = b.run("build", "epub")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert "[markup.too-deep]" in r.stderr, r.stderr
+
+
+def test_note_calling_a_note_is_reported_at_the_note(tmp_path):
+    b = SmallBook(tmp_path / "book")
+    b.book(["one.md"])
+    b.chapter("one.md", "One", "Text.[^1] More.[^2]\n\n[^1]: A note calling another.[^2]\n\n[^2]: The other.\n")
+    r = b.run("build", "epub")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert re.search(r"chapters/one\.md:\d+: error: .*\[notes\.nested\]", r.stderr), r.stderr
+
+
+def test_link_to_a_chapter_file_works_and_to_another_file_is_located(tmp_path):
+    b = SmallBook(tmp_path / "book")
+    b.book(["one.md", "two.md"])
+    b.chapter("one.md", "One", "See [the second](two.md) and [again](./two.md).\n")
+    b.chapter("two.md", "Two", "Second.\n")
+    r = b.run("build", "epub")
+    assert r.returncode == 0, r.stderr
+    b.chapter("one.md", "One", "See [the second](two.md) and [bad](three.md).\n")
+    r = b.run("build", "epub")
+    assert r.returncode != 0 and re.search(r"chapters/one\.md:\d+: error: link to 'three\.md'", r.stderr), r.stderr
