@@ -134,6 +134,9 @@ def css_problems(css: str, local_ok: bool, depth: int = 0) -> list[tuple[int, st
                 for t in r.prelude:
                     if isinstance(t, ast.StringToken) and (p := url_problem(t.value, local_ok, depth)):
                         out.append((_line(t), p))
+                if not any(isinstance(t, (ast.StringToken, ast.URLToken)) or
+                           (isinstance(t, ast.FunctionBlock) and t.lower_name == "url") for t in r.prelude):
+                    out.append((_line(r), "an @import without a style sheet to import"))
             _walk(r.prelude, local_ok, depth, out)
             if r.content is not None:
                 _walk(r.content, local_ok, depth, out)

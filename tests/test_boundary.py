@@ -693,3 +693,80 @@ def test_link_to_a_chapter_file_works_and_to_another_file_is_located(tmp_path):
     b.chapter("one.md", "One", "See [the second](two.md) and [bad](three.md).\n")
     r = b.run("build", "epub")
     assert r.returncode != 0 and re.search(r"chapters/one\.md:\d+: error: link to 'three\.md'", r.stderr), r.stderr
+
+
+# -- 8. fuzz targets: the checkers never crash, and what they pass carries nothing remote ------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CSS_BITS = st.sampled_from([
+    "url(", ")", '"', "'", "/*", "*/", "\\", "\\72", "u\\72l(", "@import ", "image-set(", "data:",
+    "text/css,", "https://evil.example/x", "//evil.example", "#a", "a.png", "..", "/", ";", "{", "}",
+    "p", " ", "\n", "background:", "src:", "expression(", "-webkit-image-set(", ",", "base64,",
+    "javascript:", "%40import", "@font-face", "var(", "calc(",
+])
+_SVG_BITS = st.sampled_from([
+    "<rect/>", '<rect fill="url(#a)"/>', '<rect fill="url(https://evil.example/a)"/>',
+    "<script>x</script>", '<use href="#a"/>', '<g id="a">', "</g>", "<style>", "</style>",
+    "@import url(https://evil.example/x);", '<a href="javascript:x">', "</a>",
+    '<set attributeName="href" to="javascript:x"/>', "<?xml-stylesheet href='x'?>", "&amp;",
+    '<image href="data:image/png;base64,AAAA"/>', '<image href="https://evil.example/i.png"/>',
+    '<rect style="fill:url(//evil.example/x)"/>', "<foreignObject>", "</foreignObject>", "text",
+])
+REMOTE_RE = re.compile(r"(?i)evil\.example|javascript:|<script|xml-stylesheet|foreignObject|@import")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_CSS_BITS, max_size=30).map("".join))
+def test_fuzz_css_checker_never_passes_a_remote_reference(css):
+    """Whatever the tokenizer makes of it: no crash, and a style sheet it passes has no
+    remote URL, import or script left in any token (checked by tinycss2's own reading)."""
+    import tinycss2
+
+    from edition.safe_css import css_problems
+
+    problems = css_problems(css, local_ok=True)
+    if problems:
+        return
+    for tok in _all_tokens(tinycss2.parse_stylesheet(css, skip_comments=True)):
+        value = getattr(tok, "value", None)
+        name = getattr(tok, "lower_name", None) or getattr(tok, "lower_at_keyword", None)
+        if tok.type in ("url", "string") and isinstance(value, str):
+            if tok.type == "url" or getattr(tok, "_in_url", False):
+                assert not re.match(r"(?i)[a-z][a-z0-9+.-]*:|//|/", value) or value.lower().startswith("data:"), css
+        assert name not in ("import", "expression"), css
+
+
+def _all_tokens(nodes):
+    for n in nodes:
+        yield n
+        for attr in ("prelude", "content", "arguments"):
+            sub = getattr(n, attr, None)
+            if isinstance(sub, list):
+                if getattr(n, "lower_name", None) in ("url", "image-set", "-webkit-image-set"):
+                    for s in sub:
+                        if getattr(s, "type", None) == "string":
+                            s._in_url = True
+                yield from _all_tokens(sub)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_SVG_BITS, max_size=25).map("".join))
+def test_fuzz_svg_checker_never_passes_anything_remote_or_scriptable(body):
+    from edition.safe_svg import clean_svg, svg_problems
+
+    data = f'<svg xmlns="http://www.w3.org/2000/svg">{body}</svg>'.encode()
+    problems = svg_problems(data)
+    if problems:
+        return
+    from lxml import etree
+
+    shipped = clean_svg(data)
+    assert b"<?xml-stylesheet" not in shipped and b"<!DOCTYPE" not in shipped, shipped
+    for el in etree.fromstring(shipped).iter():  # text outside <style> is only text
+        assert isinstance(el.tag, str) and etree.QName(el).localname not in ("script", "foreignObject", "set"), shipped
+        for value in el.attrib.values():
+            assert not REMOTE_RE.search(value), shipped
+        if etree.QName(el).localname == "style":
+            assert not REMOTE_RE.search(el.text or ""), shipped
