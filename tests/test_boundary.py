@@ -770,3 +770,17 @@ def test_fuzz_svg_checker_never_passes_anything_remote_or_scriptable(body):
             assert not REMOTE_RE.search(value), shipped
         if etree.QName(el).localname == "style":
             assert not REMOTE_RE.search(el.text or ""), shipped
+
+
+def test_family_tree_200_generations_deep_is_a_located_error(tmp_path):
+    b = SmallBook(tmp_path / "book")
+    b.book(["one.md"])
+    b.chapter("one.md", "One", CHAPTER)
+    people = ["family:\n  title: The Family\n  root: [p0]\npersons:\n"]
+    for i in range(200):
+        people.append(f"  - id: p{i}\n    sort_name: P{i}, A\n    name: A P{i}\n    identification: Person {i}.\n"
+                      f"    forms: [A P{i}]\n" + (f"    parents: [p{i - 1}]\n" if i else ""))
+    b.write("persons.yaml", "".join(people))
+    r = b.run("build", "kepub")  # without the limit: lxml's depth limit, a traceback
+    assert r.returncode != 0 and "Traceback" not in r.stderr, r.stderr[-2000:]
+    assert re.search(r"persons\.yaml:\d+: error: .*\[persons\.family-depth\]", r.stderr), r.stderr[-2000:]
