@@ -784,3 +784,66 @@ def test_family_tree_200_generations_deep_is_a_located_error(tmp_path):
     r = b.run("build", "kepub")  # without the limit: lxml's depth limit, a traceback
     assert r.returncode != 0 and "Traceback" not in r.stderr, r.stderr[-2000:]
     assert re.search(r"persons\.yaml:\d+: error: .*\[persons\.family-depth\]", r.stderr), r.stderr[-2000:]
+
+
+def _source_book(root: Path, text_file: str = "address.txt", strip: str = "[]") -> SmallBook:
+    import hashlib
+
+    b = small(root)
+    raw = b"A plain text.\n\nAnother paragraph.\n"
+    if not (root / "sources" / text_file).exists() and not (root / "sources" / text_file).is_symlink():
+        b.write(f"sources/{text_file}", raw)
+    b.write("sources/sources.yaml", f"""\
+sources:
+  - id: address
+    file: {text_file}
+    sha256: {hashlib.sha256(raw).hexdigest()}
+    author: A. Author
+    title: A Short Address
+    date: "1863"
+    kind: plain text
+    importer: text
+    rights: public domain
+    chapter: 02-address.md
+    strip: {strip}
+""")
+    return b
+
+
+def test_import_of_a_source_linked_to_etc_passwd_is_refused(tmp_path):
+    (tmp_path / "book/sources").mkdir(parents=True)
+    (tmp_path / "book/sources/address.txt").symlink_to("/etc/passwd")
+    b = _source_book(tmp_path / "book")
+    for cmd in (("import", "address"), ("check",)):
+        r = b.run(*cmd)
+        assert r.returncode != 0 and "Traceback" not in r.stderr, r.stderr
+        assert "sources/address.txt: error:" in r.stderr and "outside the project" in r.stderr, r.stderr
+    assert not (b.root / "chapters/02-address.md").exists()
+
+
+def test_sources_yaml_linked_outside_is_refused_by_import_and_check(tmp_path):
+    b = _source_book(tmp_path / "book")
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text((b.root / "sources/sources.yaml").read_text())
+    (b.root / "sources/sources.yaml").unlink()
+    (b.root / "sources/sources.yaml").symlink_to(outside)
+    for cmd in (("import", "address"), ("check",)):
+        r = b.run(*cmd)
+        assert r.returncode != 0 and "Traceback" not in r.stderr, r.stderr
+        assert "sources/sources.yaml: error:" in r.stderr and "outside the project" in r.stderr, r.stderr
+
+
+def test_import_with_a_backtracking_strip_pattern_stops_with_a_located_error(tmp_path):
+    import time
+
+    b = _source_book(tmp_path / "book", strip='["(a|aa)+$"]')
+    (b.root / "sources/address.txt").write_bytes(b"a" * 60 + b"!\n")
+    import hashlib
+    y = (b.root / "sources/sources.yaml").read_text()
+    y = re.sub(r"sha256: \w+", f"sha256: {hashlib.sha256(b'a' * 60 + b'!' + bytes([10])).hexdigest()}", y)
+    b.write("sources/sources.yaml", y)
+    t = time.monotonic()
+    r = b.run("import", "address")
+    assert time.monotonic() - t < 120
+    assert r.returncode != 0 and "Traceback" not in r.stderr, r.stderr
+    assert "sources/sources.yaml: error:" in r.stderr and "[source.strip-slow]" in r.stderr, r.stderr
