@@ -31,7 +31,10 @@ DIR = "layout-seed"
 
 
 def _path(root: Path, variant: str) -> Path:
-    return cache_dir(root) / DIR / (re.sub(r"[^A-Za-z0-9.-]", "_", variant) + ".json")
+    from .trust import own_folder  # .cache/layout-seed is not a link either (#27): a BookError
+
+    folder = own_folder(root, cache_dir(root) / DIR, ".cache/layout-seed")
+    return folder / (re.sub(r"[^A-Za-z0-9.-]", "_", variant) + ".json")
 
 
 def enabled() -> bool:

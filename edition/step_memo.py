@@ -66,7 +66,9 @@ def enabled() -> bool:
 
 
 def _path(root: Path, kind: str, k: str) -> Path:
-    return cache_dir(root) / DIR / f"{kind}.{k[:32]}"
+    from .trust import own_folder  # .cache/memo is not a link either (#27): a BookError
+
+    return own_folder(root, cache_dir(root) / DIR, ".cache/memo") / f"{kind}.{k[:32]}"
 
 
 def get(root: Path, kind: str, k: str) -> bytes | None:

@@ -847,3 +847,23 @@ def test_import_with_a_backtracking_strip_pattern_stops_with_a_located_error(tmp
     assert time.monotonic() - t < 120
     assert r.returncode != 0 and "Traceback" not in r.stderr, r.stderr
     assert "sources/sources.yaml: error:" in r.stderr and "[source.strip-slow]" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("sub", ["memo", "layout-seed"])
+def test_cache_subfolder_linked_out_receives_nothing(tmp_path, monkeypatch, sub):
+    from edition import layout_seed, step_memo
+
+    monkeypatch.delenv("EDITION_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))  # the key, outside the book
+    root = tmp_path / "book"
+    (root / ".cache").mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / ".cache" / sub).symlink_to(elsewhere)
+    from edition.diagnostics import BookError
+
+    step_memo.put(root, "book", "0" * 64, b"data")
+    assert step_memo.get(root, "book", "0" * 64) is None
+    with pytest.raises(BookError):  # save() catches it: no seed is kept
+        layout_seed._path(root, "pdf:A5")
+    assert list(elsewhere.iterdir()) == []
