@@ -862,8 +862,10 @@ def test_cache_subfolder_linked_out_receives_nothing(tmp_path, monkeypatch, sub)
     (root / ".cache" / sub).symlink_to(elsewhere)
     from edition.diagnostics import BookError
 
-    step_memo.put(root, "book", "0" * 64, b"data")
-    assert step_memo.get(root, "book", "0" * 64) is None
-    with pytest.raises(BookError):  # save() catches it: no seed is kept
-        layout_seed._path(root, "pdf:A5")
+    if sub == "memo":
+        step_memo.put(root, "book", "0" * 64, b"data")
+        assert step_memo.get(root, "book", "0" * 64) is None
+    else:
+        with pytest.raises(BookError):  # save() catches it: no seed is kept
+            layout_seed._path(root, "pdf:A5")
     assert list(elsewhere.iterdir()) == []
