@@ -869,3 +869,19 @@ def test_cache_subfolder_linked_out_receives_nothing(tmp_path, monkeypatch, sub)
         with pytest.raises(BookError):  # save() catches it: no seed is kept
             layout_seed._path(root, "pdf:A5")
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git makes the worktree")
+def test_git_worktree_file_is_followed_without_running_git(tmp_path):
+    from edition.gitread import version
+
+    main = tmp_path / "main"
+    main.mkdir()
+    (main / "a.txt").write_text("a")
+    git(main, "init", "-q")
+    git(main, "add", "-A")
+    git(main, "commit", "-q", "-m", "x")
+    git(main, "worktree", "add", "-q", str(tmp_path / "wt"))
+    sha = git(tmp_path / "wt", "rev-parse", "HEAD")
+    assert (tmp_path / "wt/.git").is_file()
+    assert version(tmp_path / "wt") == (sha[:7], 1600000000)
