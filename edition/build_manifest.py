@@ -21,7 +21,9 @@ output folder still has the recorded SHA-256 (a deleted or edited output is buil
 again).  The diagnostics of the build that made it are stored with it and shown
 again, so a skipped build warns as the real one did (and fails under ``--strict``
 when the real one would have).  The manifest is written atomically, after a build
-succeeded; a damaged or unreadable manifest is the same as none.  ``--force``
+succeeded, sealed with this machine's key (``trust.py``); a damaged, unreadable or
+unsealed manifest (one that came with the book) is the same as none.  An output is kept
+in it only if every file the build read had the bytes the key was computed from.  ``--force``
 rebuilds regardless.
 """
 

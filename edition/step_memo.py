@@ -14,7 +14,8 @@ What depends only on those is kept in ``<project>/.cache/memo/`` (the cache fold
 Each entry's key is a SHA-256 over every byte the step reads *and* the code of the
 whole ``edition`` package, the Python version and the installed packages' versions: a
 changed input, a changed importer, a new release or an upgraded pydantic gives a new
-key, so a stale entry is never read, only left behind (each kind keeps its newest few).  A memo that cannot be read, decoded or written is
+key, so a stale entry is never read, only left behind (each kind keeps its newest few).  A memo that cannot be read, decoded or written, or
+that is not sealed with this machine's key (``trust.py``: one shipped with a book), is
 the same as none: the step runs.  ``EDITION_NO_MEMO=1``
 turns the memo off (the benchmark's first-build figures).
 """
