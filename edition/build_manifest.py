@@ -49,6 +49,7 @@ PACKAGE = Path(__file__).resolve().parent  # the edition package: its code is an
 PACKAGE_DATA = PACKAGE / "data"  # default styles, fonts, terms and the new-book template
 PACKAGE_STYLES = PACKAGE_DATA / "styles"  # the default styles, shipped
 _SKIP = {"__pycache__", ".git", ".cache"}
+MAX_HASHED = 256 * 1024 * 1024  # gate.MAX_INPUT: a larger file is an error when read
 MAX_FILES = 20_000  # files hashed in one input folder (#27: images/ linked to /usr)
 
 
@@ -73,8 +74,12 @@ def _hash_file(h: hashlib._Hash, path: Path, name: str, inside: Path | None = No
         except (ValueError, OSError, RuntimeError):  # outside, dangling, or a loop
             return
     try:  # only a regular file is read: a FIFO would block for ever (the gate refuses it)
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
             h.update(b"<not a regular file>\0")
+            return
+        if st.st_size > MAX_HASHED:  # the gate refuses to read it: never read whole here either
+            h.update(f"<too large: {st.st_size} {st.st_mtime_ns}>\0".encode())
             return
         data = path.read_bytes()
     except OSError as exc:  # unreadable: the build will say so; the key must still differ
