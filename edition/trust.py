@@ -121,15 +121,9 @@ def read_sealed(path: Path, limit: int = STATE_MAX) -> bytes | None:
 
 
 def _linked(folder: Path) -> bool:
-    """True if ``folder`` or a folder above it, up to the nearest existing one, is a link
-    that was not made by the user's own path (only the last components are checked: those
-    the book can carry)."""
-    p = folder
-    for _ in range(3):  # build/, .cache/, .cache/memo, .cache/layout-seed
-        if p.is_symlink():
-            return True
-        p = p.parent
-    return False
+    """True if ``folder`` itself is a symbolic link (the folders above it that the book can
+    carry, ``build/`` and ``.cache/``, are checked by :func:`own_folder` where they are made)."""
+    return folder.is_symlink()
 
 
 def own_folder(root: Path, folder: Path, rel: str) -> Path:
