@@ -231,15 +231,23 @@ def test_poisoned_import_record_is_refused(tmp_path, poison):
 
 
 def test_import_record_html_is_escaped_in_textual_notes(tmp_path):
-    from edition.import_record import load_import_records
-
+    """A record that passes validation but carries markup in its texts: printed as text."""
+    b = SmallBook(tmp_path / "book")
+    b.book(["01-one.md"])
+    b.chapter("01-one.md", "One", CHAPTER)
     rec = json.loads(json.dumps(RECORD))
     rec["source"]["title"] = '<script>alert(1)</script><iframe src="https://evil.example/">'
     rec["applied"] = [{"line": 3, "read": "<b onclick=x>", "edition": "y", "reason": "typo", "note": "<i>"}]
-    (tmp_path / "sources/records").mkdir(parents=True)
-    (tmp_path / "sources/records/s1.json").write_text(json.dumps(rec))
-    [r] = load_import_records(tmp_path, [("01-one.md", "One", "one")])
-    assert r.source.title.startswith("<script>")  # read as data; escaped where printed (below)
+    rec["removed"] = [{"line": 4, "end": 5, "text": "<iframe src=https://evil.example/>", "reason": "<script>"}]
+    b.write("sources/records/s1.json", json.dumps(rec))
+    r = b.run("build", "epub")
+    assert r.returncode == 0, r.stderr
+    with zipfile.ZipFile(b.root / "build/small-book.epub") as z:
+        notes = z.read("EPUB/textual-notes.xhtml").decode()
+        sources = z.read("EPUB/sources.xhtml").decode()
+    assert "&lt;script&gt;" in notes + sources and "&lt;b onclick=x&gt;" in notes
+    for text in (notes, sources):
+        assert "<script" not in text and "<iframe" not in text and "onclick=" not in text.replace("&lt;b onclick=x&gt;", "")
 
 
 @pytest.mark.parametrize("kind", ["fifo", "link-out"])
