@@ -12,7 +12,7 @@ importer runs), so checking costs a few milliseconds:
 * the installed packages (every ``*.dist-info`` name on ``sys.path``: WeasyPrint,
   ebooklib, markdown-it-py … with their versions) and the Python version;
 * what the build reads from its surroundings: ``SOURCE_DATE_EPOCH``, and
-  ``git describe --always --tags --dirty`` / the last commit's time (the edition's
+  the tag or commit HEAD names and its time, read from ``.git`` (no git runs) (the edition's
   version and date);
 * the target and its options (page size, print-shop variant) and the output path.
 
@@ -21,7 +21,9 @@ output folder still has the recorded SHA-256 (a deleted or edited output is buil
 again).  The diagnostics of the build that made it are stored with it and shown
 again, so a skipped build warns as the real one did (and fails under ``--strict``
 when the real one would have).  The manifest is written atomically, after a build
-succeeded; a damaged or unreadable manifest is the same as none.  ``--force``
+succeeded, sealed with this machine's key (``trust.py``); a damaged, unreadable or
+unsealed manifest (one that came with the book) is the same as none.  An output is kept
+in it only if every file the build read had the bytes the key was computed from.  ``--force``
 rebuilds regardless.
 """
 
@@ -31,13 +33,13 @@ import hashlib
 import json
 import os
 import stat
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import recover, write_atomic
 from .diagnostics import BookError, Diagnostic, Reporter, Severity
+from .trust import own_folder, read_sealed, seal
 
 FORMAT = 1
 MANIFEST = "build-manifest.json"  # in cache_dir(root)
@@ -47,6 +49,8 @@ PACKAGE = Path(__file__).resolve().parent  # the edition package: its code is an
 PACKAGE_DATA = PACKAGE / "data"  # default styles, fonts, terms and the new-book template
 PACKAGE_STYLES = PACKAGE_DATA / "styles"  # the default styles, shipped
 _SKIP = {"__pycache__", ".git", ".cache"}
+MAX_HASHED = 256 * 1024 * 1024  # gate.MAX_INPUT: a larger file is an error when read
+MAX_FILES = 20_000  # files hashed in one input folder (#27: images/ linked to /usr)
 
 
 def cache_dir(root: Path) -> Path:
@@ -54,13 +58,14 @@ def cache_dir(root: Path) -> Path:
     ``EDITION_CACHE_DIR`` is set, a folder inside it named after the project's absolute path
     (so a read-only checkout, or the test suite, keeps the project untouched)."""
     base = os.environ.get(CACHE_ENV, "")
-    if not base:
-        return root / ".cache"
+    if not base:  # never a link, nor through one (trust.own_folder): a BookError
+        return own_folder(root, root / ".cache", ".cache")
     name = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
     return Path(base) / name
 
 
-def _hash_file(h: hashlib._Hash, path: Path, name: str, inside: Path | None = None) -> None:
+def _hash_file(h: hashlib._Hash, path: Path, name: str, inside: Path | None = None,
+               seen: dict[str, str] | None = None) -> None:
     h.update(name.encode("utf-8", "surrogateescape") + b"\0")
     if inside is not None and path.is_symlink():  # a link: where it leads, and never read
         h.update(os.readlink(path).encode("utf-8", "surrogateescape") + b"\0")  # outside
@@ -69,29 +74,45 @@ def _hash_file(h: hashlib._Hash, path: Path, name: str, inside: Path | None = No
         except (ValueError, OSError, RuntimeError):  # outside, dangling, or a loop
             return
     try:  # only a regular file is read: a FIFO would block for ever (the gate refuses it)
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
             h.update(b"<not a regular file>\0")
+            return
+        if st.st_size > MAX_HASHED:  # the gate refuses to read it: never read whole here either
+            h.update(f"<too large: {st.st_size} {st.st_mtime_ns}>\0".encode())
             return
         data = path.read_bytes()
     except OSError as exc:  # unreadable: the build will say so; the key must still differ
         data = f"<unreadable: {exc.errno}>".encode()
-    h.update(len(data).to_bytes(8, "big") + hashlib.sha256(data).digest())
+    digest = hashlib.sha256(data)
+    h.update(len(data).to_bytes(8, "big") + digest.digest())
+    if seen is not None:
+        seen[os.path.realpath(path)] = digest.hexdigest()
 
 
 def hash_tree(h: hashlib._Hash, base: Path, label: str, suffixes: tuple[str, ...] = (),
-               inside: Path | None = None) -> None:
+               inside: Path | None = None, seen: dict[str, str] | None = None) -> None:
     if not base.is_dir():
         h.update(f"<no {label}>\0".encode())
         return
+    if inside is not None and base.is_symlink():  # images/ -> /usr: the link, never walked
+        try:
+            base.resolve(strict=True).relative_to(inside)
+        except (ValueError, OSError, RuntimeError):
+            h.update(f"<{label}: a link out>\0".encode() + os.readlink(base).encode("utf-8", "surrogateescape"))
+            return
     files = []
-    for dirpath, dirnames, filenames in os.walk(base):
+    for dirpath, dirnames, filenames in os.walk(base):  # links to folders are not followed
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP)
         for f in filenames:
             if not suffixes or f.endswith(suffixes):
                 p = Path(dirpath) / f
                 files.append((f"{label}/{p.relative_to(base).as_posix()}", p))
-    for name, p in sorted(files):
-        _hash_file(h, p, name, inside)
+        if len(files) > MAX_FILES:  # bounded: the build refuses such a book anyway (gate)
+            h.update(f"<{label}: more than {MAX_FILES} files>\0".encode() + os.urandom(16))
+            break  # a key that matches nothing: such a book is always built again
+    for name, p in sorted(files)[:MAX_FILES]:
+        _hash_file(h, p, name, inside, seen)
 
 
 def installed() -> list[str]:
@@ -109,19 +130,17 @@ def installed() -> list[str]:
 
 
 def _git(root: Path) -> str:
-    """What project.git_version reads: the checkout's description and last commit time."""
-    out = []
-    for cmd in (["git", "describe", "--always", "--tags", "--dirty"], ["git", "log", "-1", "--format=%ct"]):
-        try:
-            proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=30)
-            out.append(f"{proc.returncode}:{proc.stdout.strip()}")
-        except (OSError, subprocess.SubprocessError):
-            out.append("-")
-    return "|".join(out)
+    """What project.git_version reads: the checkout's tag or commit and its time, read from
+    .git with nothing executed (``gitread``)."""
+    from .gitread import version
+
+    desc, when = version(root)
+    return f"{desc}|{when}"
 
 
-def inputs_digest(root: Path) -> str:
-    """SHA-256 of everything a build of the project at ``root`` reads (see the module doc)."""
+def inputs_digest(root: Path, seen: dict[str, str] | None = None) -> str:
+    """SHA-256 of everything a build of the project at ``root`` reads (see the module doc);
+    ``seen`` gets each project file's real path and SHA-256."""
     root = root.resolve()
     h = hashlib.sha256(f"edition-cache {FORMAT}\0".encode())
     try:
@@ -129,9 +148,9 @@ def inputs_digest(root: Path) -> str:
     except OSError:
         top = []
     for p in top:
-        _hash_file(h, p, p.name, root)
+        _hash_file(h, p, p.name, root, seen)
     for d in INPUT_DIRS:
-        hash_tree(h, root / d, d, inside=root)
+        hash_tree(h, root / d, d, inside=root, seen=seen)
     hash_tree(h, PACKAGE, "<edition>", (".py",))
     hash_tree(h, PACKAGE_DATA, "<edition-data>")
     env = {"python": sys.version, "packages": installed(), "git": _git(root),
@@ -149,10 +168,10 @@ def variant(target: str, page_size: str | None, print_shop: bool, profile: str |
 
 
 def _sha256_file(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+    from .trust import read_state  # no link, no FIFO, a size limit
+
+    data = read_state(path, 4 * MAX_HASHED)
+    return None if data is None else hashlib.sha256(data).hexdigest()
 
 
 def diag_row(d: Diagnostic) -> list:
@@ -182,6 +201,16 @@ class Plan:
     ids: dict[str, str]  # target -> manifest id
     fresh: dict[str, Fresh] = field(default_factory=dict)
     made: dict[str, dict] = field(default_factory=dict)
+    hashed: dict[str, str] = field(default_factory=dict)  # real path -> SHA-256 the key covers
+
+    def read_what_was_hashed(self) -> bool:
+        """True if every project file the build read (``gate.READS``) had the bytes the key
+        was computed from: an edit saved during the build (and perhaps undone since) makes
+        the outputs unfit to be called up to date later."""
+        from . import gate
+
+        reads = gate.READS or {}
+        return all(self.hashed.get(path, sha) == sha for path, sha in reads.items())
 
     @property
     def stale(self) -> list[str]:
@@ -196,24 +225,27 @@ class Plan:
 
     def save(self) -> None:
         """Merge what was built into the manifest (atomically; a failure only costs speed)."""
-        if not self.made:
+        if not self.made or not self.read_what_was_hashed():
             return
         path = cache_dir(self.root) / MANIFEST
         entries = _read(path)
         entries.update(self.made)
         # forget outputs that no longer exist (temporary folders of earlier builds)
         entries = {k: v for k, v in entries.items() if Path(v.get("output", "")).is_file()}
+        sealed = seal(json.dumps({"format": FORMAT, "outputs": entries}, indent=1,
+                                 sort_keys=True).encode("utf-8"))
         try:
-            write_atomic(path, json.dumps({"format": FORMAT, "outputs": entries}, indent=1,
-                                          sort_keys=True).encode("utf-8"))
+            if sealed is not None:  # no key: nothing is kept (a book's own manifest is never trusted)
+                write_atomic(path, sealed)
         except OSError:
             pass
 
 
 def _read(path: Path) -> dict[str, dict]:
+    raw = read_sealed(path)  # a manifest this machine did not write (shipped with the book) is none
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(raw) if raw is not None else None
+    except ValueError:
         return {}
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("outputs"), dict):
         return {}
@@ -221,19 +253,29 @@ def _read(path: Path) -> dict[str, dict]:
 
 
 def plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | None = None,
-         print_shop: bool = False, force: bool = False, profile: str | None = None) -> Plan:
-    """Hash the inputs and compare with the manifest: nothing else is read or imported."""
+         print_shop: bool = False, force: bool = False, profile: str | None = None,
+         keep_reads: bool = False) -> Plan:
+    """Hash the inputs and compare with the manifest: nothing else is read or imported.
+    From here on the gate records what the build reads (``keep_reads``: a second plan of the
+    same build goes on with the first one's record)."""
     root = root.resolve()
+    if out_dir is None:  # the book's build/: never a link (trust.own_folder)
+        own_folder(root, root / "build", "build")
     out = (out_dir or root / "build").resolve()
     if out.is_dir():  # a build killed while moving its outputs: finish it; drop old temporaries
         recover(out)
-    digest = inputs_digest(root)
+    hashed: dict[str, str] = {}
+    digest = inputs_digest(root, hashed)
+    from . import gate
+
+    if not keep_reads or gate.READS is None:
+        gate.record_reads()  # from here on, what the build reads is compared with what was hashed
     keys, ids = {}, {}
     for t in targets:
         v = variant(t, page_size, print_shop, profile)
         ids[t] = f"{out}::{v}"
         keys[t] = hashlib.sha256(f"{digest}\0{v}\0{out}".encode()).hexdigest()
-    p = Plan(root, out, keys, ids)
+    p = Plan(root, out, keys, ids, hashed=hashed)
     if force:
         return p
     entries = _read(cache_dir(root) / MANIFEST)

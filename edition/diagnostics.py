@@ -49,7 +49,8 @@ class Reporter:
     items: list[Diagnostic] = field(default_factory=list)
 
     def add(self, diag: Diagnostic) -> None:
-        if diag.code in self.silenced or diag.code.split(".")[0] in self.silenced:
+        if diag.severity is not Severity.ERROR and (  # an error is never silenced (#27)
+                diag.code in self.silenced or diag.code.split(".")[0] in self.silenced):
             return
         self.items.append(diag)
 

@@ -14,7 +14,7 @@ import itertools
 import os
 import re
 import stat
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .diagnostics import BookError, Diagnostic, Severity
 
@@ -57,9 +57,38 @@ def checked_path(path: Path, rel: str, root: Path | None = None) -> Path:
     return real
 
 
-def read_input(path: Path, rel: str, root: Path | None = None) -> bytes:
+MAX_INPUT = 256 * 1024 * 1024  # no file of a book is larger (a scanned source, a font)
+MAX_YAML = 4 * 1024 * 1024  # a YAML file is capped before it is parsed
+
+
+# The files a build read and the SHA-256 of the bytes it read (``record_reads``): the build
+# manifest keeps an output only if these are the bytes its key was computed from (#27).
+READS: dict[str, str] | None = None
+
+
+def record_reads() -> dict[str, str]:
+    """Start remembering every file read through the gate (real path -> SHA-256)."""
+    global READS
+    READS = {}
+    return READS
+
+
+def _root_of(path: Path, rel: str) -> Path | None:
+    """The project a caller that gave no ``root`` reads from: ``path`` less ``rel`` when
+    ``path`` ends with ``rel`` (``root / "sources/x.txt"`` shown as ``sources/x.txt``)."""
+    parts = PurePosixPath(rel).parts
+    if not parts or rel.startswith("/") or ".." in parts:
+        return None
+    p = Path(os.path.abspath(path)).parts
+    return Path(*p[: -len(parts)]) if len(p) > len(parts) and p[-len(parts):] == parts else None
+
+
+def read_input(path: Path, rel: str, root: Path | None = None, limit: int = MAX_INPUT) -> bytes:
     """The bytes of a project file, through the gate (``root``: the project, which a
-    symbolic link may not leave)."""
+    symbolic link may not leave, by default ``path`` less ``rel``; ``limit``: the largest
+    size read, a larger file is an error, never read)."""
+    if root is None:
+        root = _root_of(path, rel)
     real = checked_path(path, rel, root)
     try:  # O_NONBLOCK: a file swapped for a FIFO after the check still cannot block
         fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -68,15 +97,26 @@ def read_input(path: Path, rel: str, root: Path | None = None) -> bytes:
     with os.fdopen(fd, "rb") as f:
         if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
             raise _err(rel, "is not a regular file", "file.not-regular")
-        return f.read()
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise _err(rel, f"is larger than {limit // 1024} KiB, the most the editions read of "
+                   "such a file", "file.too-large")
+    if READS is not None:
+        import hashlib
+
+        READS[str(real)] = hashlib.sha256(data).hexdigest()
+    return data
 
 
-def read_text(path: Path, rel: str, root: Path | None = None, controls: bool = False) -> str:
+def read_text(path: Path, rel: str, root: Path | None = None, controls: bool = False,
+              limit: int | None = None) -> str:
     """A project file's text, read through the one gate (``gate.read_input``: no link out of
     ``root``, nothing but a regular file), a byte order mark dropped, CRLF read as LF.  A
     control character is an error at its line, unless ``controls`` (a source the importers
     read as it came: its form feeds are theirs to handle)."""
-    data = read_input(path, rel, root)
+    if limit is None:
+        limit = MAX_YAML if rel.endswith((".yaml", ".yml", ".json")) else MAX_INPUT
+    data = read_input(path, rel, root, limit)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

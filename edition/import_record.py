@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,9 @@ from typing import Any
 
 from .atomic import write_atomic
 from .diagnostics import BookError, Diagnostic, Reporter, Severity
+from .gate import read_text
+
+MAX_RECORD = 32 * 1024 * 1024
 
 RECORDS_DIR = "sources/records"
 FORMAT = 1
@@ -123,19 +127,59 @@ def write_record(root: Path, source: Any, applied: Iterable[Any], removed: Itera
     return path
 
 
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+_CHAPTER = re.compile(r"^[0-9]{2}-[a-z0-9-]{1,100}\.md$")
+_FIELD_MAX = 100_000  # characters in any one string of a record
+
+
+def _validated(data: Any) -> ImportRecord:
+    """The record in ``data``, every field of the type ``edition import`` writes (a record
+    may come with a book from anyone: it is checked like any input, and everything printed
+    from it is escaped where it is rendered)."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError(f"format {data.get('format') if isinstance(data, dict) else None!r}, not {FORMAT}")
+    src, applied, removed = data.get("source"), data.get("applied"), data.get("removed")
+    if not isinstance(src, dict) or not isinstance(applied, list) or not isinstance(removed, list):
+        raise ValueError("'source' must be a mapping, 'applied' and 'removed' lists")
+    required = {"id", "file", "sha256", "author", "title", "date", "kind", "rights"}
+    for k in SOURCE_FIELDS:
+        v = src.get(k)
+        if v is None and k not in required:
+            continue
+        if not isinstance(v, str) or len(v) > _FIELD_MAX:
+            raise ValueError(f"source.{k} must be a string")
+    if not _ID.match(src["id"]) or not _SHA.match(src["sha256"]):
+        raise ValueError("source.id or source.sha256 is not of the form sources.yaml allows")
+    if src.get("chapter") is not None and not _CHAPTER.match(src["chapter"]):
+        raise ValueError("source.chapter is not a chapter file name (NN-name.md)")
+    source = SourceEntry(**{k: src.get(k) for k in SOURCE_FIELDS})  # type: ignore[arg-type]
+
+    def fields(item: Any, cls: Any) -> dict:
+        if not isinstance(item, dict) or set(item) - {f.name for f in dataclasses.fields(cls)}:
+            raise ValueError(f"an entry of the record is not a {cls.__name__}")
+        for f in dataclasses.fields(cls):
+            v = item.get(f.name)
+            if f.type == "int":
+                if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < 10**9:
+                    raise ValueError(f"{f.name} must be a line number")
+            elif not (v is None and "None" in str(f.type)) and (not isinstance(v, str) or len(v) > _FIELD_MAX):
+                raise ValueError(f"{f.name} must be a string")
+        return item
+
+    return ImportRecord(source, [Applied(**fields(c, Applied)) for c in applied],
+                        [LeftOut(**fields(r, LeftOut)) for r in removed])
+
+
 def _read(root: Path, path: Path) -> ImportRecord:
     rel = path.relative_to(root).as_posix()
+    text = read_text(path, rel, root, limit=MAX_RECORD)  # the gate: no link out, no FIFO
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT:
-            raise ValueError(f"format {data.get('format')!r}, not {FORMAT}")
-        source = SourceEntry(**{k: data["source"].get(k) for k in SOURCE_FIELDS})
-        return ImportRecord(source, [Applied(**c) for c in data["applied"]],
-                            [LeftOut(**r) for r in data["removed"]])
+        return _validated(json.loads(text))
     except json.JSONDecodeError as exc:
         raise BookError(Diagnostic(rel, exc.lineno, Severity.ERROR, f"not JSON: {exc.msg}",
                                    "record.invalid")) from None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise BookError(Diagnostic(rel, 1, Severity.ERROR,
                                    f"not an import record ({exc}); `edition import` writes it",
                                    "record.invalid")) from None
@@ -149,7 +193,10 @@ def load_import_records(root: Path, chapter_order: list[tuple[str, str, str]]) -
     if not folder.is_dir():
         return []
     by_chapter: dict[str, ImportRecord] = {}
-    for path in sorted(folder.glob("*.json")):
+    if folder.is_symlink():
+        raise BookError(Diagnostic(RECORDS_DIR, None, Severity.ERROR, "is a symbolic link: the "
+                                   "records are read from the book's own folder", "file.outside"))
+    for path in sorted(folder.glob("*.json"))[:10_000]:
         rec = _read(root, path)
         if rec.source.chapter:
             by_chapter[rec.source.chapter] = rec
@@ -169,8 +216,8 @@ def check_import_records(root: Path, reporter: Reporter, fresh: Mapping[str, tup
         expected = record_text(source, result.applied, result.removed)
         path = root / rel
         try:
-            actual = path.read_text(encoding="utf-8")
-        except OSError:
+            actual = read_text(path, rel, root, limit=MAX_RECORD)
+        except BookError:
             reporter.error(rel, None, f"no import record for source '{sid}': `edition import {sid}` "
                            "writes it (the Textual Notes are printed from it)", "record.missing")
             continue

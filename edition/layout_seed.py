@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from .atomic import write_atomic
 from .build_manifest import cache_dir
+from .diagnostics import BookError
+from .trust import read_sealed, seal
 
 if TYPE_CHECKING:
     from .render.pdf import Seed
@@ -29,7 +31,10 @@ DIR = "layout-seed"
 
 
 def _path(root: Path, variant: str) -> Path:
-    return cache_dir(root) / DIR / (re.sub(r"[^A-Za-z0-9.-]", "_", variant) + ".json")
+    from .trust import own_folder  # .cache/layout-seed is not a link either (#27): a BookError
+
+    folder = own_folder(root, cache_dir(root) / DIR, ".cache/layout-seed")
+    return folder / (re.sub(r"[^A-Za-z0-9.-]", "_", variant) + ".json")
 
 
 def enabled() -> bool:
@@ -41,9 +46,12 @@ def load(root: Path, variant: str) -> Seed | None:
 
     if not enabled():
         return None
-    try:
-        data = json.loads(_path(root, variant).read_bytes())
-    except (OSError, ValueError):
+    try:  # sealed with this machine's key (trust.py): a seed shipped with the book is none
+        raw = read_sealed(_path(root, variant))
+        data = json.loads(raw) if raw is not None else None
+    except (OSError, ValueError, BookError):
+        return None
+    if data is None:
         return None
     return Seed.from_json(data)
 
@@ -52,9 +60,12 @@ def save(root: Path, variant: str, seed: Seed | None) -> None:
     """Keep ``seed`` for the next build; a folder that cannot be written keeps none."""
     if seed is None:
         return
-    path = _path(root, variant)
+    sealed = seal(json.dumps(seed.to_json(), sort_keys=True).encode())
+    if sealed is None:
+        return
     try:
+        path = _path(root, variant)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps(seed.to_json(), sort_keys=True).encode())
-    except OSError:
+        write_atomic(path, sealed)
+    except (OSError, BookError):
         pass

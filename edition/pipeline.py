@@ -172,39 +172,12 @@ def read_style(root: Path, name: str) -> tuple[str, Path]:
     return text, path.parent
 
 
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.S)
-_CSS_REF = re.compile(r"@import\s*(?:url\(\s*)?[\"']?\s*([^\"')\s;]*)|\burl\(\s*[\"']?\s*([^\"')\s]*)", re.I)
-
-
 def css_references(css: str, local_ok: bool) -> list[tuple[int, str]]:
-    """(line, problem) for every @import and url() that leads out of the project (a scheme,
-    ``//host``, an absolute path, ``..``); with ``local_ok`` False, for every one but ``data:``."""
+    """(line, problem) for every @import, url() and image-set() target that leads out of the
+    project, and every function not allowed: ``safe_css`` (tinycss2's tokenizer)."""
+    from .safe_css import css_problems
 
-    def unescape(m: re.Match[str]) -> str:
-        if m.group(1):
-            try:
-                return chr(int(m.group(1), 16))
-            except (ValueError, OverflowError):
-                return "?"
-        return m.group(2)
-
-    text = _CSS_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), css)
-    text = _CSS_ESCAPE.sub(unescape, text)  # u\72l( is url(
-    out = []
-    for m in _CSS_REF.finditer(text):
-        target = (m.group(1) if m.group(1) is not None else m.group(2)) or ""
-        line = text.count("\n", 0, m.start()) + 1
-        if target.lower().startswith("data:"):
-            continue
-        remote = bool(re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|\\", target)) or ".." in target.split("/")
-        if remote:
-            out.append((line, f"'{target}' is outside the project: the editions load nothing from "
-                              "elsewhere"))
-        elif not local_ok:
-            out.append((line, f"'{target}': the e-book's style sheet is shipped alone and may "
-                              "refer to no other file"))
-    return out
+    return css_problems(css, local_ok)
 
 
 def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | None = None,
@@ -251,7 +224,7 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
               and not profile]  # a profile's pages are not the e-books' page list
     if "pdf" in targets and beside:
         manifest = build_manifest.plan(root, out_dir, [*targets, *beside], page_size, print_shop,
-                                       force=True, profile=profile)
+                                       force=True, profile=profile, keep_reads=True)
         targets = manifest.stale
     map_key = pagemap.inputs_key(root) if {"epub", "kepub", "pdf"} & set(targets) else ""
     new_map: dict | None = None
@@ -303,8 +276,9 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
         page_map = new_map or pagemap.cached(out_dir, map_key)  # the page list, if the PDF is current
         try:
             data = build_epub(book, read_style(root, "epub.css")[0], page_map=page_map)
-        except LinkError as exc:
-            raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"EPUB: {exc}", "build.epub")) from None
+        except LinkError as exc:  # at the chapter the generated file was made from (#27)
+            at = next((ch.location.file for ch in book.chapters if f"EPUB/{ch.slug}.xhtml " in str(exc)), "book.yaml")
+            raise BookError(Diagnostic(at, None, Severity.ERROR, f"EPUB: {exc}", "build.epub")) from None
         if "epub" in targets:
             pending.append((out_dir / f"{book.meta.slug}.epub", data))
             during["epub"], n = reporter.items[n:], len(reporter.items)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -236,17 +235,11 @@ def read_apparatus(root: Path) -> dict[str, Apparatus]:
 
 
 def git_version(root: Path) -> tuple[str, int | None]:
-    """Describe the checkout (tag/commit) and its last commit time, if git knows it."""
-    try:
-        desc = subprocess.run(["git", "describe", "--always", "--tags", "--dirty"], cwd=root,
-                              capture_output=True, text=True, timeout=10)
-        when = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root,
-                              capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return "unversioned", None
-    version = desc.stdout.strip() if desc.returncode == 0 and desc.stdout.strip() else "unversioned"
-    epoch = int(when.stdout.strip()) if when.returncode == 0 and when.stdout.strip().isdigit() else None
-    return version, epoch
+    """The checkout's tag or commit and its commit time, read from .git without running git
+    (a stranger's .git/config may name a command git would run: ``gitread``)."""
+    from .gitread import version
+
+    return version(root)
 
 
 def read_persons_file(root: Path) -> tuple[list[Person], str | None, dict | None]:

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
+from .langtag import PATTERN as LANGTAG
+
 
 def _no_blank_form(cls: type, v: list[str]) -> list[str]:
     """The glossary's and the register's ``forms``: a blank form would match everywhere."""
@@ -38,12 +40,12 @@ class PaperConfig(_Strict):
 
 
 class BookConfig(_Strict):
-    title: StrictStr
-    slug: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    language: StrictStr = "en"
-    subtitle: StrictStr | None = None
-    short_title: StrictStr | None = None
-    editor: StrictStr | None = None
+    title: StrictStr = Field(max_length=500)  # #27: a 2 MB title is refused, not drawn
+    slug: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)
+    language: StrictStr = Field("en", pattern=LANGTAG)  # well-formed BCP 47 (langtag.py)
+    subtitle: StrictStr | None = Field(None, max_length=500)
+    short_title: StrictStr | None = Field(None, max_length=200)
+    editor: StrictStr | None = Field(None, max_length=500)
     authors: list[StrictStr | AuthorItem] = []
     publisher: StrictStr | None = None
     description: StrictStr | None = None

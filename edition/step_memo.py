@@ -14,7 +14,8 @@ What depends only on those is kept in ``<project>/.cache/memo/`` (the cache fold
 Each entry's key is a SHA-256 over every byte the step reads *and* the code of the
 whole ``edition`` package, the Python version and the installed packages' versions: a
 changed input, a changed importer, a new release or an upgraded pydantic gives a new
-key, so a stale entry is never read, only left behind (each kind keeps its newest few).  A memo that cannot be read, decoded or written is
+key, so a stale entry is never read, only left behind (each kind keeps its newest few).  A memo that cannot be read, decoded or written, or
+that is not sealed with this machine's key (``trust.py``: one shipped with a book), is
 the same as none: the step runs.  ``EDITION_NO_MEMO=1``
 turns the memo off (the benchmark's first-build figures).
 """
@@ -33,6 +34,8 @@ from typing import Any
 
 from .atomic import write_atomic
 from .build_manifest import PACKAGE, PACKAGE_DATA, cache_dir, hash_tree, installed
+from .diagnostics import BookError
+from .trust import read_sealed, seal
 
 FORMAT = 1
 DIR = "memo"  # in build_manifest.cache_dir(root)
@@ -64,15 +67,17 @@ def enabled() -> bool:
 
 
 def _path(root: Path, kind: str, k: str) -> Path:
-    return cache_dir(root) / DIR / f"{kind}.{k[:32]}"
+    from .trust import own_folder  # .cache/memo is not a link either (#27): a BookError
+
+    return own_folder(root, cache_dir(root) / DIR, ".cache/memo") / f"{kind}.{k[:32]}"
 
 
 def get(root: Path, kind: str, k: str) -> bytes | None:
     if not enabled():
         return None
-    try:
-        return _path(root, kind, k).read_bytes()
-    except OSError:
+    try:  # sealed with this machine's key (trust.py): a memo shipped with the book is none
+        return read_sealed(_path(root, kind, k))
+    except (OSError, BookError):
         return None
 
 
@@ -80,15 +85,18 @@ def put(root: Path, kind: str, k: str, data: bytes) -> None:
     """Store atomically; keep the newest KEEP entries of the kind.  Never fails the build."""
     if not enabled():
         return
-    path = _path(root, kind, k)
+    sealed = seal(data)
+    if sealed is None:
+        return
     try:
-        write_atomic(path, data)
+        path = _path(root, kind, k)
+        write_atomic(path, sealed)
         old = sorted((p for p in path.parent.glob(f"{kind}.*") if not p.name.endswith(".tmp")),
                      key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
         for p in old[KEEP:]:
             if p != path:
                 p.unlink(missing_ok=True)
-    except OSError:
+    except (OSError, BookError):
         pass  # a read-only project, a full disk: the next build computes again
 
 

@@ -58,6 +58,10 @@ def language_terms(language: str, root: Path | None = None) -> tuple[dict[str, s
     neither the whole tag nor its primary subtag has a terms file."""
     terms = default_terms(root)
     tag = language.strip().lower().replace("_", "-")
+    from .langtag import well_formed
+
+    if not well_formed(tag):  # never a path: "../../x" names no terms file (#27)
+        return terms, False
     for cand in dict.fromkeys([tag, tag.split("-", 1)[0]]):
         own = _shipped(cand, root)
         if own is not None:
@@ -96,11 +100,40 @@ def load_terms(root: Path, language: str, reporter: Reporter) -> dict[str, str]:
         elif not isinstance(value, str):
             errors.append(Diagnostic(BOOK_TERMS, line, Severity.ERROR,
                                      f"term '{key}' must be a text", "yaml.type"))
+        elif problem := placeholder_problem(value, terms[key]):
+            errors.append(Diagnostic(BOOK_TERMS, line, Severity.ERROR, f"term '{key}': {problem}",
+                                     "terms.placeholder"))
         else:
             terms[key] = value
     if errors:
         raise BookError(errors)
     return terms
+
+
+MAX_TERM = 5000
+
+
+def placeholder_problem(value: str, default: str) -> str | None:
+    """None if ``value`` is a term the tool may fill with ``str.format``: its ``{fields}`` are
+    plain names the default term of that key uses, with no attribute, index, conversion or
+    format spec (``{n.__class__}``, ``{n:>999999999}``), and it is not too long (#27)."""
+    import string
+
+    if len(value) > MAX_TERM:
+        return f"longer than {MAX_TERM} characters"
+    try:
+        allowed = {f for _, f, _, _ in string.Formatter().parse(default) if f}
+        fields = list(string.Formatter().parse(value))
+    except ValueError as exc:
+        return f"not a valid text with {{fields}} ({exc}; write a brace as {{{{ or }}}})"
+    for _, name, spec, conv in fields:
+        if name is None:
+            continue
+        if name not in allowed or spec or conv:
+            names = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "none"
+            return f"'{{{name}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}' is not " \
+                   f"a field of this term (its fields: {names})"
+    return None
 
 
 def term(book: object, key: str, **fields: object) -> str:

@@ -299,7 +299,7 @@ FIRST = [
     "test_kepub.py", "test_epub.py", "test_units.py", "test_example_book.py",
     "test_layout_seed.py",  # a seeded build of the real edition
 ]
-SPLIT = {"test_attacks.py"}
+SPLIT = {"test_attacks.py", "test_boundary.py"}
 
 
 def pytest_collection_modifyitems(config, items):

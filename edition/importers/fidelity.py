@@ -272,9 +272,11 @@ def tally(text: str, record: SourceEntry, result: ImportResult) -> Tally:
 
     n_source = count()
     if record.separator:  # rule "separators": declared once in sources.yaml (text.separators)
-        sep = re.compile(record.separator)
+        from ..userregex import compile_user, search
+
+        sep = compile_user(record.separator)  # with a time limit (userregex.py)
         for ln in lines:
-            if sep.search(" ".join(ln.text.replace("\u00a0", " ").split())):
+            if search(sep, " ".join(ln.text.replace("\u00a0", " ").split())):
                 ln.text = ""
     by_src: dict[int, list[Line]] = {}
     by_text: dict[tuple[int, str], list[Line]] = {}  # a line by its text, found at once

@@ -161,8 +161,10 @@ def list_in_book_yaml(root: Path, chapter: str) -> str | None:
     when book.yaml lists it already)."""
     path = root / "book.yaml"
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        from ..gate import read_text as read_gated  # a FIFO or a link out: not read (#27)
+
+        text = read_gated(path, "book.yaml", root)
+    except BookError:
         return f"add '  - {chapter}' to book.yaml's chapters to put it in the book"
     lines = text.split("\n")
     start = next((i for i, ln in enumerate(lines) if _CHAPTERS_KEY.match(ln)), None)

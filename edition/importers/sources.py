@@ -17,6 +17,7 @@ from typing import Any
 
 from ..diagnostics import BookError, Diagnostic, Severity
 from ..project import checked, read_model, read_text
+from ..userregex import compile_user
 from .base import Correction, Draft, Line, SourceEntry
 
 SOURCES_YAML = "sources/sources.yaml"
@@ -27,7 +28,11 @@ def _err(file: str, line: int | None, msg: str, code: str) -> Diagnostic:
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    from ..gate import read_input  # a FIFO, a device or a huge file is an error, not a hang
+
+    parts = path.parts
+    at = len(parts) - 1 - parts[::-1].index("sources") if "sources" in parts else len(parts) - 1
+    return hashlib.sha256(read_input(path, "/".join(parts[at:]))).hexdigest()
 
 
 def load_sources(root: Path) -> dict[str, tuple[SourceEntry, int | None]]:
@@ -62,8 +67,8 @@ def load_sources(root: Path) -> dict[str, tuple[SourceEntry, int | None]]:
         for key, pat in [("strip", p) for p in item.strip] + [
                 (k, getattr(item, k)) for k in ("separator", "start_after", "end_before")]:
             try:
-                re.compile(pat or "")
-            except re.error as exc:
+                compile_user(pat or "")  # the engine the import runs it with (userregex.py)
+            except ValueError as exc:
                 diags.append(_err(SOURCES_YAML, line, f"source '{item.id}': {key} pattern "
                                   f"{pat!r} is not a regular expression ({exc})", "source.strip"))
         if item.id in out:

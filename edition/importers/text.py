@@ -22,6 +22,7 @@ wrapped at 72 columns reads as the prose it is.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .base import (
     Correction,
@@ -59,18 +60,41 @@ def normalised(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split())
 
 
+def line_matcher(draft: Draft, key: str, pattern: str) -> Callable[[Line], bool]:
+    """Whether a line's text (as ``normalised`` gives it) matches a line pattern of the source's
+    entry (``strip``, ``separator``, ``start_after``, ``end_before``): searched on the
+    ``regex`` engine with a time limit, so that a pattern such as ``(a+)+$`` from a book
+    folder cannot hang the import (userregex.py); one that takes too long is an error."""
+    from ..userregex import TooSlow, compile_user, search
+
+    pat = compile_user(pattern)
+
+    def matches(line: Line) -> bool:
+        text = normalised(line.text)
+        try:
+            return bool(text) and search(pat, text) is not None
+        except TooSlow:
+            from ..diagnostics import BookError, Diagnostic, Severity
+
+            raise BookError(Diagnostic("sources/sources.yaml", None, Severity.ERROR,
+                                       f"source '{draft.record.id}': the {key} pattern {pattern!r} "
+                                       f"takes too long on line {line.src} of the source (it backtracks "
+                                       "without end: write it without nested repetition)",
+                                       "source.strip-slow")) from None
+    return matches
+
+
 def strip_patterns(draft: Draft) -> Draft:
     """Lines matching a ``strip:`` pattern of the source (a Python regular expression,
-    searched with ``re.search`` in the line as ``normalised`` gives it) leave the text, each recorded.
-    The lines around a removed line are joined as if it had not been there (a running
-    head in a paragraph); pieces a line divides are the ``separator``'s business."""
-    pats = [(re.compile(p), p) for p in draft.record.strip]
+    searched in the line as ``normalised`` gives it, by ``line_matcher``) leave the text, each
+    recorded.  The lines around a removed line are joined as if it had not been there (a
+    running head in a paragraph); pieces a line divides are the ``separator``'s business."""
+    pats = [(line_matcher(draft, "strip", p), p) for p in draft.record.strip]
     if not pats:
         return draft
     keep: list[Line] = []
     for ln in draft.lines:
-        t = normalised(ln.text)
-        hit = next((src for pat, src in pats if t and pat.search(t)), None)
+        hit = next((src for matches, src in pats if matches(ln)), None)
         if hit is None:
             keep.append(ln)
         else:
@@ -89,14 +113,14 @@ def cut_ends(draft: Draft) -> Draft:
     rec = draft.record
     lines = draft.lines
     if rec.start_after:
-        pat = re.compile(rec.start_after)
-        at = next((i for i, ln in enumerate(lines) if pat.search(normalised(ln.text))), None)
+        matches = line_matcher(draft, "start_after", rec.start_after)
+        at = next((i for i, ln in enumerate(lines) if matches(ln)), None)
         if at is not None:
             _cut(draft, 0, at + 1, f"header: up to the line matching start_after {rec.start_after!r}")
     if rec.end_before:
-        pat = re.compile(rec.end_before)
+        matches = line_matcher(draft, "end_before", rec.end_before)
         lines = draft.lines
-        at = next((i for i, ln in enumerate(lines) if pat.search(normalised(ln.text))), None)
+        at = next((i for i, ln in enumerate(lines) if matches(ln)), None)
         if at is not None:
             _cut(draft, at, len(lines), f"footer: from the line matching end_before {rec.end_before!r}")
     return draft
@@ -120,11 +144,11 @@ def separators(draft: Draft) -> Draft:
     rec = draft.record
     if not rec.separator:
         return draft
-    pat = re.compile(rec.separator)
+    matches = line_matcher(draft, "separator", rec.separator)
     out: list[Line] = []
     n = 0
     for ln in draft.lines:
-        if not pat.search(normalised(ln.text)):
+        if not matches(ln):
             out.append(ln)
             continue
         n += 1

@@ -34,9 +34,12 @@ _SOURCE_LINE = re.compile(r"^source:", re.M)
 
 
 def _front_matter_line(ch: Chapter, key_re: re.Pattern[str]) -> int | None:
-    try:
-        head = ch.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n---", 1)[0]
-    except (OSError, UnicodeDecodeError):
+    from ..diagnostics import BookError
+    from ..gate import read_text
+
+    try:  # through the gate (#27): no link out, no FIFO
+        head = read_text(ch.path, ch.location.file).split("\n---", 1)[0]
+    except BookError:
         return None
     m = key_re.search(head)
     return head.count("\n", 0, m.start()) + 1 if m else None

@@ -75,9 +75,12 @@ def _fragment(reporter: Reporter, frag: Fragment, where: str) -> None:
 
 def _line_of_key(root: Path, rel: str, key: str, after: str | None = None) -> int | None:
     """The line of ``key:`` in a YAML or front-matter file (after the line holding ``after``)."""
-    try:
-        lines = (root / rel).read_text(encoding="utf-8").split("\n")
-    except OSError:
+    from ..diagnostics import BookError
+    from ..gate import read_text
+
+    try:  # through the gate (#27): no link out, no FIFO
+        lines = read_text(root / rel, rel, root).split("\n")
+    except BookError:
         return None
     start = 0
     if after is not None:

@@ -146,6 +146,11 @@ def build_epub(book: Book, css: str, fonts_dir: Path | None = None, page_map: di
     pages = insert_pagebreaks(docs, page_map["pages"]) if page_map else []
     label_locators(docs, print_pages(docs) if pages else {}, book.terms)  # the index's "p. 42" (render/index.py)
     lang = book.meta.language
+    from .epub_names import check_member_names  # no two members one file for a reader (#27)
+
+    origin = {f"{ch.slug}.xhtml": ch.location.file for ch in book.chapters}
+    check_member_names([(f"EPUB/{d.filename}", origin.get(d.filename)) for d in docs]
+                       + [(f"EPUB/{p}", "images/" + p[len("figures/"):]) for p in sorted(book.images)])
 
     eb = epub.EpubBook()
     set_metadata(eb, book, cover_id="cover-image")

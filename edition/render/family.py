@@ -332,6 +332,33 @@ def married_text(married: str) -> str:
     return esc(married)
 
 
+MAX_GENERATIONS = 30  # the tree is drawn and listed recursively, a level a generation (#27)
+
+
+def _check_generations(book: Book, spec: dict) -> None:
+    """A BookError at persons.yaml's ``family:`` if the parents reach more than
+    MAX_GENERATIONS generations deep (or loop: a person their own ancestor)."""
+    gen = {p.id: 0 for p in book.persons}
+    for _ in range(MAX_GENERATIONS + 1):
+        changed = False
+        for p in book.persons:
+            g = max((gen[q] + 1 for q in p.parents if q in gen), default=0)
+            if g > gen[p.id]:
+                gen[p.id], changed = g, True
+        if not changed:
+            break
+    else:
+        changed = True  # still growing: a loop of parents
+    if not changed and max(gen.values(), default=0) < MAX_GENERATIONS:
+        return
+    from ..diagnostics import BookError, Diagnostic, Severity
+
+    raise BookError(Diagnostic("persons.yaml", spec.get("line"), Severity.ERROR,
+                               f"the family tree is more than {MAX_GENERATIONS} generations deep "
+                               "(or a person is their own ancestor): it cannot be drawn",
+                               "persons.family-depth"))
+
+
 def family_doc(w: Writer) -> Doc | None:
     book: Book = w.book
     spec = book.family
@@ -341,6 +368,7 @@ def family_doc(w: Writer) -> Doc | None:
     if not roots:
         return None
     title = spec["title"]
+    _check_generations(book, spec)
     lay = layout(book, roots)
     caption = f'<figcaption class="family-caption">{esc(spec["caption"])}</figcaption>' if spec.get("caption") else ""
     body = ['<section id="family" class="family" epub:type="appendix" role="doc-appendix" '

@@ -39,8 +39,38 @@ class ProjectFetcher(URLFetcher):
                 default = self.defaults / path.relative_to(own)
                 if default.is_file():
                     return super().fetch(default.as_uri(), headers)
-            return super().fetch(url, headers)
+            return self._project_file(url, Path(unquote(parsed.path)))
         if parsed.scheme == "data":
             return super().fetch(url, headers)
         self.refused.append(url)
         raise URLFetchingError(f"refused: {url} (the print edition reads only project files)")
+
+    def _project_file(self, url: str, path: Path):
+        """A file of the book, read through the gate (no link out, no FIFO, a size limit); an
+        SVG as ``safe_svg`` passes and re-serialises it (#27)."""
+        import mimetypes
+
+        from weasyprint.urls import URLFetcherResponse
+
+        from ..diagnostics import BookError
+        from ..gate import read_input
+
+        try:
+            rel = path.relative_to(self.root).as_posix()
+        except ValueError:
+            rel = path.name
+        try:
+            data = read_input(path, rel, self.root)
+        except BookError as exc:
+            self.refused.append(url)
+            raise URLFetchingError(f"refused: {exc.diagnostics[0].message}") from None
+        media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if path.suffix.lower() == ".svg":
+            from ..safe_svg import clean_svg, svg_problems
+
+            if problems := svg_problems(data):
+                self.refused.append(url)
+                raise URLFetchingError(f"refused: {rel} {problems[0]}")
+            data = clean_svg(data)
+            media = "image/svg+xml"
+        return URLFetcherResponse(url, body=data, headers={"Content-Type": media})

@@ -55,7 +55,8 @@ def face_files(css_text: str, styles_dir: Path) -> list[Path]:
             path = (styles_dir / unquote(parsed.path)).resolve()
             if not path.is_file() and path.is_relative_to(styles_dir.resolve()):
                 path = (PACKAGE_STYLES / path.relative_to(styles_dir.resolve())).resolve()
-            if path.is_file() and path not in out:
+            inside = path.is_relative_to(styles_dir.resolve()) or path.is_relative_to(PACKAGE_STYLES.resolve())
+            if inside and path.is_file() and path not in out:  # never a link out (#27)
                 out.append(path)
     return out
 

@@ -182,7 +182,15 @@ def make(book: Any, pdf_name: str, pdf: bytes, entries: list[dict], key: str,
     source = {"file": pdf_name, "title": book.meta.title, "page_size": book.meta.page_size,
               "print_shop": print_shop, "pages": len(entries), "version": book.version,
               "sha256": hashlib.sha256(pdf).hexdigest(), "key": key}
-    return {"format": FORMAT, "source": source, "pages": entries, "digest": digest(entries)}
+    d = digest(entries)
+    from ..trust import mac  # the page map in build/ may come with the book: marked as ours
+
+    return {"format": FORMAT, "source": source, "pages": entries, "digest": d,
+            "seal": mac(_sealed(source, d))}
+
+
+def _sealed(source: object, d: str) -> bytes:
+    return json.dumps([source, d], sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
 def to_bytes(data: dict) -> bytes:
@@ -199,12 +207,19 @@ def cached(out_dir: Path, key: str) -> dict | None:
 
 def read(path: Path) -> dict | None:
     """A page-map file, or None if missing, damaged or of another format."""
+    from ..trust import read_state
+
+    raw = read_state(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(raw) if raw is not None else None
+    except ValueError:
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("pages"), list):
         return None
     if data.get("digest") != digest(data["pages"]):
         return None
+    from ..trust import mac_ok
+
+    if not mac_ok(_sealed(data.get("source"), data["digest"]), data.get("seal")):
+        return None  # not written by this machine's builds (shipped with the book, forged)
     return data

@@ -53,28 +53,11 @@ def image_path_problem(src: str) -> str | None:
 
 
 def _svg_problem(data: bytes) -> str | None:
-    from lxml import etree
+    """The first reason the SVG may not ship (``safe_svg``: an allow-list on the parsed tree)."""
+    from ..safe_svg import svg_problems
 
-    try:
-        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True,
-                                                      load_dtd=False))
-    except etree.XMLSyntaxError as exc:
-        return f"is not well-formed SVG ({exc})"
-    if etree.QName(root).localname != "svg":
-        return "is not an SVG image (its root element is not <svg>)"
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        name = etree.QName(el).localname
-        if name in ("script", "foreignObject"):
-            return f"carries <{name}>, which the editions do not ship"
-        for key, value in el.attrib.items():
-            local = etree.QName(key).localname
-            if local.startswith("on"):
-                return f"carries an event attribute ({local})"
-            if local == "href" and not value.startswith("#"):
-                return f"refers to '{value}' outside itself"
-    return None
+    problems = svg_problems(data)
+    return "; ".join(problems[:3]) if problems else None
 
 
 def _dpi_warning(data: bytes, page_size: str) -> str | None:
@@ -133,6 +116,9 @@ def _place(src: Chapter | Fragment, book: Book, reporter: Reporter, warned: set[
                 if problem := _svg_problem(data):
                     reporter.error(src.location.file, line, f"image '{path}' {problem}", "image.unsafe")
                     continue
+                from ..safe_svg import clean_svg
+
+                data = clean_svg(data)  # as parsed: no comment, no processing instruction
             else:
                 try:
                     warning = _dpi_warning(data, book.meta.page_size)

@@ -93,6 +93,14 @@ def _extract(ch: Chapter, reporter: Reporter) -> None:
                 for m in _UNDEFINED_CALL.finditer(c.content):
                     reporter.error(ch.location.file, line,
                                    f"note call [^{m.group(1)}] has no note", "notes.undefined")
+    for fid, toks_of in definitions.items():  # #27: a note that calls a note broke the XHTML
+        for t in toks_of:
+            for c in t.children or []:
+                if c.type == "footnote_ref":
+                    dline = defs_lines.get(labels.get(fid, ""))
+                    reporter.error(ch.location.file, None if dline is None else ch.body_line + dline,
+                                   f"note [^{labels.get(fid)}] calls the note [^{c.meta.get('label')}]: "
+                                   "a note cannot call another note", "notes.nested")
     for label, dline in sorted(defs_lines.items(), key=lambda kv: kv[1]):
         if label not in called:
             reporter.error(ch.location.file, ch.body_line + dline,

@@ -21,6 +21,7 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from ..diagnostics import Reporter
+from ..langtag import well_formed
 from ..model import Book, Chapter, Fragment
 
 # The one allow-list, for raw HTML (filtered by nh3, the Rust ammonia sanitizer) and for
@@ -57,6 +58,8 @@ class _Audit(HTMLParser):
                 self.problems.append(f"attribute '{key}' on <{tag}> is not allowed")
             elif value and _UNSAFE_VALUE.search(value):
                 self.problems.append(f"unsafe value in '{key}' on <{tag}>")
+            elif key in ("lang", "xml:lang") and not well_formed(value or ""):
+                self.problems.append(f"'{(value or '')[:40]}' in '{key}' on <{tag}> is not a language tag")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._tag(tag, attrs)
@@ -204,8 +207,13 @@ def _controls(t: Token, src: Chapter | Fragment, line: int | None, reporter: Rep
 
 
 def _walk(ch: Chapter | Fragment, root: Path, reporter: Reporter) -> None:
+    too_deep = False
     for t in ch.tokens:
         line = ch.line_of(t.map)
+        if t.level > MAX_BLOCK_DEPTH and not too_deep:
+            too_deep = True
+            reporter.error(ch.location.file, line, f"lists or quotations nested more than "
+                           f"{MAX_BLOCK_DEPTH} deep: no edition can lay it out", "markup.too-deep")
         _controls(t, ch, line, reporter)
         if t.type == "html_block":
             clean, problems = clean_html(t.content)
@@ -262,6 +270,8 @@ def _walk(ch: Chapter | Fragment, root: Path, reporter: Reporter) -> None:
 
 
 _TAG_NAME = re.compile(r"<(/?)([a-z]+)")
+MAX_INLINE_DEPTH = 40  # raw tags and Markdown emphasis/links open at once in a paragraph
+MAX_BLOCK_DEPTH = 40  # lists and quotations inside each other
 
 
 def _balance(kids: list[Token], src: Chapter | Fragment, line: int | None,
@@ -277,7 +287,12 @@ def _balance(kids: list[Token], src: Chapter | Fragment, line: int | None,
         reporter.warning(src.location.file, line, f"<{name}> is not closed in its paragraph or "
                          "emphasis; closed there", "html.unbalanced")
 
+    deep = False
     for c in kids:
+        if len(stack) > MAX_INLINE_DEPTH and not deep:  # #27: 300 nested <span>s broke the
+            deep = True                                   # kepub (lxml) and the PDF (recursion)
+            reporter.error(src.location.file, line, f"inline markup nested more than "
+                           f"{MAX_INLINE_DEPTH} deep: no edition can lay it out", "markup.too-deep")
         m = _TAG_NAME.match(c.content) if c.type == "html_inline" else None
         if m and not c.content.endswith("/>"):
             if not m.group(1):
@@ -311,6 +326,11 @@ def _check_attrs(t: Token, src: Chapter | Fragment, line: int | None, reporter: 
             continue
         if key == "credit" and t.type == "image" and not _UNSAFE_VALUE.search(value):
             continue  # the figure's credit line (transforms/figures.py)
+        if key in ("lang", "xml:lang") and not well_formed(value):  # #27: never an invalid EPUB
+            reporter.error(src.location.file, line, f"'{value[:40]}' is not a language tag "
+                           "(BCP 47: en, de, pt-BR …)", "lang.invalid")
+            t.attrs.pop(key)
+            continue
         if key in TOOL_ATTRS or (key in ALLOWED_ATTRS and not _UNSAFE_VALUE.search(value)):
             continue
         reporter.error(src.location.file, line, f"attribute '{key}' is not allowed", "html.unsafe")
@@ -325,4 +345,28 @@ def sanitize(book: Book, reporter: Reporter) -> Book:
         _walk(ch, book.root, reporter)
     for fragment in book.fragments():  # headnotes, questions, definitions, identifications
         _walk(fragment, book.root, reporter)
+    _chapter_links(book, reporter)
     return book
+
+
+def _chapter_links(book: Book, reporter: Reporter) -> None:
+    """A link to a chapter file (``02-two.md``, ``02-two.md#anchor``), which the README
+    allows, becomes a link to that chapter (or the anchor); a link to any other file of the
+    book is an error at its line, not "link target not found" at book.yaml (#27)."""
+    anchors = {ch.location.file.removeprefix("chapters/"): ch.anchor for ch in book.chapters}
+    sources: list[Chapter | Fragment] = [*book.chapters, *book.fragments()]
+    for src in sources:
+        for t in src.tokens:
+            for c in t.children or []:
+                href = str(c.attrGet("href") or "") if c.type == "link_open" else ""
+                if not href or href.startswith("#") or is_web_link(href):
+                    continue
+                file, _, frag = href.partition("#")
+                name = file.removeprefix("./")
+                if name in anchors:
+                    c.attrSet("href", f"#{frag or anchors[name]}")
+                else:
+                    reporter.error(src.location.file, src.line_of(t.map), f"link to '{href}': not a "
+                                   "chapter of the book (a link names a chapter file listed in "
+                                   "book.yaml, an #anchor or a web page)", "link.refused")
+                    c.attrs.pop("href", None)
