@@ -102,9 +102,10 @@ def load_book(root: Path, reporter: Reporter) -> Book:
     project = load_project(root)
     reporter.silenced |= set(project.meta.silence)
     if not project.dated:  # said, not hidden: the copyright page would say 1970 silently
-        reporter.warning("book.yaml", None, "no date for the editions: SOURCE_DATE_EPOCH is not set "
-                         "and the book is not in a git repository with a commit, so they are dated "
-                         "1 January 1970 (set SOURCE_DATE_EPOCH, or commit the book)", "build.no-date")
+        reporter.warning("book.yaml", None, "no date for the editions: SOURCE_DATE_EPOCH is not set, "
+                         "book.yaml has no `date:` and the book is not in a git repository with a "
+                         "commit, so they are dated 1 January 1970 (give `date: YYYY-MM-DD` in "
+                         "book.yaml)", "build.no-date")
     book = parse_project(project)
     from .terms import load_terms  # the labels of the editions, in the book's language
 

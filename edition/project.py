@@ -344,6 +344,11 @@ def load_project(root: Path) -> Project:
     if diags:
         raise BookError(diags)
     version, git_epoch = git_version(root)
+    if meta.date:  # book.yaml `date:` (which `edition new` writes) dates the editions
+        import datetime
+
+        day = datetime.date.fromisoformat(meta.date)
+        git_epoch = int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC).timestamp())
     apparatus = read_apparatus(root)
     env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     return Project(root, meta, chapters, glossary, version, source_date_epoch(root, git_epoch),
