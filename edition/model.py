@@ -87,6 +87,7 @@ class BookMeta:
     authors: list[Creator] = field(default_factory=list)  # book.yaml `authors:`, as given (or none)
     creators: list[Creator] = field(default_factory=list)  # computed: authors, translators, editor
     location: Location = field(default_factory=lambda: Location("book.yaml"))
+    key_lines: dict[str, int] = field(default_factory=dict)  # book.yaml key -> its line
 
     @property
     def author_names(self) -> list[str]:
@@ -109,6 +110,7 @@ class ChapterMeta:
     kind: Literal["document", "editorial"] = "document"
     headnote: Fragment | None = None  # the editor's (front matter or apparatus.yaml)
     language: str | None = None  # BCP 47 tag, when not the book's (front matter `language:`)
+    language_line: int | None = None  # where the front matter gives it
     questions: list[Fragment] = field(default_factory=list)  # for discussion (apparatus.yaml)
 
 

@@ -29,6 +29,7 @@ from .terms import default_terms
 from .transforms.abbreviations import check_abbreviations
 from .transforms.figures import place_figures
 from .transforms.glossary import link_glossary
+from .transforms.languages import check_languages
 from .transforms.notes import number_notes
 from .transforms.persons import index_persons
 from .transforms.sanitize import sanitize
@@ -42,6 +43,7 @@ TRANSFORMS: list[Transform] = [
     check_integrity,  # chapter slugs, glossary see-cycles: errors that stop a build
     check_structure,  # unclosed or unknown ::: containers, nesting the parser would drop
     sanitize,
+    check_languages,  # BCP 47 tags of the book, chapters and passages (transforms/languages.py)
     place_figures,  # images read through the gate, figures marked (transforms/figures.py)
     number_notes,
     resolve_xrefs,  # quoted cross-references (#slug:phrase) get their anchors

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping, Sequence
 
+from ..languages import lang_attrs
 from ..model import Book, Chapter, Note
 from ..terms import term
 from .abbreviations import abbreviations_doc
@@ -97,8 +98,9 @@ class Writer:
                 body = "<p>" + num + kind + body[3:]
             else:
                 body = f"<p>{num}{kind}</p>" + body
+            own = ch.meta.language if note.kind == "author" and ch.meta.language else None
             out.append(f'<aside class="note {note.kind}" id="{note.anchor}" epub:type="footnote" '
-                       f'role="doc-footnote">{body}</aside>')
+                       f'role="doc-footnote"{lang_attrs(own)}>{body}</aside>')
         out.append("</section>")
         return "\n".join(out)
 
@@ -111,7 +113,11 @@ class Writer:
         role = "doc-chapter" if m.role == "body" else ("doc-preface" if m.role == "front" else "doc-appendix")
         classes = f"chapter {m.kind} {m.role}"
         running = m.short_title or m.title
-        head = ['<header class="chapter-head">']
+        book_lang = self.book.meta.language
+        # a document in another language: its title and text carry its tag (the headnote,
+        # questions and the editor's and translator's notes stay in the book's language)
+        lang = lang_attrs(m.language) if m.language and m.language != book_lang else ""
+        head = [f'<header class="chapter-head"{lang}>']
         if m.author and not editorial:
             head.append(f'<p class="chapter-author">{esc(m.author)}</p>')
         head.append(f'<h1 id="{title_id}" class="chapter-title">{esc(m.title)}</h1>')
@@ -127,8 +133,9 @@ class Writer:
         if headnote:
             parts.append(f'<div class="headnote" role="note" aria-label="{esc(term(self.book, "headnote"))}">'
                          + render_tokens(headnote.tokens, self.env()) + "</div>")
-        parts.append('<div class="chapter-body">')
-        parts.append(render_tokens(ch.tokens, self.env(chapter=ch, pid=[ch.anchor, 0])))
+        parts.append(f'<div class="chapter-body"{lang}>')
+        parts.append(render_tokens(ch.tokens, self.env(chapter=ch, pid=[ch.anchor, 0],
+                                                       note_lang=book_lang if lang else None)))
         parts.append("</div>")
         questions = ch.meta.questions
         if questions:
