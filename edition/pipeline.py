@@ -28,6 +28,7 @@ from .project import (
 from .terms import default_terms
 from .transforms.abbreviations import check_abbreviations
 from .transforms.figures import place_figures
+from .transforms.credits import check_credits
 from .transforms.glossary import link_glossary
 from .transforms.languages import check_languages
 from .transforms.notes import number_notes
@@ -43,6 +44,7 @@ TRANSFORMS: list[Transform] = [
     check_integrity,  # chapter slugs, glossary see-cycles: errors that stop a build
     check_structure,  # unclosed or unknown ::: containers, nesting the parser would drop
     sanitize,
+    check_credits,  # the editor's cover and choice of back matter (transforms/credits.py)
     check_languages,  # BCP 47 tags of the book, chapters and passages (transforms/languages.py)
     place_figures,  # images read through the gate, figures marked (transforms/figures.py)
     number_notes,
