@@ -27,8 +27,8 @@ from .project import (
 )
 from .terms import default_terms
 from .transforms.abbreviations import check_abbreviations
-from .transforms.figures import place_figures
 from .transforms.credits import check_credits
+from .transforms.figures import place_figures
 from .transforms.glossary import link_glossary
 from .transforms.languages import check_languages
 from .transforms.notes import number_notes
@@ -128,6 +128,9 @@ def load_book(root: Path, reporter: Reporter) -> Book:
     # what `edition import` recorded of each source (sources/records/): data, no importer runs
     book.import_records = load_import_records(book.root, [(ch.path.name, ch.meta.title, ch.anchor)
                                                           for ch in book.chapters])
+    from .render.backmatter import mark_corrections
+
+    mark_corrections(book)  # the Textual Notes' pages: an anchor at each correction
     return book
 
 
@@ -306,6 +309,10 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
             pending.append((out_dir / f"{book.meta.slug}.kepub.epub", build_kepub(data, book.meta.language)))
             during["kepub"], n = reporter.items[n:], len(reporter.items)
     outputs = list(pending)
+    from .render.backmatter import RECORD_SUFFIX, machine_record
+
+    if record := machine_record(book):  # file names, patterns, checksums: for machines, not the book
+        outputs.append((out_dir / f"{book.meta.slug}{RECORD_SUFFIX}", record))
     if new_map is not None:  # beside the PDF: `edition build epub` reuses it while current
         outputs.append((out_dir / pagemap.FILENAME, pagemap.to_bytes(new_map)))
     try:  # all aside first, then moved into place together (atomic.write_all)
