@@ -238,6 +238,7 @@ class SourceItem(_Strict):
     chapter: StrictStr | None = Field(default=None, pattern=r"^[0-9]{2}-[a-z0-9-]+\.md$")
     short_title: StrictStr | None = None  # how the apparatus names the document ("Sources: …")
     strip: list[StrictStr] = []  # regular expressions: lines of boilerplate the import removes
+    breaks: list[StrictStr] = []  # regular expressions: separator lines ("%") that end a paragraph
 
 
 class ReviewedItem(_Strict):

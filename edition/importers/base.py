@@ -56,6 +56,7 @@ class SourceEntry:
     chapter: str | None = None  # chapters/NN-slug.md this source becomes
     short_title: str | None = None  # how the apparatus names the document
     strip: tuple[str, ...] = ()  # regular expressions: boilerplate lines the import removes
+    breaks: tuple[str, ...] = ()  # regular expressions: separator lines that end a paragraph ("%")
     options: dict[str, Any] = field(default_factory=dict)  # sources/importers/<id>.yaml
 
 

@@ -53,13 +53,14 @@ def load_sources(root: Path) -> dict[str, tuple[SourceEntry, int | None]]:
         except BookError as exc:
             diags.extend(exc.diagnostics)
             options = {}
-        fields = dict(fields, strip=tuple(fields.get("strip") or ()), options=options)
+        fields = dict(fields, strip=tuple(fields.get("strip") or ()),
+                      breaks=tuple(fields.get("breaks") or ()), options=options)
         item = SourceEntry(**fields)
         if item.importer not in known:
             diags.append(_err(SOURCES_YAML, line, f"source '{item.id}': no importer "
                               f"'{item.importer}' (known: {', '.join(known)}; others plug in "
                               "through the entry-point group 'edition.importers')", "source.importer"))
-        for pat in item.strip:
+        for pat in item.strip + item.breaks:
             try:
                 re.compile(pat)
             except re.error as exc:

@@ -5,7 +5,9 @@ data, by the ``strip:`` patterns of its entry in ``sources/sources.yaml``.  The 
 
 ``apply_corrections``  the recorded emendations, at their source line (sources.py)
 ``strip_patterns``     every line matching one of the source's ``strip:`` patterns is removed,
-                       recorded as a Removal with the pattern that took it
+                       recorded as a Removal with the pattern that took it; a line matching
+                       a ``breaks:`` pattern (a separator such as a fortune file's ``%``)
+                       becomes a paragraph break, recorded likewise
 ``escape_markdown``    (plain text only) characters Markdown would read as markup are escaped
 ``join_hyphens``       a word broken by a hyphen at a line end is joined ("exam-" + "ple")
 ``notes_to_footnotes`` ``[N]`` calls (also right after a full stop) and the list after a
@@ -53,13 +55,19 @@ def strip_patterns(draft: Draft) -> Draft:
     """Lines matching a ``strip:`` pattern of the source (a Python regular expression,
     searched in the line with its spaces normalised) leave the text, each recorded."""
     pats = [(re.compile(p), p) for p in draft.record.strip]
-    if not pats:
+    breaks = [(re.compile(p), p) for p in draft.record.breaks]
+    if not pats and not breaks:
         return draft
     keep: list[Line] = []
     for ln in draft.lines:
         t = " ".join(ln.text.replace("\u00a0", " ").split())
         hit = next((src for pat, src in pats if t and pat.search(t)), None)
-        if hit is None:
+        sep = next((src for pat, src in breaks if t and pat.search(t)), None)
+        if sep is not None:  # a separator (a fortune file's "%"): a paragraph break in its place
+            keep.append(Line("", ln.src))
+            draft.removed.append(Removal(ln.src, ln.src, ln.text.strip(),
+                                         f"separator: matches the break pattern {sep!r}"))
+        elif hit is None:
             keep.append(ln)
         else:
             draft.removed.append(Removal(ln.src, ln.src, ln.text.strip(),

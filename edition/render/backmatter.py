@@ -95,6 +95,17 @@ def mark_corrections(book: Book) -> None:
                 break
 
 
+LEFT_OUT_KINDS = {"boilerplate": "tn-left-boilerplate", "header": "tn-left-header",
+                  "separator": "tn-left-separator", "page break": "tn-left-page-break",
+                  "page marginalia": "tn-left-marginalia"}
+COUNTED = {"separator", "page break"}  # left out only counted: their text tells a reader nothing
+
+
+def left_out_kind(book: object, kind: str) -> str:
+    """The kind of a passage left out, in the book's language (an unknown kind as it is)."""
+    return term(book, LEFT_OUT_KINDS[kind]) if kind in LEFT_OUT_KINDS else kind
+
+
 def _category(reason_: str) -> str:
     """A removal's reason as a reader reads it: its kind, without the pattern or the details
     the machine-readable record keeps ("boilerplate: matches the strip pattern '…'" ->
@@ -145,18 +156,20 @@ def textual_notes_doc(w: Writer) -> Doc | None:
             parts.append("</ul>")
         if rec.removed:
             parts.append(f'<h3>{esc(term(book, "tn-left-out-heading"))}</h3><ul class="tn-list tn-removed">')
-            blank: dict[str, int] = {}
+            # each kind of passage once, with how often it was left out; a separator or an
+            # empty line (a page break) only counted
+            seen: dict[tuple[str, str], int] = {}
             for r in rec.removed:
-                text = r.text.strip().replace("\n", " | ")
-                if not text:  # a page break, an empty line: counted, not listed
-                    blank[_category(r.reason)] = blank.get(_category(r.reason), 0) + 1
-                    continue
+                kind = _category(r.reason)
+                text = "" if kind in COUNTED else r.text.strip().replace("\n", " | ")
+                seen[(kind, text)] = seen.get((kind, text), 0) + 1
+            for (kind, text), count in seen.items():
                 if len(text) > 160:
                     text = text[:157] + "…"
-                parts.append(f'<li><span class="tn-reason">{esc(_category(r.reason))}</span>: '
-                             f'<span class="tn-source">{esc(text)}</span></li>')
-            for kind, count in blank.items():
-                parts.append(f'<li><span class="tn-reason">{esc(kind)}</span>: {count}×</li>')
+                times = f" ({count}\u00d7)" if count > 1 else ""
+                shown = f': <span class="tn-source">{esc(text)}</span>' if text else ""
+                parts.append(f'<li><span class="tn-reason">{esc(left_out_kind(book, kind))}</span>'
+                             f'{shown}{times}</li>')
             parts.append("</ul>")
         parts.append("</section>")
     parts.append("</section>")
