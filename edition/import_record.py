@@ -90,6 +90,7 @@ class ImportRecord:
     removed: list[LeftOut] = field(default_factory=list)
     chapter_title: str | None = None
     chapter_anchor: str | None = None
+    anchors: dict[int, str] = field(default_factory=dict)  # correction number -> its anchor in the text
 
 
 def record_path(source_id: str) -> str:

@@ -74,6 +74,13 @@ class BookMeta:
     subjects: list[str] = field(default_factory=list)
     rights: str | None = None
     identifier: str | None = None
+    isbn: str | None = None  # ISBN-13 as the editor writes it (checked: schema.isbn13_problem)
+    series: dict | None = None  # {"title": …, "number": …}
+    edition: str | None = None  # the editor's edition statement
+    date: str | None = None  # YYYY-MM-DD: the editions' date when SOURCE_DATE_EPOCH is unset
+    cover: str | None = None  # the editor's cover image, a path in the project
+    cover_alt: str | None = None
+    back_matter: list[str] | None = None  # which back matter is printed, in order (None: all)
     page_size: str = "A5"
     paper: dict | None = None  # {"caliper": mm a leaf} or {"ppi": pages per inch}: the spine
     chapters: list[str] = field(default_factory=list)
@@ -81,6 +88,7 @@ class BookMeta:
     authors: list[Creator] = field(default_factory=list)  # book.yaml `authors:`, as given (or none)
     creators: list[Creator] = field(default_factory=list)  # computed: authors, translators, editor
     location: Location = field(default_factory=lambda: Location("book.yaml"))
+    key_lines: dict[str, int] = field(default_factory=dict)  # book.yaml key -> its line
 
     @property
     def author_names(self) -> list[str]:
@@ -102,6 +110,8 @@ class ChapterMeta:
     role: Role = "body"
     kind: Literal["document", "editorial"] = "document"
     headnote: Fragment | None = None  # the editor's (front matter or apparatus.yaml)
+    language: str | None = None  # BCP 47 tag, when not the book's (front matter `language:`)
+    language_line: int | None = None  # where the front matter gives it
     questions: list[Fragment] = field(default_factory=list)  # for discussion (apparatus.yaml)
 
 
@@ -132,6 +142,11 @@ class Chapter:
     @property
     def anchor(self) -> str:
         return f"ch-{self.slug}"
+
+    def language(self, book_language: str) -> str:
+        """The language of the chapter's text: its own ``language:``, else the book's.  A
+        passage in another language carries its own tag (``{lang=de}``) on its tokens."""
+        return self.meta.language or book_language
 
     def line_of(self, token_map: list[int] | None) -> int | None:
         if not token_map:

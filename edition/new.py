@@ -9,6 +9,7 @@ its ``styles/``).  Only a new or empty folder is written to.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from pathlib import Path
@@ -48,6 +49,9 @@ def new_book(target: Path) -> list[Path]:
             text = src.read_text(encoding="utf-8")
             if src.name == "book.yaml":
                 text = text.replace("{slug}", slug_for(target))
+                # the editions' date, so that a fresh book is dated without git or
+                # SOURCE_DATE_EPOCH (the editor changes it for each new edition)
+                text = text.replace("{date}", datetime.date.today().isoformat())
             dst.write_text(text, encoding="utf-8")
             written.append(dst)
         (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")

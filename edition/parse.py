@@ -7,6 +7,9 @@ Chapter syntax (documented in the README):
   anything else the author's.
 * Attribute spans ``[phrase]{gl=terror}`` link a phrase to a glossary entry;
   ``[phrase]{.nogl}`` keeps the automatic linker away from it.
+* A language other than the chapter's: ``[Wort]{lang=de}`` on a phrase, ``{lang=de}`` on
+  the line before a paragraph or heading, ``::: verse {lang=de}`` on a container
+  (checked as BCP 47 by ``transforms/languages.py``).
 * Containers ``::: letter`` / ``::: extract`` / ``::: verse`` ... ``:::`` set
   off a letter, a quoted extract or verse.
 * Smart quotes are *not* applied by the parser: chapters already carry the
@@ -21,10 +24,11 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .languages import info_lang
 from .model import Book, Chapter, ChapterMeta, Fragment, Location
 
 CONTAINERS = ("letter", "extract", "verse", "headnote", "epigraph")
@@ -35,6 +39,7 @@ def markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"xhtmlOut": True, "typographer": False, "html": True})
     md.use(footnote_plugin)
     md.use(attrs_plugin, spans=True)
+    md.use(attrs_block_plugin)  # {lang=de} on the line before a paragraph or heading
     for name in CONTAINERS:
         md.use(container_plugin, name)
     return md
@@ -43,6 +48,12 @@ def markdown() -> MarkdownIt:
 def parse_markdown(text: str) -> tuple[list[Token], dict]:
     env: dict = {}
     tokens = markdown().parse(text, env)
+    for t in tokens:  # ::: verse {lang=de}: the container's language, as an attribute
+        if t.type.startswith("container_") and t.type.endswith("_open") and (lang := info_lang(t.info)):
+            t.attrSet("lang", lang)
+        elif t.type != "inline" and t.attrs:  # a block's {…}: the link keys belong to phrases
+            for key in ("gl", "person", "until", "through"):
+                t.attrs.pop(key, None)
     return tokens, env
 
 

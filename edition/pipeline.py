@@ -27,8 +27,10 @@ from .project import (
 )
 from .terms import default_terms
 from .transforms.abbreviations import check_abbreviations
+from .transforms.credits import check_credits
 from .transforms.figures import place_figures
 from .transforms.glossary import link_glossary
+from .transforms.languages import check_languages
 from .transforms.notes import number_notes
 from .transforms.persons import index_persons
 from .transforms.sanitize import sanitize
@@ -42,6 +44,8 @@ TRANSFORMS: list[Transform] = [
     check_integrity,  # chapter slugs, glossary see-cycles: errors that stop a build
     check_structure,  # unclosed or unknown ::: containers, nesting the parser would drop
     sanitize,
+    check_credits,  # the editor's cover and choice of back matter (transforms/credits.py)
+    check_languages,  # BCP 47 tags of the book, chapters and passages (transforms/languages.py)
     place_figures,  # images read through the gate, figures marked (transforms/figures.py)
     number_notes,
     resolve_xrefs,  # quoted cross-references (#slug:phrase) get their anchors
@@ -102,9 +106,10 @@ def load_book(root: Path, reporter: Reporter) -> Book:
     project = load_project(root)
     reporter.silenced |= set(project.meta.silence)
     if not project.dated:  # said, not hidden: the copyright page would say 1970 silently
-        reporter.warning("book.yaml", None, "no date for the editions: SOURCE_DATE_EPOCH is not set "
-                         "and the book is not in a git repository with a commit, so they are dated "
-                         "1 January 1970 (set SOURCE_DATE_EPOCH, or commit the book)", "build.no-date")
+        reporter.warning("book.yaml", None, "no date for the editions: SOURCE_DATE_EPOCH is not set, "
+                         "book.yaml has no `date:` and the book is not in a git repository with a "
+                         "commit, so they are dated 1 January 1970 (give `date: YYYY-MM-DD` in "
+                         "book.yaml)", "build.no-date")
     book = parse_project(project)
     from .terms import load_terms  # the labels of the editions, in the book's language
 
@@ -123,6 +128,9 @@ def load_book(root: Path, reporter: Reporter) -> Book:
     # what `edition import` recorded of each source (sources/records/): data, no importer runs
     book.import_records = load_import_records(book.root, [(ch.path.name, ch.meta.title, ch.anchor)
                                                           for ch in book.chapters])
+    from .render.backmatter import mark_corrections
+
+    mark_corrections(book)  # the Textual Notes' pages: an anchor at each correction
     return book
 
 
@@ -288,6 +296,10 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
             pending.append((out_dir / f"{book.meta.slug}.kepub.epub", build_kepub(data, book.meta.language)))
             during["kepub"], n = reporter.items[n:], len(reporter.items)
     outputs = list(pending)
+    from .render.backmatter import RECORD_SUFFIX, machine_record
+
+    if record := machine_record(book):  # file names, patterns, checksums: for machines, not the book
+        outputs.append((out_dir / f"{book.meta.slug}{RECORD_SUFFIX}", record))
     if new_map is not None:  # beside the PDF: `edition build epub` reuses it while current
         outputs.append((out_dir / pagemap.FILENAME, pagemap.to_bytes(new_map)))
     try:  # all aside first, then moved into place together (atomic.write_all)

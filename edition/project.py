@@ -79,7 +79,8 @@ def read_book_config(root: Path) -> BookMeta:
         cfg = validate(BookConfig, node, rel, "book.yaml")
         return {"fields": cfg.model_dump(),
                 "chapter_lines": [line_of(node, ("chapters", i)) for i in range(len(cfg.chapters))],
-                "subject_lines": [line_of(node, ("subjects", i)) for i in range(len(cfg.subjects))]}
+                "subject_lines": [line_of(node, ("subjects", i)) for i in range(len(cfg.subjects))],
+                "key_lines": {str(k): line_of(node, (k,)) for k in node}}
 
     data = checked(root, rel, text, compute)
     fields = dict(data["fields"])
@@ -88,6 +89,7 @@ def read_book_config(root: Path) -> BookMeta:
     meta = BookMeta(**fields, location=Location(rel))
     meta._chapter_lines = dict(enumerate(data["chapter_lines"]))  # type: ignore[attr-defined]
     meta._subject_lines = dict(enumerate(data["subject_lines"]))  # type: ignore[attr-defined]
+    meta.key_lines = {k: v for k, v in data.get("key_lines", {}).items() if v is not None}
     return meta
 
 
@@ -106,12 +108,13 @@ def split_front_matter(text: str, rel: str, root: Path | None = None) -> tuple[d
 
     def compute() -> dict:
         from .schema import ChapterConfig
-        from .yamlio import load_yaml, text_line_of, validate
+        from .yamlio import line_of, load_yaml, text_line_of, validate
 
         node = load_yaml(yaml_text, rel, line_offset=1)
         cfg = validate(ChapterConfig, {} if node is None else node, rel, "front matter",
                        line_offset=1).model_dump()
         cfg["headnote_line"] = text_line_of(node, ("headnote",), line_offset=1)
+        cfg["language_line"] = line_of(node, ("language",), line_offset=1) if cfg["language"] else None
         return cfg
 
     cfg = checked(root, rel, yaml_text, compute, part="#front-matter")
@@ -337,6 +340,11 @@ def load_project(root: Path) -> Project:
     if diags:
         raise BookError(diags)
     version, git_epoch = git_version(root)
+    if meta.date:  # book.yaml `date:` (which `edition new` writes) dates the editions
+        import datetime
+
+        day = datetime.date.fromisoformat(meta.date)
+        git_epoch = int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC).timestamp())
     apparatus = read_apparatus(root)
     env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     return Project(root, meta, chapters, glossary, version, source_date_epoch(root, git_epoch),

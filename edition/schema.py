@@ -7,6 +7,7 @@ pydantic.  ``yamlio.validate`` maps a validation error to the file and line.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
@@ -39,6 +40,32 @@ class PaperConfig(_Strict):
     ppi: float | None = Field(None, gt=0, le=2000, strict=False)  # pages per inch
 
 
+def isbn13_problem(value: str) -> str | None:
+    """What is wrong with an ISBN-13 (hyphens and spaces allowed), or None."""
+    digits = value.replace("-", "").replace(" ", "")
+    if not re.fullmatch(r"97[89][0-9]{10}", digits):
+        return "an ISBN must be 13 digits beginning 978 or 979 (hyphens allowed)"
+    check = (10 - sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12])) % 10) % 10
+    if int(digits[12]) != check:
+        return f"ISBN check digit is {digits[12]}, but the first twelve digits give {check}"
+    return None
+
+
+def _isbn(cls: type, v: str | None) -> str | None:
+    if v is not None and (problem := isbn13_problem(v)):
+        raise ValueError(problem)
+    return v
+
+
+class SeriesItem(_Strict):
+    title: StrictStr = Field(min_length=1)
+    number: StrictInt | StrictStr | None = None  # the book's place in the series
+
+
+BACK_MATTER_PARTS = ("abbreviations", "glossary", "family", "register", "chronology",
+                     "textual-notes", "sources", "index")
+
+
 class BookConfig(_Strict):
     title: StrictStr = Field(max_length=500)  # #27: a 2 MB title is refused, not drawn
     slug: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)
@@ -52,10 +79,33 @@ class BookConfig(_Strict):
     subjects: list[StrictStr] = []
     rights: StrictStr | None = None
     identifier: StrictStr | None = None
+    isbn: StrictStr | None = None  # ISBN-13, check digit checked
+    series: SeriesItem | None = None
+    edition: StrictStr | None = None  # the editor's edition statement ("Second printing, 2027")
+    date: StrictStr | None = None  # the editions' date (YYYY-MM-DD), when SOURCE_DATE_EPOCH is unset
+    cover: StrictStr | None = None  # the editor's cover image (PNG, JPEG or SVG), a project path
+    cover_alt: StrictStr | None = None  # its text alternative
+    back_matter: list[Literal[BACK_MATTER_PARTS]] | None = None  # type: ignore[valid-type]  # which, in order
     page_size: Literal["A5", "A4", "Letter"] = "A5"
     paper: PaperConfig | None = None  # default: 80 gsm uncoated, 0.1 mm a leaf
     chapters: list[StrictStr] = Field(min_length=1)
     silence: list[StrictStr] = []
+
+    _isbn = field_validator("isbn")(_isbn)
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, v: str | None) -> str | None:
+        if v is not None:
+            import datetime
+
+            try:
+                if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", v):
+                    raise ValueError
+                datetime.date.fromisoformat(v)
+            except ValueError:
+                raise ValueError("a date is a day of the calendar written YYYY-MM-DD") from None
+        return v
 
 
 class ChapterConfig(_Strict):
@@ -71,6 +121,7 @@ class ChapterConfig(_Strict):
     role: Literal["front", "body", "back"] = "body"
     kind: Literal["document", "editorial"] = "document"
     headnote: StrictStr | None = None
+    language: StrictStr | None = None  # BCP 47; by default the book's
 
 
 class GlossaryItem(_Strict):

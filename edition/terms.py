@@ -80,12 +80,15 @@ def load_terms(root: Path, language: str, reporter: Reporter) -> dict[str, str]:
                          f"edition/data/terms/{primary}.yaml)", "terms.language")
     path = root / BOOK_TERMS
     if not path.exists() and not path.is_symlink():
+        if found:
+            _warn_missing(language, set(), root, reporter)
         return terms
     from .gate import read_text
     from .yamlio import line_of, load_yaml
 
     node = load_yaml(read_text(path, BOOK_TERMS, root), BOOK_TERMS)
     if node is None:
+        _warn_missing(language, set(), root, reporter)
         return terms
     if not isinstance(node, dict):
         raise BookError(Diagnostic(BOOK_TERMS, line_of(node, ()), Severity.ERROR,
@@ -107,6 +110,7 @@ def load_terms(root: Path, language: str, reporter: Reporter) -> dict[str, str]:
             terms[key] = value
     if errors:
         raise BookError(errors)
+    _warn_missing(language, set(node), root, reporter)
     return terms
 
 
@@ -134,6 +138,31 @@ def placeholder_problem(value: str, default: str) -> str | None:
             return f"'{{{name}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}' is not " \
                    f"a field of this term (its fields: {names})"
     return None
+
+
+def language_keys(language: str, root: Path | None = None) -> set[str] | None:
+    """The keys the language's own terms file gives (None: English, or no file)."""
+    tag = language.strip().lower().replace("_", "-")
+    for cand in dict.fromkeys([tag, tag.split("-", 1)[0]]):
+        if cand == "en":
+            return None
+        own = _shipped(cand, root)
+        if own is not None:
+            return set(own)
+    return None
+
+
+def _warn_missing(language: str, given: set[str], root: Path, reporter: Reporter) -> None:
+    """A term the book's language lacks (neither its terms file nor the book's terms.yaml
+    gives it) would be printed in English: a warning naming each (``terms.missing``)."""
+    own = language_keys(language, root)
+    if own is None:
+        return
+    missing = sorted(set(default_terms(root)) - own - given)
+    if missing:
+        reporter.warning(BOOK_TERMS if given else "book.yaml", None,
+                         f"{len(missing)} term(s) have no text in '{language}' and are printed in "
+                         f"English: {', '.join(missing)} (give them in {BOOK_TERMS})", "terms.missing")
 
 
 def term(book: object, key: str, **fields: object) -> str:

@@ -307,6 +307,12 @@ def validate(model: type[M], node: Any, file: str, what: str, line_offset: int =
             dotted = ".".join(str(p) for p in loc) or what
             if err["type"] == "extra_forbidden":
                 msg, code = f"unknown key '{dotted}' in {what}", "yaml.unknown-key"
+                if len(loc) == 1:  # a hint: the key meant, when one is close ("autor")
+                    import difflib
+
+                    near = difflib.get_close_matches(str(loc[0]), list(model.model_fields), n=1,
+                                                     cutoff=0.75)
+                    msg += f" (did you mean '{near[0]}'?)" if near else ""
             elif err["type"] == "missing":
                 msg, code = f"missing required key '{dotted}' in {what}", "yaml.missing-key"
             else:

@@ -162,7 +162,8 @@ def test_unknown_key_and_wrong_type_in_front_matter(book):
     book.write("chapters/01-one.md", ONE.replace("author: A. Author", "autor: A. Author")
                .replace('date: "1938"', "date: 1938"))
     assert_fails_cleanly(book,
-                         r"^chapters/01-one\.md:3: error: unknown key 'autor' in front matter \[yaml\.unknown-key\]$",
+                         r"^chapters/01-one\.md:3: error: unknown key 'autor' in front matter "
+                         r"\(did you mean 'author'\?\) \[yaml\.unknown-key\]$",
                          r"^chapters/01-one\.md:4: error: 'date': .*\[yaml\.type\]$")
 
 

@@ -343,7 +343,7 @@ def test_cover_image_and_page(golden):
     (im,) = page.iter(f"{{{NS['x']}}}img")
     assert im.get("src") == covers[0].get("href") and im.get("role") == "doc-cover"
     assert im.get("alt") == ("Cover: A Small Book. Letters and Extracts, 1938–1941. "
-                             "Edited by Test Editor.")
+                             "A. Author and B. Author. Edited by Test Editor.")
 
 
 def test_cover_is_drawn_from_the_metadata(tmp_path):

@@ -81,14 +81,50 @@ def test_package_data_lists_every_data_file():
         assert (data / needed).is_file()
 
 
-def test_a_book_without_a_date_source_is_warned(tmp_path):
-    """Outside git and without SOURCE_DATE_EPOCH the editions are dated 1970: said, not silent."""
-    book = tmp_path / "undated"
-    assert edition("new", str(book)).returncode == 0
+def _build_without_date_sources(book: Path, tmp_path: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     env["GIT_CEILING_DIRECTORIES"] = str(tmp_path)  # no repository above the book
-    proc = subprocess.run([sys.executable, "-m", "edition.cli", "-C", str(book), "build", "epub"],
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    return subprocess.run([sys.executable, "-m", "edition.cli", "-C", str(book), "build", "epub",
+                           "--force"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+
+
+def test_a_fresh_book_is_dated_by_its_book_yaml(tmp_path):
+    """`edition new` writes `date:` (today): outside git and without SOURCE_DATE_EPOCH the
+    editions carry that date and nothing is warned (issue #29 point 6)."""
+    import datetime
+
+    book = tmp_path / "fresh"
+    assert edition("new", str(book)).returncode == 0
+    today = datetime.date.today().isoformat()
+    assert f"\ndate: {today}\n" in (book / "book.yaml").read_text()
+    proc = _build_without_date_sources(book, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "no-date" not in proc.stderr and "warning" not in proc.stderr, proc.stderr
+    with zipfile.ZipFile(book / "build" / "fresh.epub") as z:
+        opf = z.read("EPUB/content.opf").decode()
+    assert f"<dc:date>{today}</dc:date>" in opf
+    assert f'<meta property="dcterms:modified">{today}T00:00:00Z</meta>' in opf
+
+
+def test_a_bad_date_is_an_error_at_its_line(tmp_path):
+    book = tmp_path / "b"
+    assert edition("new", str(book)).returncode == 0
+    text = (book / "book.yaml").read_text()
+    (book / "book.yaml").write_text(text.replace("\ndate: ", "\ndate: 7 December #"))
+    line = text.splitlines().index(next(ln for ln in text.splitlines() if ln.startswith("date:"))) + 1
+    proc = edition("-C", str(book), "check")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert f"book.yaml:{line}: error:" in proc.stderr and "YYYY-MM-DD" in proc.stderr, proc.stderr
+
+
+def test_a_book_without_a_date_source_is_warned(tmp_path):
+    """Without `date:`, outside git and without SOURCE_DATE_EPOCH the editions are dated
+    1970: said, not silent."""
+    book = tmp_path / "undated"
+    assert edition("new", str(book)).returncode == 0
+    text = (book / "book.yaml").read_text()
+    (book / "book.yaml").write_text("\n".join(ln for ln in text.splitlines() if not ln.startswith("date:")) + "\n")
+    proc = _build_without_date_sources(book, tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "book.yaml: warning: no date for the editions" in proc.stderr
     assert "[build.no-date]" in proc.stderr

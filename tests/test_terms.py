@@ -59,3 +59,70 @@ def test_an_unknown_term_is_an_error_at_its_line(small_book):
         load_terms(small_book.root, "en", Reporter())
     [d] = exc.value.diagnostics
     assert (d.file, d.line, d.code) == ("terms.yaml", 2, "terms.unknown")
+
+
+def test_every_shipped_language_gives_every_term_with_its_fields():
+    """German, French and Spanish ship complete (issue #29): every key of en.yaml, with the
+    same {fields}, so that no label of a book in them is printed in English."""
+    import string
+
+    import yaml
+
+    en = language_terms("en")[0]
+    for lang in ("de", "fr", "es"):
+        own = yaml.safe_load((TERMS_DIR / f"{lang}.yaml").read_text(encoding="utf-8"))
+        assert set(own) == set(en), (lang, set(en) ^ set(own))
+        for key, text in own.items():
+            fields = {f[1] for f in string.Formatter().parse(text) if f[1]}
+            assert fields == {f[1] for f in string.Formatter().parse(en[key]) if f[1]}, (lang, key)
+        same = [k for k in own if own[k] == en[k]]  # "ISBN {isbn}", "Notes" in French …
+        assert len(same) < len(en) // 5, (lang, same)  # translated, not copied (French shares many)
+
+
+def test_a_missing_term_in_the_books_language_is_a_warning_naming_it(small_book, tmp_path, monkeypatch):
+    import shutil
+
+    import edition.terms as terms_mod
+
+    partial = tmp_path / "terms"
+    partial.mkdir()
+    shutil.copy(TERMS_DIR / "en.yaml", partial / "en.yaml")
+    de = (TERMS_DIR / "de.yaml").read_text(encoding="utf-8")
+    (partial / "de.yaml").write_text("\n".join(ln for ln in de.splitlines()
+                                               if not ln.startswith(("contents:", "index-see:"))) + "\n",
+                                     encoding="utf-8")
+    monkeypatch.setattr(terms_mod, "TERMS_DIR", partial)
+    terms_mod._shipped.cache_clear()
+    try:
+        small(small_book, "de")
+        reporter = Reporter()
+        terms = load_terms(small_book.root, "de", reporter)
+        [d] = reporter.warnings
+        assert d.code == "terms.missing" and "contents, index-see" in d.message, d.message
+        assert terms["contents"] == "Contents" and terms["notes"] == "Anmerkungen"
+        small_book.write("terms.yaml", "contents: Inhalt\nindex-see: siehe\n")  # the book gives them
+        reporter = Reporter()
+        load_terms(small_book.root, "de", reporter)
+        assert reporter.warnings == []
+    finally:
+        terms_mod._shipped.cache_clear()
+
+
+def test_running_heads_come_from_the_terms(small_book):
+    """print.css sets no running head in words: every section's comes from its data-running
+    attribute, which the terms fill (issue #29)."""
+    import re
+
+    from edition.pipeline import load_book
+    from edition.render.html import Writer
+
+    css = (TERMS_DIR.parent / "styles" / "print.css").read_text(encoding="utf-8")
+    assert re.findall(r'string-set:\s*chaptertitle\s+"', css) == []
+    small(small_book, "de")
+    small_book.write("glossary.yaml", "entries:\n  - id: wort\n    headword: Wort\n    category: term\n"
+                                      "    forms: [Text]\n    definition: Ein Wort.\n")
+    book = load_book(small_book.root, Reporter())
+    docs = {d.id: d.body for d in Writer(book, notes="inline", href=lambda a: "#" + a,
+                                         print_edition=True).documents()}
+    assert 'data-running="Inhalt"' in docs["contents"]
+    assert 'data-running="Glossar"' in docs["glossary"]

@@ -58,7 +58,8 @@ def load_sources(root: Path) -> dict[str, tuple[SourceEntry, int | None]]:
         except BookError as exc:
             diags.extend(exc.diagnostics)
             options = {}
-        fields = dict(fields, strip=tuple(fields.get("strip") or ()), options=options)
+        fields = dict(fields, strip=tuple(fields.get("strip") or ()),
+                      options=options)
         item = SourceEntry(**fields)
         if item.importer not in known:
             diags.append(_err(SOURCES_YAML, line, f"source '{item.id}': no importer "

@@ -1,11 +1,13 @@
 """Back matter built from the import records of the sources: Textual Notes and Sources.
 
 * **Textual Notes** list, document by document, every correction the import
-  applied (source line, the edition's reading ] the source's reading, the
-  kind of error) and every passage of the source left out (boilerplate,
-  captions, page marginalia), so that a reader can check each change.
-* **Sources and Acknowledgements** give the provenance, rights and SHA-256 of
-  each source file, and credit the transcribers.
+  applied (the page of this edition, or a link in the e-book; the edition's reading ]
+  the source's reading, the kind of error) and the passages of the source left out
+  (boilerplate, captions, page marginalia), so that a reader can check each change.
+* **Sources and Acknowledgements** give the provenance and rights of each document,
+  and credit the transcribers.
+* File names, source lines, strip patterns and checksums are for machines:
+  ``machine_record`` writes them to ``build/<slug>.record.json`` beside the editions.
 
 The data comes from ``book.import_records``: the files ``edition import`` wrote
 (``sources/records/<id>.json``, ``edition/import_record.py``), which ``edition check``
@@ -14,8 +16,11 @@ compares with a fresh import.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from typing import TYPE_CHECKING
 
+from ..model import Book
 from ..terms import term
 from .xhtml import Doc, esc
 
@@ -33,6 +38,79 @@ def reason(book: object, kind: str) -> str:
 def _show(text: str) -> str:
     """A reading as printed in the notes: line breaks shown as a vertical bar."""
     return esc(text.replace("\n", " | "))
+
+
+def correction_anchor(source_id: str, n: int) -> str:
+    return f"tn-{source_id}-c{n}"
+
+
+def mark_corrections(book: Book) -> None:
+    """An empty anchor in the text before each correction's reading (``tn-<id>-c<n>``), found
+    in order in the document's text, so that the Textual Notes give the reader's page ("p.
+    12") in print and a link in the e-book.  A reading is looked for within one paragraph,
+    its spaces matching line breaks; one not found (it spans markup, or was edited since)
+    has no anchor of its own: its note gives the document's first page."""
+    import re
+
+    from markdown_it.token import Token
+
+    for rec in book.import_records:
+        rec.anchors = {}
+        ch = next((c for c in book.chapters if c.anchor == rec.chapter_anchor), None)
+        if not rec.applied or ch is None:
+            continue
+        blocks = [t for t in ch.tokens if t.type == "inline" and t.children]
+        at = 0  # the corrections are in the source's order: search on from the last one found
+        for n, c in enumerate(rec.applied, 1):
+            words = c.edition.split()
+            if not words:
+                continue
+            pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
+            for k in range(at, len(blocks)):
+                children = blocks[k].children or []
+                joined, starts = "", []  # the paragraph's text; (offset, child) of each text
+                for i, child in enumerate(children):
+                    if child.type == "text":
+                        starts.append((len(joined), i))
+                        joined += child.content
+                    elif child.type == "softbreak":  # a line break is a space
+                        joined += " "
+                    elif child.type not in ("span_open", "span_close", "link_open", "link_close",
+                                            "em_open", "em_close"):
+                        joined += "\x00"  # a note's call, code: a reading does not cross them
+                    # (a glossary link or a register name inside a reading is no wall)
+                m = pattern.search(joined)
+                if not m:
+                    continue
+                off, i = next((o, i) for o, i in reversed(starts) if o <= m.start())
+                child = children[i]
+                cut = m.start() - off
+                anchor = correction_anchor(rec.source.id, n)
+                mark = Token("html_inline", "", 0, content=f'<span class="tn-mark" id="{anchor}"></span>')
+                before = Token("text", "", 0, content=child.content[:cut])
+                child.content = child.content[cut:]
+                children[i:i] = [before, mark]
+                rec.anchors[n] = anchor
+                at = k
+                break
+
+
+LEFT_OUT_KINDS = {"boilerplate": "tn-left-boilerplate", "header": "tn-left-header",
+                  "separator": "tn-left-separator", "page break": "tn-left-page-break",
+                  "page marginalia": "tn-left-marginalia"}
+COUNTED = {"separator", "page break"}  # left out only counted: their text tells a reader nothing
+
+
+def left_out_kind(book: object, kind: str) -> str:
+    """The kind of a passage left out, in the book's language (an unknown kind as it is)."""
+    return term(book, LEFT_OUT_KINDS[kind]) if kind in LEFT_OUT_KINDS else kind
+
+
+def _category(reason_: str) -> str:
+    """A removal's reason as a reader reads it: its kind, without the pattern or the details
+    the machine-readable record keeps ("boilerplate: matches the strip pattern '…'" ->
+    "boilerplate")."""
+    return reason_.split(":", 1)[0].split("(", 1)[0].strip()
 
 
 def textual_notes_doc(w: Writer) -> Doc | None:
@@ -56,29 +134,42 @@ def textual_notes_doc(w: Writer) -> Doc | None:
         counts = term(book, "tn-counts", corrections=term(
             book, "tn-correction" if len(rec.applied) == 1 else "tn-corrections", n=len(rec.applied)),
             passages=term(book, "tn-passage" if len(rec.removed) == 1 else "tn-passages", n=len(rec.removed)))
-        filename = f'<span class="tn-filename">{esc(rec.source.file)}</span>'
-        parts.append(f'<p class="tn-file">{esc(term(book, "tn-source-file", file=chr(0)))}'.replace(chr(0), filename)
-                     + f" {esc(counts)}</p>")
+        parts.append(f'<p class="tn-file">{esc(counts)}</p>')
+        anchors = rec.anchors
         if rec.applied:
             parts.append(f'<h3>{esc(term(book, "tn-corrections-heading"))}</h3><ul class="tn-list">')
-            for c in rec.applied:
+            for n, c in enumerate(rec.applied, 1):
                 note = f' <span class="tn-note">({esc(c.note)})</span>' if c.note else ""
+                where = anchors.get(n) or rec.chapter_anchor
+                if where and w.print:  # the reader's page
+                    loc = f'<span class="tn-line">{esc(term(book, "page-ref", page=w.page(where)))}</span> '
+                elif where:  # the e-book: a link to the place
+                    loc = (f'<a class="tn-line" href="{esc(w.href(where))}">'
+                           f'{esc(term(book, "tn-in-the-text"))}</a> ')
+                else:
+                    loc = ""
                 parts.append(
-                    f'<li><span class="tn-line">{c.line}</span> '
+                    f'<li>{loc}'
                     f'<span class="tn-edition">{_show(c.edition)}</span>\u2009] '
                     f'<span class="tn-source">{_show(c.read)}</span> '
                     f'<span class="tn-reason">{esc(reason(book, c.reason))}</span>{note}</li>')
             parts.append("</ul>")
         if rec.removed:
             parts.append(f'<h3>{esc(term(book, "tn-left-out-heading"))}</h3><ul class="tn-list tn-removed">')
+            # each kind of passage once, with how often it was left out; a separator or an
+            # empty line (a page break) only counted
+            seen: dict[tuple[str, str], int] = {}
             for r in rec.removed:
-                lines = f"{r.line}" if r.end == r.line else f"{r.line}–{r.end}"
-                text = r.text.strip().replace("\n", " | ")
+                kind = _category(r.reason)
+                text = "" if kind in COUNTED else r.text.strip().replace("\n", " | ")
+                seen[(kind, text)] = seen.get((kind, text), 0) + 1
+            for (kind, text), count in seen.items():
                 if len(text) > 160:
                     text = text[:157] + "…"
-                parts.append(f'<li><span class="tn-line">{lines}</span> '
-                             f'<span class="tn-reason">{esc(r.reason)}</span>: '
-                             f'<span class="tn-source">{esc(text)}</span></li>')
+                times = f" ({count}\u00d7)" if count > 1 else ""
+                shown = f': <span class="tn-source">{esc(text)}</span>' if text else ""
+                parts.append(f'<li><span class="tn-reason">{esc(left_out_kind(book, kind))}</span>'
+                             f'{shown}{times}</li>')
             parts.append("</ul>")
         parts.append("</section>")
     parts.append("</section>")
@@ -120,13 +211,11 @@ def sources_doc(w: Writer) -> Doc | None:
         rows.append((t("src-transcription"), r.credit or t("not-stated")))
         rows.append((t("src-kind"), r.kind))
         rows.append((t("src-rights"), r.rights))
-        rows.append((t("src-file"), r.file))
-        rows.append(("SHA-256", r.sha256))
+        # the file's name and checksum are in the machine-readable record (machine_record)
         parts.append(f'<section class="src-document" id="src-{sid}" aria-labelledby="src-{sid}-h">')
         parts.append(f'<h2 id="src-{sid}-h">{esc(title)}</h2><dl class="src-fields">')
         for k, v in rows:
-            cls = ' class="src-hash"' if k == "SHA-256" else ""
-            parts.append(f"<dt>{esc(k)}</dt><dd{cls}>{esc(v)}</dd>")
+            parts.append(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>")
         parts.append("</dl></section>")
     credits = sorted({rec.source.credit for rec in records if rec.source.credit
                       and rec.source.credit != "not stated"})
@@ -138,3 +227,23 @@ def sources_doc(w: Writer) -> Doc | None:
     parts.append("</section></section>")
     return Doc("sources", "sources.xhtml", t("sources-title"), "\n".join(parts),
                role="back", epub_type="appendix")
+
+
+RECORD_SUFFIX = ".record.json"
+
+
+def machine_record(book: Book) -> bytes | None:
+    """The edition's machine-readable record of its sources (``build/<slug>.record.json``,
+    written with the editions): each source file's name, SHA-256, kind and importer's
+    record, every correction with its source line and every passage left out with its lines
+    and full reason (the strip pattern that matched).  The printed Sources and Textual
+    Notes speak to readers and leave these out.  None when the book has no import records."""
+    if not book.import_records:
+        return None
+    out = {"format": 1, "book": book.meta.slug, "sources": [
+        {"source": dataclasses.asdict(rec.source), "chapter": rec.chapter_anchor,
+         "applied": [dataclasses.asdict(c) | {"anchor": rec.anchors.get(n)}
+                     for n, c in enumerate(rec.applied, 1)],
+         "removed": [dataclasses.asdict(r) for r in rec.removed]}
+        for rec in book.import_records]}
+    return (json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")

@@ -105,7 +105,8 @@ def cover_png(book: Book, fonts_dir: Path) -> bytes:
     b = book.meta
     # (Pillow's version is in every memo key: step_memo.code_digest covers the installed packages)
     parts: list[bytes | str] = ["cover", b.title, b.subtitle or "",
-                                term(book, "edited-by", editor=b.editor) if b.editor else ""]
+                                term(book, "edited-by", editor=b.editor) if b.editor else "",
+                                _authors(book)]
     for style in sorted(FONT_FILES):
         found = _font_data(fonts_dir, style)
         parts.append(found[1] if found is not None else b"<default font>")
@@ -115,6 +116,15 @@ def cover_png(book: Book, fonts_dir: Path) -> bytes:
         png = _draw(book, fonts_dir)
         step_memo.put(book.root, "cover", k, png)
     return png
+
+
+def _authors(book: Book) -> str:
+    names = book.meta.author_names
+    if len(names) > 3:  # a cover names a few; the title page names them all
+        names = names[:3] + ["…"]
+        return ", ".join(names)
+    return names[0] if len(names) == 1 else (", ".join(names[:-1]) + term(book, "and") + names[-1]
+                                             if names else "")
 
 
 def _draw(book: Book, fonts_dir: Path) -> bytes:
@@ -128,6 +138,9 @@ def _draw(book: Book, fonts_dir: Path) -> bytes:
     draw.rectangle((70, 70, WIDTH - 71, HEIGHT - 71), outline=ACCENT, width=10)
     draw.rectangle((100, 100, WIDTH - 101, HEIGHT - 101), outline=ACCENT, width=3)
 
+    if authors := _authors(book):  # the authors above the title
+        font, lines = _fit(draw, authors, fonts_dir, "italic", 80, measure, 3)
+        _centred(draw, lines, font, 250, 100, INK)
     font, lines = _fit(draw, b.title, fonts_dir, "regular", 170, measure, 4)
     y = _centred(draw, lines, font, 520, int(font.size * 1.2) if hasattr(font, "size") else 180, INK)
     y += 90
@@ -146,19 +159,71 @@ def _draw(book: Book, fonts_dir: Path) -> bytes:
     return out.getvalue()
 
 
+COVER_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+
+
+def editor_cover(book: Book) -> tuple[str, bytes] | None:
+    """The editor's own cover (book.yaml ``cover:``, a PNG, JPEG or SVG in the project) as
+    (media type, bytes), read through the gate and checked to be what its name says; None
+    when the book has none.  A missing, unreadable or mistyped file is an error at the line
+    of ``cover:``.  The print cover (``edition build cover``) takes its front from here."""
+    rel = book.meta.cover
+    if not rel:
+        return None
+    line = book.meta.key_lines.get("cover")
+
+    def fail(msg: str, code: str) -> BookError:
+        return BookError(Diagnostic("book.yaml", line, Severity.ERROR, f"cover: {msg}", code))
+
+    suffix = Path(rel).suffix.lower()
+    media = COVER_TYPES.get(suffix)
+    if media is None:
+        raise fail(f"'{rel}' must be a PNG, JPEG or SVG image (.png, .jpg, .jpeg, .svg)", "cover.type")
+    path = book.root / rel
+    if rel.startswith("/") or ".." in Path(rel).parts or not (path.exists() or path.is_symlink()):
+        raise fail(f"'{rel}' is not a file in the project", "cover.missing")
+    try:
+        data = read_input(path, rel, book.root)
+    except BookError as exc:
+        raise fail(f"'{rel}': {exc.diagnostics[0].message}", "cover.unreadable") from None
+    looks = {"image/png": data.startswith(b"\x89PNG\r\n\x1a\n"),
+             "image/jpeg": data.startswith(b"\xff\xd8\xff"),
+             "image/svg+xml": b"<svg" in data[:4096] and b"<script" not in data.lower()}[media]
+    if not looks:
+        raise fail(f"'{rel}' is not a {media.split('/')[1].upper().split('+')[0]} image "
+                   "(or, for SVG, holds a script)", "cover.type")
+    return media, data
+
+
+def cover_image(book: Book, fonts_dir: Path) -> tuple[str, str, bytes]:
+    """The book's cover as (file name in the EPUB, media type, bytes): the editor's
+    (``cover:``), else the one drawn from the metadata (``cover_png``).  The EPUB's cover,
+    and the front of the print cover, come from here."""
+    own = editor_cover(book)
+    if own is not None:
+        media, data = own
+        ext = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}[media]
+        return f"images/cover.{ext}", media, data
+    return COVER_IMAGE, "image/png", cover_png(book, fonts_dir)
+
+
 def cover_alt(book: Book) -> str:
     b = book.meta
+    if b.cover and b.cover_alt:  # the editor's cover says what the editor says it shows
+        return b.cover_alt
     alt = term(book, "cover-alt", title=b.title)
     if b.subtitle:
         alt += f". {b.subtitle}"
+    if authors := _authors(book):
+        alt += f". {authors}"
     if b.editor:
         alt += ". " + term(book, "edited-by", editor=b.editor)
     return alt + "."
 
 
-def cover_doc(book: Book) -> Doc:
+def cover_doc(book: Book, src: str = COVER_IMAGE) -> Doc:
     """The cover page: the image alone, scaled to the screen."""
     body = (f'<section id="cover" class="cover" aria-label="{esc(term(book, "cover"))}">'
-            f'<img class="cover-image" src="{COVER_IMAGE}" alt="{esc(cover_alt(book))}" '
+            f'<img class="cover-image" src="{esc(src)}" alt="{esc(cover_alt(book))}" '
             f'epub:type="cover" role="doc-cover"/></section>')
     return Doc("cover", "cover.xhtml", term(book, "cover"), body, role="front", landmark="cover", in_toc=False)

@@ -44,7 +44,7 @@ from ebooklib import epub
 from ..atomic import write_atomic  # re-exported: the writer of every output
 from ..model import Book
 from ..terms import term
-from .cover import COVER_IMAGE, cover_doc, cover_png
+from .cover import cover_doc, cover_image
 from .epub_meta import book_identifier, set_metadata
 from .epub_nav import nav_body
 from .epub_ncx import build_ncx
@@ -140,7 +140,9 @@ def spine_order(docs: list[Doc], nav: epub.EpubItem, items: dict[str, epub.EpubI
 
 def build_epub(book: Book, css: str, fonts_dir: Path | None = None, page_map: dict | None = None) -> bytes:
     writer = Writer(book, notes="end", href=lambda a: f"\x00{a}\x00")
-    docs = [cover_doc(book)] + writer.documents()
+    fonts = fonts_dir or book.root / "styles" / "fonts"
+    cover_name, cover_media, cover_data = cover_image(book, fonts)  # the editor's, or drawn
+    docs = [cover_doc(book, cover_name)] + writer.documents()
     resolve_links(docs)
     # the print edition's page breaks, from the PDF's page map (render/epub_pages.py)
     pages = insert_pagebreaks(docs, page_map["pages"]) if page_map else []
@@ -159,9 +161,8 @@ def build_epub(book: Book, css: str, fonts_dir: Path | None = None, page_map: di
 
     eb.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css",
                               content=css.encode("utf-8")))
-    fonts = fonts_dir or book.root / "styles" / "fonts"
-    image = epub.EpubItem(uid="cover-image", file_name=COVER_IMAGE, media_type="image/png",
-                          content=cover_png(book, fonts))
+    image = epub.EpubItem(uid="cover-image", file_name=cover_name, media_type=cover_media,
+                          content=cover_data)
     image.properties = ["cover-image"]  # plain EpubItem: ebooklib writes item.properties
     eb.add_item(image)
     for n, (path, (media, data)) in enumerate(sorted(book.images.items()), 1):  # figures

@@ -19,12 +19,15 @@ from ebooklib import epub
 from ..model import Book
 from ..terms import term
 
-ROLE_IDS = {"aut": "author", "trl": "translator", "edt": "editor"}
+ROLE_IDS = {"aut": "author", "trl": "translator", "edt": "editor", "pbl": "publisher"}
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
 
 def book_identifier(book: Book) -> str:
-    """The configured identifier, or a UUID derived from slug and title (stable)."""
+    """The ISBN (``urn:isbn:``), the configured identifier, or a UUID derived from slug and
+    title (stable)."""
+    if book.meta.isbn:
+        return "urn:isbn:" + book.meta.isbn.replace("-", "").replace(" ", "")
     if book.meta.identifier:
         return book.meta.identifier
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"edition:{book.meta.slug}:{book.meta.title}"))
@@ -75,6 +78,8 @@ def set_metadata(eb: epub.EpubBook, book: Book, cover_id: str | None) -> None:
     # package should not change when ebooklib is upgraded
     eb.metadata.get(epub.NAMESPACES["OPF"], {}).pop("generator", None)
     eb.set_identifier(book_identifier(book))
+    if b.isbn and b.identifier:  # the editor's own identifier too
+        eb.add_metadata("DC", "identifier", b.identifier, {"id": "identifier2"})
     # add_metadata rather than set_title: the main title needs an id to refine
     eb.title = b.title
     eb.add_metadata("DC", "title", b.title, {"id": "title"})
@@ -97,6 +102,15 @@ def set_metadata(eb: epub.EpubBook, book: Book, cover_id: str | None) -> None:
         _refine(eb, ref, "file-as", c.file_as)
     if b.publisher:
         eb.add_metadata("DC", "publisher", b.publisher)
+        # and a contributor in the role of publisher (MARC "pbl"), as the issue's readers
+        # and ONIX-minded catalogues look for it
+        eb.add_metadata("DC", "contributor", b.publisher, {"id": "publisher1"})
+        _refine(eb, "publisher1", "role", "pbl", "marc:relators")
+    if b.series:  # EPUB 3 collections: the series and the book's place in it
+        eb.add_metadata(None, "meta", b.series["title"], {"property": "belongs-to-collection", "id": "series"})
+        _refine(eb, "series", "collection-type", "series")
+        if b.series.get("number") is not None:
+            _refine(eb, "series", "group-position", str(b.series["number"]))
     if b.description:
         eb.add_metadata("DC", "description", b.description)
     for s in b.subjects:

@@ -41,7 +41,7 @@ def _plain(fragment: str) -> str:
 
 def sections(d: Doc) -> list[Entry]:
     """The sections of a chapter's text (``<div class="chapter-body">``), two levels."""
-    start = d.body.find('<div class="chapter-body">')
+    start = d.body.find('<div class="chapter-body"')  # its lang, if any, follows
     if start < 0:
         return []
     ends = [i for i in (d.body.find('<section class="questions"', start),

@@ -123,7 +123,7 @@ def glossary_doc(w: Writer) -> Doc | None:
     titles = {ch.slug: ch.meta.short_title or ch.meta.title for ch in book.chapters}
     entries = sorted({e.id: e for e in book.glossary}.values(), key=sort_key)
     body = ['<section id="glossary" class="glossary" epub:type="glossary" role="doc-glossary" '
-            'aria-labelledby="glossary-title">',
+            f'aria-labelledby="glossary-title" data-running="{esc(term(book, "glossary-title"))}">',
             f'<h1 id="glossary-title" class="chapter-title">{esc(term(book, "glossary-title"))}</h1>',
             '<div class="glossary-intro">' + intro_html(book)
             + paragraphs(term(book, "glossary-intro-print" if w.print else "glossary-intro-epub")) + "</div>",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping, Sequence
 
+from ..languages import lang_attrs
 from ..model import Book, Chapter, Note
 from ..terms import term
 from .abbreviations import abbreviations_doc
@@ -97,8 +98,9 @@ class Writer:
                 body = "<p>" + num + kind + body[3:]
             else:
                 body = f"<p>{num}{kind}</p>" + body
+            own = ch.meta.language if note.kind == "author" and ch.meta.language else None
             out.append(f'<aside class="note {note.kind}" id="{note.anchor}" epub:type="footnote" '
-                       f'role="doc-footnote">{body}</aside>')
+                       f'role="doc-footnote"{lang_attrs(own)}>{body}</aside>')
         out.append("</section>")
         return "\n".join(out)
 
@@ -111,7 +113,11 @@ class Writer:
         role = "doc-chapter" if m.role == "body" else ("doc-preface" if m.role == "front" else "doc-appendix")
         classes = f"chapter {m.kind} {m.role}"
         running = m.short_title or m.title
-        head = ['<header class="chapter-head">']
+        book_lang = self.book.meta.language
+        # a document in another language: its title and text carry its tag (the headnote,
+        # questions and the editor's and translator's notes stay in the book's language)
+        lang = lang_attrs(m.language) if m.language and m.language != book_lang else ""
+        head = [f'<header class="chapter-head"{lang}>']
         if m.author and not editorial:
             head.append(f'<p class="chapter-author">{esc(m.author)}</p>')
         head.append(f'<h1 id="{title_id}" class="chapter-title">{esc(m.title)}</h1>')
@@ -119,6 +125,9 @@ class Writer:
             head.append(f'<p class="chapter-subtitle">{esc(m.subtitle)}</p>')
         if m.date and not editorial:
             head.append(f'<p class="chapter-date">{esc(m.date)}</p>')
+        if m.translator and not editorial:  # in the book's language, like the rest of the opener's credits
+            head.append(f'<p class="chapter-translator"{lang_attrs(book_lang) if lang else ""}>'
+                        f'{esc(term(self.book, "translated-by", translator=m.translator))}</p>')
         head.append("</header>")
         parts = [f'<section id="{ch.anchor}" class="{classes}" epub:type="{etype}" role="{role}" '
                  f'aria-labelledby="{title_id}" data-running="{esc(running)}">',
@@ -127,8 +136,9 @@ class Writer:
         if headnote:
             parts.append(f'<div class="headnote" role="note" aria-label="{esc(term(self.book, "headnote"))}">'
                          + render_tokens(headnote.tokens, self.env()) + "</div>")
-        parts.append('<div class="chapter-body">')
-        parts.append(render_tokens(ch.tokens, self.env(chapter=ch, pid=[ch.anchor, 0])))
+        parts.append(f'<div class="chapter-body"{lang}>')
+        parts.append(render_tokens(ch.tokens, self.env(chapter=ch, pid=[ch.anchor, 0],
+                                                       note_lang=book_lang if lang else None)))
         parts.append("</div>")
         questions = ch.meta.questions
         if questions:
@@ -163,13 +173,26 @@ class Writer:
                  f'<h1 id="titlepage-title" class="book-title">{title_lines(b.title)}</h1>']
         if b.subtitle:
             lines.append(f'<p class="book-subtitle">{title_lines(b.subtitle)}</p>')
+        names = self.names  # the credits: authors, editor, translators, publisher (issue #29)
+        if authors := names("aut"):
+            lines.insert(1, f'<p class="book-authors">{esc(authors)}</p>')
         if b.editor:
             lines.append(f'<p class="book-editor">{esc(term(self.book, "edited-by", editor=b.editor))}</p>')
+        if translators := names("trl"):
+            lines.append(f'<p class="book-translators">'
+                         f'{esc(term(self.book, "translated-by", translator=translators))}</p>')
         if b.publisher:
             lines.append(f'<p class="book-publisher">{esc(b.publisher)}</p>')
         lines.append("</section>")
         return Doc("titlepage", "titlepage.xhtml", term(self.book, "title-page"), "\n".join(lines), role="front",
                    landmark="titlepage", in_toc=False)
+
+    def names(self, role: str) -> str:
+        """The book's creators of a MARC role, joined as the language joins names."""
+        found = [c.name for c in self.book.meta.creators if c.role == role]
+        if len(found) < 2:
+            return "".join(found)
+        return ", ".join(found[:-1]) + term(self.book, "and") + found[-1]
 
     def colophon(self) -> Doc:
         b = self.book
@@ -195,7 +218,17 @@ class Writer:
             body.append(f"<p>{esc(b.meta.rights)}</p>")
         body.append(f"<p>{esc(term(b, 'colophon-documents'))}</p>")
         body.append('<ul class="colophon-sources">' + "".join(rows) + "</ul>")
-        body.append(f"<p>{esc(term(b, 'colophon-version', version=b.version))}</p>")
+        if b.meta.edition:  # the editor's edition statement
+            body.append(f'<p class="colophon-edition">{esc(b.meta.edition)}</p>')
+        if b.meta.series:
+            s = b.meta.series
+            text = (term(b, "series-number", series=s["title"], number=s["number"])
+                    if s.get("number") is not None else s["title"])
+            body.append(f'<p class="colophon-series">{esc(text)}</p>')
+        if b.meta.isbn:
+            body.append(f'<p class="colophon-isbn">{esc(term(b, "isbn", isbn=b.meta.isbn))}</p>')
+        if b.version != "unversioned":  # the build's revision: a small line, no edition statement
+            body.append(f'<p class="colophon-version">{esc(term(b, "colophon-version", version=b.version))}</p>')
         if self.print and b.font_credit:  # the EPUB embeds no fonts
             body.append(f"<p>{esc(b.font_credit)}</p>")
         body.append("</section>")
@@ -203,15 +236,19 @@ class Writer:
                    landmark="copyright-page", in_toc=False)
 
     def contents(self, docs: list[Doc]) -> Doc:
+        authors = {ch.anchor: ch.meta.author for ch in self.book.chapters  # each document's author
+                   if ch.meta.kind == "document" and ch.meta.author}
         items = []
         for d in docs:
             if not d.in_toc or d.id == "contents":
                 continue
             page = f'<span class="toc-page">{esc(self.page(d.id))}</span>' if self.print else ""
-            items.append(f'<li class="toc-{d.role}"><a href="{esc(self.href(d.id))}">'
+            author = (f'<span class="toc-author">{esc(authors[d.id])}</span> '
+                      if authors.get(d.id) else "")
+            items.append(f'<li class="toc-{d.role}"><a href="{esc(self.href(d.id))}">{author}'
                          f'<span class="toc-title">{esc(d.title)}</span>{page}</a></li>')
         body = ('<nav id="contents" class="contents" epub:type="toc" role="doc-toc" '
-                'aria-labelledby="contents-title">'
+                f'aria-labelledby="contents-title" data-running="{esc(term(self.book, "contents"))}">'
                 f'<h1 id="contents-title">{esc(term(self.book, "contents"))}</h1><ol class="toc">'
                 + "\n".join(items) + "</ol></nav>")
         return Doc("contents", "contents.xhtml", term(self.book, "contents"), body, role="front", landmark="toc",
@@ -225,8 +262,9 @@ class Writer:
         front = [self.half_title(), self.title_page(), self.colophon()]
         ordered = front + [self.chapter(ch) for role in ("front", "body")
                            for ch in self.book.chapters if ch.meta.role == role]
-        for make in BACK_MATTER:
-            made = make(self)
+        chosen = self.book.meta.back_matter  # book.yaml `back_matter:`: which, in order
+        for name in chosen if chosen is not None else BACK_MATTER:
+            made = BACK_MATTER[name](self)
             ordered += made if isinstance(made, list) else [made] if made is not None else []
         if self.print:
             ordered.insert(len(front), self.contents(ordered))
@@ -238,15 +276,16 @@ def back_chapters(w: Writer) -> list[Doc]:
     return [w.chapter(ch) for ch in w.book.chapters if ch.meta.role == "back"]
 
 
-# The back matter, in the order a reader expects it.  Each entry makes its document(s), or
-# None when the book has nothing for it (no glossary.yaml, no persons …).
-BACK_MATTER: list[Callable[[Writer], Doc | list[Doc] | None]] = [
-    abbreviations_doc,  # render/abbreviations.py: opens the back matter, before the glossary
-    glossary_doc,  # render/glossary.py
-    family_doc,  # render/family.py: the family tree, before the register it draws on
-    register_doc,  # render/persons.py: the register of persons
-    index_doc,  # render/index.py: the index of names
-    back_chapters,
-    textual_notes_doc,  # render/backmatter.py: what the edition changed in each document
-    sources_doc,  # render/backmatter.py
-]
+# The back matter, in the order a reader expects it, the index last (as in every book); a
+# book chooses which and in what order with book.yaml `back_matter:` (these names).  Each
+# entry makes its document(s), or None when the book has nothing for it.
+BACK_MATTER: dict[str, Callable[[Writer], Doc | list[Doc] | None]] = {
+    "abbreviations": abbreviations_doc,  # render/abbreviations.py: opens the back matter
+    "glossary": glossary_doc,  # render/glossary.py
+    "family": family_doc,  # render/family.py: the family tree, before the register it draws on
+    "register": register_doc,  # render/persons.py: the register of persons
+    "chronology": back_chapters,  # the book's own chapters with `role: back`
+    "textual-notes": textual_notes_doc,  # render/backmatter.py: what the edition changed
+    "sources": sources_doc,  # render/backmatter.py
+    "index": index_doc,  # render/index.py: the index of names
+}

@@ -256,7 +256,7 @@ def index_doc(w: Writer) -> Doc | None:
     # index-locator, index-xref-preferred) on its own elements; EPUBCheck (-u) and Ace report
     # nothing, and the landmarks nav still points at it.
     body = ['<section id="index" class="index" epub:type="index" role="doc-index" '
-            'aria-labelledby="index-title">',
+            f'aria-labelledby="index-title" data-running="{esc(term(book, "index-title"))}">',
             f'<h1 id="index-title" class="chapter-title">{esc(term(book, "index-title"))}</h1>',
             '<div class="index-intro">' + paragraphs(term(book, "index-intro"))
             + paragraphs(term(book, "index-intro-print" if w.print else "index-intro-epub")) + "</div>"]

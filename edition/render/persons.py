@@ -133,7 +133,7 @@ def register_doc(w: Writer) -> Doc | None:
     titles = chapter_titles(book)
     sources = source_titles(book)
     body = ['<section id="persons" class="register" epub:type="appendix" role="doc-appendix" '
-            'aria-labelledby="persons-title">',
+            f'aria-labelledby="persons-title" data-running="{esc(term(book, "register-title"))}">',
             f'<h1 id="persons-title" class="chapter-title">{esc(term(book, "register-title"))}</h1>',
             '<div class="register-intro">' + intro_html(book)
             + paragraphs(term(book, "register-intro-print" if w.print else "register-intro-epub")) + "</div>",

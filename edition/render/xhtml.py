@@ -17,6 +17,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
+from ..languages import lang_attrs
 from ..model import Note
 from ..parse import CONTAINERS, markdown, parse_markdown
 from ..terms import term
@@ -83,6 +84,15 @@ class XhtmlRenderer(RendererHTML):
             self.rules[f"container_{name}_open"] = self._container_open
             self.rules[f"container_{name}_close"] = self._container_close
 
+    @staticmethod
+    def renderAttrs(token: Token) -> str:  # noqa: N802  (markdown-it's name)
+        """A token's attributes; a ``lang`` (``{lang=de}``) is written as ``xml:lang`` too."""
+        out = RendererHTML.renderAttrs(token)
+        lang = token.attrGet("lang")
+        if lang and token.attrGet("xml:lang") is None:
+            out += f' xml:lang="{esc(str(lang))}"'
+        return out
+
     # -- text -------------------------------------------------------------
     def text(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         return small_caps(esc(tokens[idx].content))
@@ -115,7 +125,8 @@ class XhtmlRenderer(RendererHTML):
             t.meta["caption"] = True
             return ('<figure class="source-extract"><figcaption class="extract-source"'
                     + (f' id="{esc(hid)}"' if hid else "") + pid + ">")
-        return f'<h{level}' + (f' id="{esc(hid)}"' if hid else "") + pid + ">"
+        return (f'<h{level}' + (f' id="{esc(hid)}"' if hid else "") + pid
+                + lang_attrs(_str_attr(t, "lang")) + ">")
 
     # every paragraph, heading and list item of a chapter's text gets data-pid="<chapter>-<n>",
     # the same in both editions: where a printed page begins (render/pagemap.py)
@@ -168,11 +179,12 @@ class XhtmlRenderer(RendererHTML):
         kind = tokens[idx].type[len("container_"):-len("_open")]
         figure = bool(tokens[idx].meta.get("figure"))
         env.setdefault("containers", []).append(figure)
+        lang = lang_attrs(_str_attr(tokens[idx], "lang"))
         if kind == "extract":
-            return '<blockquote class="extract">\n'
+            return f'<blockquote class="extract"{lang}>\n'
         if kind == "epigraph":
-            return '<blockquote class="epigraph" epub:type="epigraph">\n'
-        return f'<div class="{kind}">\n'
+            return f'<blockquote class="epigraph" epub:type="epigraph"{lang}>\n'
+        return f'<div class="{kind}"{lang}>\n'
 
     def _container_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         kind = tokens[idx].type[len("container_"):-len("_close")]
@@ -191,6 +203,7 @@ class XhtmlRenderer(RendererHTML):
             attrs += f' id="{esc(anchor)}"'
         if cls:
             attrs += f' class="{esc(str(cls))}"'
+        attrs += lang_attrs(_str_attr(t, "lang"))  # [Wort]{lang=de}
         if target:
             t.meta["_tag"] = "a"
             extra = t.meta.get("extra_attrs", "")
@@ -247,7 +260,10 @@ class XhtmlRenderer(RendererHTML):
                 return (f'<a class="noteref {note.kind}" id="{call_id}" href="#{note.anchor}">'
                         f"{note.number}</a>")
             inner = env["render_note"](note)
-            return (f'<span class="footnote {note.kind}" id="{note.anchor}" data-n="{note.number}">'
+            # in a document in another language the editor's and translator's notes are in
+            # the book's language (env "note_lang"), hyphenated by it
+            own = lang_attrs(env.get("note_lang") if note.kind != "author" else None)
+            return (f'<span class="footnote {note.kind}" id="{note.anchor}" data-n="{note.number}"{own}>'
                     f'<a class="noteref-target" id="{call_id}"></a>{inner}</span>')
         label = esc(term(env, NOTE_LABEL[note.kind]))
         return (f'<a class="noteref {note.kind}" id="{call_id}" href="#{note.anchor}" '
@@ -290,6 +306,11 @@ def _captions_extract(tokens: Sequence[Token], idx: int) -> bool:
                     return True
                 return False
     return False
+
+
+def _str_attr(t: Token, key: str) -> str | None:
+    value = t.attrGet(key)
+    return str(value) if value else None
 
 
 def _pid(t: Token, env: dict) -> str:
