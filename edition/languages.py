@@ -21,18 +21,9 @@ import functools
 import re
 from pathlib import Path
 
+from .langtag import well_formed  # the one well-formedness rule (the sanitizer uses it too)
+
 TAGS_FILE = Path(__file__).resolve().parent / "data" / "languages" / "tags.txt"
-
-_WELL_FORMED = re.compile(r"""
-    (?:[a-z]{2,3}(?:-[a-z]{3}){0,3} | [a-z]{4} | [a-z]{5,8})   # language (and extlang)
-    (?:-[a-z]{4})?                                             # script
-    (?:-(?:[a-z]{2}|[0-9]{3}))?                                # region
-    (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*                   # variants
-    (?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*                        # extensions
-    (?:-x(?:-[a-z0-9]{1,8})+)?                                 # private use
-    | x(?:-[a-z0-9]{1,8})+
-""", re.X | re.I)
-
 
 @functools.lru_cache(maxsize=1)
 def known_languages() -> frozenset[str]:
@@ -42,7 +33,7 @@ def known_languages() -> frozenset[str]:
 
 def tag_problem(tag: str) -> str | None:
     """What is wrong with ``tag`` as a BCP 47 language tag, or None."""
-    if not _WELL_FORMED.fullmatch(tag):
+    if not well_formed(tag):
         return (f"'{tag}' is not a well-formed BCP 47 language tag (a language code, then "
                 "optional script, region and variant subtags joined by hyphens: 'de', 'de-CH', "
                 "'sr-Latn', 'de-1901')")

@@ -12,8 +12,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
-from .langtag import PATTERN as LANGTAG
-
 
 def _no_blank_form(cls: type, v: list[str]) -> list[str]:
     """The glossary's and the register's ``forms``: a blank form would match everywhere."""
@@ -69,7 +67,7 @@ BACK_MATTER_PARTS = ("abbreviations", "glossary", "family", "register", "chronol
 class BookConfig(_Strict):
     title: StrictStr = Field(max_length=500)  # #27: a 2 MB title is refused, not drawn
     slug: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)
-    language: StrictStr = Field("en", pattern=LANGTAG)  # well-formed BCP 47 (langtag.py)
+    language: StrictStr = Field("en", max_length=100)  # BCP 47, checked with its line (transforms/languages.py)
     subtitle: StrictStr | None = Field(None, max_length=500)
     short_title: StrictStr | None = Field(None, max_length=200)
     editor: StrictStr | None = Field(None, max_length=500)
