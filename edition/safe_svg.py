@@ -28,6 +28,21 @@ from typing import Any
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
+# Namespaces drawing programs write their own bookkeeping in (Inkscape's guides and layers,
+# the RDF licence block in <metadata>): inert in every renderer, so an element or attribute
+# of one is not a reason to refuse a figure; ``clean_svg`` drops them all.  What stands
+# inside such an element is still checked, element by element.
+EDITOR_NS = frozenset({
+    "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd",
+    "http://www.inkscape.org/namespaces/inkscape",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "http://creativecommons.org/ns#",
+    "http://purl.org/dc/elements/1.1/",
+    "http://purl.org/dc/terms/",
+    "http://ns.adobe.com/AdobeIllustrator/10.0/",
+    "http://ns.adobe.com/SaveForWeb/1.0/",
+    "http://ns.adobe.com/Extensibility/1.0/",
+})
 MAX_USE = 500
 MAX_DRAWN = 20_000
 MAX_SVG = 16 * 1024 * 1024
@@ -116,6 +131,8 @@ def svg_problems(data: bytes, depth: int = 0) -> list[str]:
         if not isinstance(el.tag, str):
             continue
         ns, name = _local(el.tag)
+        if ns in EDITOR_NS:  # a drawing program's bookkeeping: dropped by clean_svg
+            continue
         if ns != SVG_NS or name not in ELEMENTS:
             out.append(f"carries <{name}>{'' if ns == SVG_NS else f' of namespace {ns}'}, which the "
                        "editions do not ship (no scripts, foreign objects or animation)")
@@ -127,6 +144,8 @@ def svg_problems(data: bytes, depth: int = 0) -> list[str]:
                 out.append(f"<style>: {p}")
         for key, value in el.attrib.items():
             ans, local = _local(key)
+            if ans in EDITOR_NS:  # sodipodi:docname, inkscape:label …: dropped by clean_svg
+                continue
             if ans not in (None, XLINK_NS, XML_NS) or (ans is None and local not in ATTRIBUTES) \
                     or (ans == XLINK_NS and local not in ("href", "title")) \
                     or (ans == XML_NS and local not in ("lang", "space", "id")):
@@ -191,11 +210,22 @@ def _drawn(root: Any, ids: dict[str, Any]) -> int:
 
 
 def clean_svg(data: bytes) -> bytes:
-    """The SVG as shipped: re-serialised from the parsed tree, comments dropped (call only on
-    data ``svg_problems`` passed)."""
+    """The SVG as shipped: re-serialised from the parsed tree, comments and drawing programs'
+    bookkeeping (``EDITOR_NS``) dropped (call only on data ``svg_problems`` passed)."""
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              remove_comments=True, remove_pis=True)
     root = etree.fromstring(data, parser)
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        if _local(el.tag)[0] in EDITOR_NS:
+            parent = el.getparent()
+            if parent is not None:
+                parent.remove(el)
+            continue
+        for key in [k for k in el.attrib if _local(k)[0] in EDITOR_NS]:
+            del el.attrib[key]
+    etree.cleanup_namespaces(root)
     return etree.tostring(root, encoding="utf-8", xml_declaration=True)

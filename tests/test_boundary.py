@@ -912,3 +912,31 @@ def test_git_worktree_file_is_followed_without_running_git(tmp_path):
     sha = git(tmp_path / "wt", "rev-parse", "HEAD")
     assert (tmp_path / "wt/.git").is_file()
     assert version(tmp_path / "wt") == (sha[:7], 1600000000)
+
+
+INKSCAPE_SVG = b"""<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
+  xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+  xmlns:cc="http://creativecommons.org/ns#" xmlns:dc="http://purl.org/dc/elements/1.1/"
+  width="40" height="20" viewBox="0 0 40 20" sodipodi:docname="map.svg" inkscape:version="1.2">
+  <sodipodi:namedview id="nv" pagecolor="#ffffff" inkscape:zoom="2"/>
+  <metadata><rdf:RDF><cc:Work rdf:about=""><dc:title>A map</dc:title></cc:Work></rdf:RDF></metadata>
+  <g inkscape:label="Layer 1" inkscape:groupmode="layer"><rect width="10" height="10" fill="#333"/></g>
+</svg>"""
+
+
+def test_a_drawing_programs_bookkeeping_is_dropped_not_refused():
+    """An SVG saved by Inkscape carries sodipodi:/inkscape: elements and attributes and an RDF
+    licence block: inert, so the figure ships, without them."""
+    from edition.safe_svg import clean_svg, svg_problems
+
+    assert svg_problems(INKSCAPE_SVG) == []
+    out = clean_svg(INKSCAPE_SVG)
+    assert b"sodipodi" not in out and b"inkscape" not in out and b"rdf:" not in out
+    assert b"<rect" in out and b"<metadata" in out
+
+
+def test_a_script_inside_a_drawing_programs_element_is_still_refused():
+    svg = INKSCAPE_SVG.replace(b'<sodipodi:namedview id="nv" pagecolor="#ffffff" inkscape:zoom="2"/>',
+                               b'<sodipodi:namedview id="nv"><script>alert(1)</script></sodipodi:namedview>')
+    assert any("script" in p for p in __import__("edition.safe_svg", fromlist=["x"]).svg_problems(svg))
