@@ -142,8 +142,8 @@ def styles_dir(root: Path) -> Path:
 
 def style_file(root: Path, name: str) -> tuple[Path, Path]:
     """(path, the folder the gate keeps it inside) of ``styles/<name>``: the book's own file
-    if it has one, else the package's default (per file: a book may override print.css
-    alone and keep the shipped fonts)."""
+    if it has one, else the package's default (per file: fonts and images a book lacks are
+    the shipped ones; its style sheets are layered on the shipped ones, read_style)."""
     own = styles_dir(root) / name
     if own.exists() or own.is_symlink():
         return own, root
@@ -158,18 +158,30 @@ def read_font_credit(root: Path) -> str | None:
     return " ".join(read_text(path, "styles/fonts/CREDIT.txt", inside).split()) or None
 
 
-def read_style(root: Path, name: str) -> tuple[str, Path]:
-    """A style sheet, through the gate, and the folder its relative references start from;
-    a reference to anything outside the project (or, for the EPUB's, which is shipped alone,
-    to any other file) is an error at its line."""
+def read_style(root: Path, name: str, between: str = "") -> tuple[str, Path]:
+    """A style sheet, through the gate, and the folder its relative references start from:
+    the shipped sheet, ``between`` (the page geometry), then the book's own
+    ``styles/<name>`` if it has one (stylesheets.py; it may replace the shipped one)."""
+    layered = layered_style(root, name, between)
+    return layered.text, layered.base
+
+
+def layered_style(root: Path, name: str, between: str = ""):
+    """The layered sheet (stylesheets.Layered); a reference to anything outside the project
+    (or, for the EPUB's, which is shipped alone, to any other file) is an error at its line."""
+    from .stylesheets import layer
+
     rel = f"styles/{name}"
-    path, inside = style_file(root, name)
-    text = read_text(path, rel, inside)
+    shipped = PACKAGE_STYLES / name
+    own_path, inside = style_file(root, name)
+    own = read_text(own_path, rel, inside) if inside == root else None
     errors = [Diagnostic(rel, line, Severity.ERROR, msg, "css.reference")
-              for line, msg in css_references(text, local_ok=name != "epub.css")]
+              for line, msg in css_references(own or "", local_ok=name != "epub.css")]
     if errors:
         raise BookError(errors)
-    return text, path.parent
+    base = own_path.parent if own is not None else shipped.parent
+    return layer(shipped.read_text(encoding="utf-8"), f"edition/data/styles/{name}", own, rel,
+                 base, between)
 
 
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
@@ -256,15 +268,13 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     if "pdf" in targets:
         from .render.pdf import PdfError, geometry_css, render_pdf, stylesheet_location
 
-        css, css_dir = read_style(root, "print.css")
-        own_lines = len(css.splitlines())
-        css += geometry_css(book.meta.page_size, print_shop)
+        sheet = layered_style(root, "print.css", geometry_css(book.meta.page_size, print_shop))
+        css, css_dir = sheet.text, sheet.base
 
         def pdf_warning(message: str, where: Location | None, code: str) -> None:
             # a layout warning at the text that caused it; WeasyPrint's own (bad CSS, a
             # file it could not load) at the style sheet's line, or the sheet itself
-            if where is None and (where := stylesheet_location(message, "styles/print.css", css,
-                                                               own_lines)):
+            if where is None and (where := stylesheet_location(message, sheet)):
                 code = "pdf.css"
             for prefix in (root.resolve().as_uri() + "/", str(root.resolve()) + "/"):
                 message = message.replace(prefix, "")  # project paths as the editor writes them

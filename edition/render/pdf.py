@@ -256,22 +256,24 @@ _CSS_AT = re.compile(r"\bat (\d+):(\d+)\b")  # WeasyPrint's "… at LINE:COLUMN"
 _URL_IN = re.compile(r"(?:file|https?|data):[^\s'\"]+")
 
 
-def stylesheet_location(message: str, css_file: str, css_text: str, own_lines: int) -> Location | None:
-    """Where in the style sheet WeasyPrint's message points: its ``at LINE:COLUMN`` (lines
-    past ``own_lines`` are the page geometry the tool appends, chosen by ``page_size`` in
-    book.yaml), or the line that names the file it failed to load; None when the message
-    names neither."""
+def stylesheet_location(message: str, sheet) -> Location | None:
+    """Where in the style sheets WeasyPrint's message points: its ``at LINE:COLUMN`` of the
+    layered sheet (``stylesheets.Layered``: the shipped sheet, the page geometry the tool
+    appends, chosen by ``page_size`` in book.yaml, the book's own sheet), or the line that
+    names the file it failed to load; None when the message names neither."""
     if m := _CSS_AT.search(message):
-        line = int(m.group(1))
-        return Location(css_file, line) if line <= own_lines else Location("book.yaml")
+        file, line = sheet.locate(int(m.group(1)))
+        return Location(file, line)
     if m := _URL_IN.search(message):
         name = unquote(urlparse(m.group(0)).path).rstrip("/").rsplit("/", 1)[-1]
         if name:
-            for n, text in enumerate(css_text.splitlines()[:own_lines], 1):
-                if name in unquote(text):
-                    return Location(css_file, n)
+            lines = sheet.text.splitlines()
+            for n in range(len(lines), 0, -1):  # the book's own sheet, read last, first
+                if name in unquote(lines[n - 1]):
+                    file, line = sheet.locate(n)
+                    if file != "book.yaml":
+                        return Location(file, line)
     return None
-
 
 
 def render_pdf(book: Book, styles_dir: Path, css_text: str,
