@@ -158,15 +158,15 @@ def read_font_credit(root: Path) -> str | None:
     return " ".join(read_text(path, "styles/fonts/CREDIT.txt", inside).split()) or None
 
 
-def read_style(root: Path, name: str, between: str = "") -> tuple[str, Path]:
+def read_style(root: Path, name: str, after: str = "") -> tuple[str, Path]:
     """A style sheet, through the gate, and the folder its relative references start from:
-    the shipped sheet, ``between`` (the page geometry), then the book's own
-    ``styles/<name>`` if it has one (stylesheets.py; it may replace the shipped one)."""
-    layered = layered_style(root, name, between)
+    the shipped sheet, the book's own ``styles/<name>`` if it has one (stylesheets.py; it
+    may replace the shipped one), then ``after`` (the page geometry)."""
+    layered = layered_style(root, name, after)
     return layered.text, layered.base
 
 
-def layered_style(root: Path, name: str, between: str = ""):
+def layered_style(root: Path, name: str, after: str = ""):
     """The layered sheet (stylesheets.Layered); a reference to anything outside the project
     (or, for the EPUB's, which is shipped alone, to any other file) is an error at its line."""
     from .stylesheets import layer
@@ -181,7 +181,7 @@ def layered_style(root: Path, name: str, between: str = ""):
         raise BookError(errors)
     base = own_path.parent if own is not None else shipped.parent
     return layer(shipped.read_text(encoding="utf-8"), f"edition/data/styles/{name}", own, rel,
-                 base, between)
+                 base, after)
 
 
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)

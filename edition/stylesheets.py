@@ -8,8 +8,8 @@ so on the first line of its own::
 
     /* edition: replace */
 
-and then its sheet alone is used (with the page geometry the tool appends for A4 and
-Letter, see ``render/pdf.py``).
+and then its sheet alone is used.  The page geometry the tool appends for A4 and Letter
+(``render/pdf.py``) comes after both: ``page_size`` in book.yaml has the last word.
 
 Lines are counted per part, so that a message about line 412 of the combined text points
 at the line of the file it came from (``Layered.locate``).
@@ -58,16 +58,17 @@ def replaces(own_css: str) -> bool:
 
 
 def layer(shipped: str, shipped_label: str, own: str | None, own_label: str, base: Path,
-          between: str = "") -> Layered:
-    """The combined sheet: shipped, then ``between`` (the tool's page geometry), then the
-    book's own (unless it replaces the shipped one)."""
+          after: str = "") -> Layered:
+    """The combined sheet: shipped, then the book's own (which may replace the shipped
+    one), then ``after`` (the page geometry of book.yaml's page_size, which a sheet copied
+    from an older shipped one, with its A5 ``@page``, must not undo)."""
     pieces: list[tuple[str, str]] = []
     if own is None or not replaces(own):
         pieces.append((shipped_label, shipped))
-    if between:
-        pieces.append(("book.yaml", between))
     if own is not None:
         pieces.append((own_label, own))
+    if after:
+        pieces.append(("book.yaml", after))
     parts, text, line = [], "", 1
     for label, piece in pieces:
         if text and not text.endswith("\n"):

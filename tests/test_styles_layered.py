@@ -16,11 +16,11 @@ SHIPPED = (ROOT / "edition" / "data" / "styles" / "print.css").read_text()
 
 def test_layer_counts_lines_per_part(tmp_path):
     sheet = layer("a {}\nb {}\n", "shipped.css", "c {}\nd {}", "styles/print.css", tmp_path,
-                  between="@page { size: A4 }\n")
-    assert sheet.text == "a {}\nb {}\n@page { size: A4 }\nc {}\nd {}"
+                  after="@page { size: A4 }\n")
+    assert sheet.text == "a {}\nb {}\nc {}\nd {}\n@page { size: A4 }\n"
     assert sheet.locate(2) == ("shipped.css", 2)
-    assert sheet.locate(3) == ("book.yaml", None)
-    assert sheet.locate(5) == ("styles/print.css", 2)
+    assert sheet.locate(4) == ("styles/print.css", 2)
+    assert sheet.locate(5) == ("book.yaml", None)
     assert sheet.own_text("styles/print.css") == "c {}\nd {}"
 
 
@@ -32,8 +32,8 @@ def test_a_book_without_styles_gets_the_shipped_sheet(tmp_path):
 def test_a_books_print_css_cascades_after_the_shipped_one(tmp_path):
     (tmp_path / "styles").mkdir()
     (tmp_path / "styles" / "print.css").write_text("p { text-indent: 2em; }\n")
-    sheet = layered_style(tmp_path, "print.css", between="@page { size: A4; }\n")
-    assert sheet.text.index("p { text-indent: 2em; }") > sheet.text.index("@page { size: A4; }") \
+    sheet = layered_style(tmp_path, "print.css", after="@page { size: A4; }\n")
+    assert sheet.text.index("@page { size: A4; }") > sheet.text.index("p { text-indent: 2em; }") \
         > sheet.text.index("hyphenate-character")
     assert sheet.base == tmp_path / "styles"  # the book's fonts/images first, then the shipped
     own_line = sheet.text.splitlines().index("p { text-indent: 2em; }") + 1

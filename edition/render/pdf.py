@@ -105,13 +105,14 @@ class PdfResult:
 
 
 def _large_page(size: str, top: int, bottom: int, colophon: int) -> str:
-    """A4 and Letter: bigger type and wider margins, so the measure stays near 65-75 characters."""
+    """A4 and Letter: bigger type and a 122 mm measure, about 65 characters a line (#32)."""
+    outer, inner = (54, 34) if size == "A4" else (58, 36)
     return f"""
-@page {{ size: {size}; margin: {top}mm 42mm {bottom}mm 26mm;
+@page {{ size: {size}; margin: {top}mm {outer}mm {bottom}mm {inner}mm;
   @top-center {{ font-size: 10.5pt; }} @top-left {{ font-size: 11pt; }} @top-right {{ font-size: 11pt; }} }}
-@page :left {{ margin-left: 42mm; margin-right: 26mm; }}
-@page :right {{ margin-left: 26mm; margin-right: 42mm; }}
-html {{ font-size: 13pt; }} .footnote {{ font-size: 9.8pt; }} .colophon {{ font-size: 9pt; min-height: {colophon}mm; }}
+@page :left {{ margin-left: {outer}mm; margin-right: {inner}mm; }}
+@page :right {{ margin-left: {inner}mm; margin-right: {outer}mm; }}
+html {{ font-size: 13.5pt; }} .footnote {{ font-size: 10pt; }} .colophon {{ font-size: 9pt; min-height: {colophon}mm; }}
 """
 
 
