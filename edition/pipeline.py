@@ -29,6 +29,7 @@ from .terms import default_terms
 from .transforms.abbreviations import check_abbreviations
 from .transforms.figures import place_figures
 from .transforms.glossary import link_glossary
+from .transforms.house_style import apply_house_style
 from .transforms.notes import number_notes
 from .transforms.persons import index_persons
 from .transforms.sanitize import sanitize
@@ -49,6 +50,7 @@ TRANSFORMS: list[Transform] = [
     #                 are the term's; a name is, place names inside it are not (transforms/persons.py)
     link_glossary,
     check_abbreviations,  # abbreviations.yaml: glossary ids exist, each is in the documents
+    apply_house_style,  # book.yaml house_style: dashes, ranges, ellipses, initials, calls; on record
 ]
 
 

@@ -29,6 +29,10 @@ class AuthorItem(_Strict):
     file_as: StrictStr | None = None  # "Curie, Marie"; by default from persons.yaml or inverted
 
 
+class HouseStyle(_Strict):
+    dash: Literal["en", "em"] = "en"  # a spaced en dash or a closed em dash (transforms/house_style.py)
+
+
 class BookConfig(_Strict):
     title: StrictStr
     slug: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -43,6 +47,7 @@ class BookConfig(_Strict):
     rights: StrictStr | None = None
     identifier: StrictStr | None = None
     page_size: Literal["A5", "A4", "Letter"] = "A5"
+    house_style: HouseStyle | None = None
     chapters: list[StrictStr] = Field(min_length=1)
     silence: list[StrictStr] = []
 

@@ -56,3 +56,47 @@ def test_a_notes_source_line_breaks_are_spaces(small_book):
         body = "".join(d.body for d in writer.documents())
         assert "A note written over two lines." in body
         assert not re.search(r"written\s*\n", body)
+
+
+HOUSE_TEXT = ("In 1924-5 he wrote - and L.D. knew it -- to G. P. U. men... of the U.S.S.R.\n"
+              "He left his wife[^1]. Then [^2], nothing.\n\n"
+              "[^1]: A note of 1930-31 . . . over\n    two lines.\n\n[^2]: Another.\n")
+
+
+def _house_book(small_book, dash: str | None):
+    from edition.diagnostics import Reporter
+    from edition.pipeline import load_book
+    from edition.render.html import Writer
+
+    small_book.book(["01-one.md"], extra=f"house_style:\n  dash: {dash}\n" if dash else "")
+    small_book.chapter("01-one.md", "One", HOUSE_TEXT, author="A. Author")
+    book = load_book(small_book.root, Reporter())
+    docs = Writer(book, notes="inline", href=lambda a: f"#{a}", print_edition=True).documents()
+    return book, {d.id.removeprefix("ch-"): d.body for d in docs}
+
+
+def test_house_style_is_applied_and_every_change_is_on_record(small_book):
+    book, docs = _house_book(small_book, "en")
+    body = docs["one"]
+    assert "1924–5 he wrote\u00a0– and L.\u202fD. knew it\u00a0– to" in body
+    assert "G.\u202fP.\u202fU." in body.replace('<abbr class="sc">', "").replace("</abbr>", "")
+    assert "U.S.S.R." in body.replace('<abbr class="sc">', "").replace("</abbr>", "")
+    assert "men…" in body and "1930–31 … over two lines." in body
+    # the calls after the punctuation: "wife.¹", and ", " after the second
+    assert re.search(r'wife\.<span class="footnote', body)
+    assert re.search(r'Then ,?<span class="footnote[^>]*data-n="2"', body) or "Then ,<span" in body
+    changes = book.house_style_changes["ch-one"]
+    assert {r: len(c) for r, c in changes.items()} == {"dash": 2, "range": 2, "ellipsis": 2,
+                                                        "initials": 2, "note-call": 2}
+    notes = docs["textual-notes"]
+    assert "a dash between words set as a spaced en dash: 2" in notes
+    assert "a range of numbers joined by an en dash: 2" in notes
+    assert "In 1924–5 he</span>\u2009] <span class=\"tn-source\">In 1924-5 he" in notes
+
+
+def test_house_style_em_dash_and_none(small_book):
+    _, docs = _house_book(small_book, "em")
+    assert "he wrote—and L.\u202fD. knew it—to" in docs["one"]
+    _, docs = _house_book(small_book, None)  # no house_style: the text as written
+    assert "In 1924-5 he wrote - and L.D. knew it -- to" in docs["one"]
+    assert "textual-notes" not in docs
