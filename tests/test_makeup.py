@@ -100,3 +100,34 @@ def test_house_style_em_dash_and_none(small_book):
     _, docs = _house_book(small_book, None)  # no house_style: the text as written
     assert "In 1924-5 he wrote - and L.D. knew it -- to" in docs["one"]
     assert "textual-notes" not in docs
+
+
+@pytest.mark.parametrize("size", ["A5", "Letter"])
+def test_the_family_trees_type_is_at_least_7_pt_on_the_page(size):
+    """The reader's tree, laid out alone with the print style sheet: every glyph on its
+    page (names, dates, caption; turned ones measured across) is 7 pt or more."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    from weasyprint import CSS, HTML
+
+    from edition.diagnostics import Reporter
+    from edition.pipeline import load_book, read_style
+    from edition.render.fonts import font_config
+    from edition.render.html import Writer
+    from edition.render.pdf import geometry_css, html_document
+
+    book = load_book(ROOT, Reporter())
+    book.meta.page_size = size
+    docs = [d for d in Writer(book, notes="inline", href=lambda a: f"#{a}", print_edition=True).documents()
+            if d.id == "family"]
+    assert docs
+    css, base = read_style(ROOT, "print.css", geometry_css(size))
+    fonts = font_config()
+    pdf = HTML(string=html_document(book, docs), base_url=base.as_uri() + "/").write_pdf(
+        stylesheets=[CSS(string=css, base_url=base.as_uri() + "/", font_config=fonts)], font_config=fonts)
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        sizes = [c["size"] if c["upright"] else c["x1"] - c["x0"] for c in page.chars]
+        names = [p.name for p in book.persons if p.id in book.family["root"]]
+        text = "".join(c["text"] for c in page.chars)
+    assert len(sizes) > 100 and any(n.split()[-1] in text for n in names if n)
+    assert min(sizes) >= 7.0, sorted(sizes)[:5]
