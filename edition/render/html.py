@@ -247,8 +247,8 @@ BACK_MATTER: list[Callable[[Writer], Doc | list[Doc] | None]] = [
     glossary_doc,  # render/glossary.py
     family_doc,  # render/family.py: the family tree, before the register it draws on
     register_doc,  # render/persons.py: the register of persons
-    index_doc,  # render/index.py: the index of names
     back_chapters,
     textual_notes_doc,  # render/backmatter.py: what the edition changed in each document
     sources_doc,  # render/backmatter.py
+    index_doc,  # render/index.py: the index of names, last in the book
 ]
