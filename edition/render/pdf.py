@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlparse
 from ..model import Book, Location
 from .html import Doc, Writer, esc
 from .ties import tie_glossary_marks
+from .totalfit import fit_chapter
 from .units import release_memory
 
 ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
@@ -137,8 +138,8 @@ def html_document(book: Book, docs: list[Doc]) -> str:
     first_body = first_body_anchor(docs)
     for d in docs:
         extra = " doc-first-body" if d.id == first_body else ""
-        parts.append(f'<div class="doc doc-{d.role}{extra}" data-doc="{d.id}">'
-                     f'{tie_glossary_marks(d.body)}</div>')
+        body = fit_chapter(tie_glossary_marks(d.body), book.meta.page_size, lang)  # render/totalfit.py
+        parts.append(f'<div class="doc doc-{d.role}{extra}" data-doc="{d.id}">{body}</div>')
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}" xmlns:epub="http://www.idpf.org/2007/ops">\n<head>\n'
         f'<meta charset="utf-8"/>\n<title>{esc(book.meta.title)}</title>\n'

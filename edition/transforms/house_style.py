@@ -134,7 +134,12 @@ def _chapter(ch: Chapter, rules: list[Rule]) -> Record:
     record: Record = {}
     _apply(ch.tokens, ch.line_of, rules, record)
     for note in ch.notes:
-        _apply(note.tokens, lambda m, note=note: note.location.line, rules, record)
+        line = note.location.line
+
+        def note_line(m: list[int] | None, line: int | None = line) -> int | None:
+            return line
+
+        _apply(note.tokens, note_line, rules, record)
     return record
 
 
