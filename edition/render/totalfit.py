@@ -4,7 +4,7 @@ WeasyPrint fills a line greedily: it ends each line at the last break that fits,
 line that could have taken one more syllable does not, and the lines after it pay.  Here,
 before WeasyPrint sees the print HTML, each plain paragraph of a chapter's body is broken
 as a whole: the words are measured in the book's faces (advance widths of EB Garamond from
-its files, kerning left out; a line is fitted to 99 % of the measure so that the estimate
+its files, kerning left out; a line is fitted to 99.5 % of the measure so that the estimate
 errs short), the breaks (spaces, and the hyphenation points of words of six letters or
 more, three on each side, not in capitalised words) are chosen to minimise the sum of the
 lines' demerits (the cube of how far each line's spaces stretch, a penalty per hyphen, more
@@ -13,6 +13,10 @@ are the only ones WeasyPrint is given: every other space becomes a no-break spac
 WeasyPrint still stretches when it justifies) and each chosen hyphenation point a soft
 hyphen in a paragraph set ``hyphens: manual`` (``p[data-fit]`` in print.css).  WeasyPrint
 then sets exactly those lines, justified as usual.
+
+From the line holding a paragraph's first note call on, every space and hyphenation point
+is offered to WeasyPrint (its own greedy breaking): with a call in the line, WeasyPrint
+fitted lines wider than estimated, and a line given no other break overflowed.
 
 Left alone: paragraphs inside quotations, letters, verse and the like (other sizes and
 measures), a paragraph holding an element this module cannot measure (an image, a line
@@ -30,11 +34,14 @@ from pathlib import Path
 # (measure in pt, body size in pt) per page size: print.css and render/pdf.py's geometry
 GEOMETRY = {"A5": (100 / 25.4 * 72, 11.0), "A4": (122 / 25.4 * 72, 13.5), "Letter": (121.9 / 25.4 * 72, 13.5)}
 INDENT_EM = 1.1
-FIT = 0.99  # of the measure: the estimate ignores kerning, so it errs on the long side
-HYPHEN_PENALTY = 50.0
+FIT = 0.995  # of the measure: the estimate ignores kerning, so it errs on the long side
+HYPHEN_PENALTY = 100.0
 DOUBLE_HYPHEN_DEMERITS = 3000.0
 LAST_LINE_HYPHEN = 10_000.0  # a hyphen before the paragraph's last line
-MAX_RATIO = 3.0  # a space may stretch to four times its width, no more (then greedy)
+MAX_RATIOS = (0.8, 1.5, 4.0)  # how far a space may stretch (times its width): tried in turn
+SHRINK = 0.25  # how much of its width a space may give up: the paragraph is set with its
+#                spaces that much narrower (word-spacing), and WeasyPrint's justification
+#                stretches them back to the width the breaker chose
 
 
 @lru_cache(maxsize=4)
@@ -86,6 +93,8 @@ def pieces(inner: str, lang: str) -> list[Piece] | None:
     out: list[Piece] = []
     italic = 0
     caps = 0
+    nowrap = 0  # inside a run WeasyPrint may not break (a glossary mark's tie)
+    in_name = 0  # inside a name: no hyphenation
     skip = 0  # inside a footnote's text (floated out of the line)
     span_stack: list[str] = []
     pos = 0
@@ -96,7 +105,8 @@ def pieces(inner: str, lang: str) -> list[Piece] | None:
             if skip:
                 out.append(Piece(text, 0.0, "box"))
             else:
-                _text_pieces(htmllib.unescape(text), text, italic > 0, caps > 0, hyph, out)
+                _text_pieces(htmllib.unescape(text), italic > 0, caps > 0, hyph, out,
+                             nowrap > 0, in_name > 0 or nowrap > 0)
         if m is None:
             break
         tag = m.group(0)
@@ -115,13 +125,19 @@ def pieces(inner: str, lang: str) -> list[Piece] | None:
                     width = 0.66 * 0.5 * len(n.group(1) if n else "1") + 0.05
                 skip += 1
             elif "gl-mark" in c.split():
-                width = 0.3
+                width = 0.34
             elif "sc" in c.split():
                 caps += 1
+            nowrap += bool({"gl-tie", "nowrap"} & set(c.split()))
+            in_name += "pn" in c.split()
         elif name_s == "span" and closing:
             c = span_stack.pop() if span_stack else ""
             if "footnote" in c.split():
                 skip -= 1
+            elif "sc" in c.split():
+                caps -= 1
+            nowrap -= bool({"gl-tie", "nowrap"} & set(c.split()))
+            in_name -= "pn" in c.split()
         elif name_s in ("i", "em", "cite"):
             italic += -1 if closing else 1
         elif name_s == "abbr":
@@ -132,18 +148,19 @@ def pieces(inner: str, lang: str) -> list[Piece] | None:
     return out
 
 
-def _text_pieces(text: str, raw: str, italic: bool, caps: bool, hyph, out: list[Piece]) -> None:
-    # the raw (escaped) text is rebuilt from the unescaped one: escape again on output
+def _text_pieces(text: str, italic: bool, caps: bool, hyph, out: list[Piece],
+                 nowrap: bool = False, no_hyphen: bool = False) -> None:
+    # the text is unescaped to be measured and escaped again on output
     words = text.split(" ")
     for i, word in enumerate(words):
         if i > 0:
-            out.append(Piece(" ", text_width(" ", italic), "space"))
+            out.append(Piece(" ", text_width(" ", italic), "box" if nowrap else "space"))
         if not word:
             continue
         core = word.strip("“”‘’\"'()[],.;:!?…")
         parts = [word]
         if (len(core) >= 6 and _LETTERS.match(core) and not core[0].isupper()
-                and not caps and "-" not in word):
+                and not caps and not no_hyphen and "-" not in word):
             at = word.index(core)
             positions = [p for p in hyph.positions(core)]
             if positions:
@@ -170,13 +187,27 @@ class _Node:
 
 
 def breaks(ps: list[Piece], first_width: float, width: float, space: float) -> list[int] | None:
-    """Indices of the pieces after which the lines end (the last line excluded), or None."""
+    """Indices of the pieces after which the lines end (the last line excluded), or None:
+    the least demerits with spaces stretched no further than the first of ``MAX_RATIOS``
+    that lets the paragraph be set."""
+    for max_ratio in MAX_RATIOS:
+        found = _breaks(ps, first_width, width, space, max_ratio)
+        if found is not None:
+            return found
+    return None
+
+
+def _breaks(ps: list[Piece], first_width: float, width: float, space: float,
+            max_ratio: float) -> list[int] | None:
     # running sums of the width and stretch of the pieces
     sum_w = [0.0]
     sum_s = [0.0]
+    sum_f = [0]  # note calls: WeasyPrint fits a line with a call wider than estimated
+    #              (measured: the call's line overflowed); such a line is given no shrink
     for p in ps:
         sum_w.append(sum_w[-1] + (p.width if p.kind != "hyph" else 0.0))
         sum_s.append(sum_s[-1] + (space if p.kind == "space" else 0.0))
+        sum_f.append(sum_f[-1] + p.html.startswith('<span class="footnote'))
     active = [_Node(-1, 0, 0.0, 0.0, 0.0, False, None)]
     n = len(ps)
     candidates = [i for i, p in enumerate(ps) if p.kind in ("space", "hyph")] + [n]
@@ -192,18 +223,21 @@ def breaks(ps: list[Piece], first_width: float, width: float, space: float) -> l
             w = sum_w[i] - sum_w[start] + (ps[i].width if is_hyph else 0.0)
             stretch = sum_s[i] - sum_s[start]
             target = first_width if a.line == 0 else width
-            if w > target:  # too long from this node on, and for every later break
+            shrink = stretch * SHRINK if sum_f[i] == sum_f[start] else 0.0
+            if w - shrink > target:  # too long from this node on, and for every later break
                 continue
             keep.append(a)
             if final:
-                ratio = 0.0
+                ratio = 0.0  # the last line: set at its width
+            elif w > target:
+                ratio = (target - w) / shrink
             elif stretch <= 0:
                 continue
             else:
                 ratio = (target - w) / stretch
-                if ratio > MAX_RATIO:
+                if ratio > max_ratio:
                     continue
-            bad = 100 * ratio ** 3
+            bad = 100 * abs(ratio) ** 3
             d = (1 + bad) ** 2
             if is_hyph:
                 d += HYPHEN_PENALTY ** 2
@@ -241,12 +275,18 @@ def fit_paragraph(inner: str, size_pt: float, measure_pt: float, indent: bool, l
     if chosen is None:
         return None
     chosen_set = set(chosen)
+    # From the line that holds the first note call on, WeasyPrint breaks as it would
+    # (every space and hyphenation point offered): it fitted a line with a call wider than
+    # estimated and, given no other break, let it overflow (measured on the reader).
+    call = next((i for i, p in enumerate(ps) if p.html.startswith('<span class="footnote')), len(ps))
+    free_from = max([-1, *[b for b in chosen if b < call]]) + 1 if call < len(ps) else len(ps)
     out = []
     for i, p in enumerate(ps):
+        free = i >= free_from
         if p.kind == "space":
-            out.append(" " if i in chosen_set else "\u00a0")
+            out.append(" " if free or i in chosen_set else "\u00a0")
         elif p.kind == "hyph":
-            if i in chosen_set:
+            if free or i in chosen_set:
                 out.append("\u00ad")
         else:
             out.append(p.html)
@@ -285,7 +325,8 @@ def fit_chapter(body: str, page_size: str, lang: str) -> str:
         if fitted is None:
             continue
         out.append(body[pos:m.start()])
-        out.append(f"<p{m.group(1)} data-fit=\"\">{fitted}</p>")
+        out.append(f'<p{m.group(1)} data-fit="" style="word-spacing: -{SHRINK * text_width(" "):.3f}em">'
+                   f"{fitted}</p>")
         pos = m.end()
     out.append(body[pos:])
     return "".join(out)
