@@ -131,3 +131,44 @@ def test_the_family_trees_type_is_at_least_7_pt_on_the_page(size):
         text = "".join(c["text"] for c in page.chars)
     assert len(sizes) > 100 and any(n.split()[-1] in text for n in names if n)
     assert min(sizes) >= 7.0, sorted(sizes)[:5]
+
+
+PARA = ("The things they bought for us in Samara were given special names, and the progress of "
+        "the train was considerably delayed by snowdrifts; but every day we went deeper into "
+        "Asia, and the escort became more considerate, the farther we left Moscow behind us. "
+        "Our meals and the escort’s came from the station-restaurants, and everything that was "
+        "served was eaten with astonishment and apprehension by the travellers in the carriage.")
+
+
+def test_total_fit_breaks_only_where_it_chose_and_weasyprint_sets_those_lines():
+    """The paragraph's spaces but the chosen ones become no-break spaces, its chosen
+    hyphenation points soft hyphens; WeasyPrint then sets exactly the chosen lines, none
+    wider than the measure, and no space over 0.40 em."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    from weasyprint import CSS, HTML
+
+    from edition.bench.lines import attach_superscripts, page_lines
+    from edition.render.fonts import font_config
+    from edition.render.totalfit import GEOMETRY, fit_paragraph
+
+    measure, size = GEOMETRY["A5"]
+    fitted = fit_paragraph(PARA, size, measure, indent=True, lang="en")
+    assert fitted is not None
+    chosen = fitted.count(" ") + fitted.count("\u00ad")
+    assert 3 <= chosen <= 8 and "\u00a0" in fitted
+    assert fitted.replace("\u00a0", " ").replace("\u00ad", "") == PARA
+    fonts = font_config()
+    fonts_dir = (ROOT / "edition" / "data" / "styles").as_uri() + "/"
+    css = CSS(string=PRINT_CSS[:PRINT_CSS.index("/* ---- pages")] +
+              f"@page {{ size: {measure}pt 400pt; margin: 0 }} html {{ font: {size}pt/1.32 'EB Garamond' }}"
+              " p { margin: 0; text-indent: 1.1em; text-align: justify; hyphens: manual; "
+              "word-spacing: -0.05em; hyphenate-character: '-' }",
+              base_url=fonts_dir, font_config=fonts)
+    pdf = HTML(string=f'<html lang="en"><p>{fitted}</p></html>').write_pdf(stylesheets=[css], font_config=fonts)
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        lines = attach_superscripts(page_lines(doc.pages[0], 1))
+    assert len(lines) == chosen + 1
+    for ln in lines:
+        assert ln.x1 <= measure + 0.5
+    from edition.bench.colour import _word_space
+    assert all(_word_space(ln) <= 0.40 for ln in lines[:-1]), [(_word_space(ln), ln.text) for ln in lines]
