@@ -58,9 +58,10 @@ def _widths(face: str) -> tuple[dict[str, float], float]:
     return out, out.get(" ", 0.25)
 
 
-def text_width(text: str, italic: bool = False, caps: bool = False) -> float:
+def text_width(text: str, italic: bool = False, caps: bool = False, bold: bool = False) -> float:
     """The width of ``text`` in ems of the face (advance widths, no kerning)."""
-    widths, space = _widths("Italic" if italic else "Regular")
+    face = ("SemiBoldItalic" if italic else "SemiBold") if bold else ("Italic" if italic else "Regular")
+    widths, space = _widths(face)
     if caps:
         return sum(widths.get(c.upper(), 0.5) * 0.8 for c in text)
     return sum(widths.get(c, 0.5) for c in text)
@@ -92,6 +93,7 @@ def pieces(inner: str, lang: str) -> list[Piece] | None:
         return None
     out: list[Piece] = []
     italic = 0
+    bold = 0
     caps = 0
     nowrap = 0  # inside a run WeasyPrint may not break (a glossary mark's tie)
     in_name = 0  # inside a name: no hyphenation
@@ -105,8 +107,9 @@ def pieces(inner: str, lang: str) -> list[Piece] | None:
             if skip:
                 out.append(Piece(text, 0.0, "box"))
             else:
-                _text_pieces(htmllib.unescape(text), italic > 0, caps > 0, hyph, out,
-                             nowrap > 0, in_name > 0 or nowrap > 0)
+                # a source line break is a space to WeasyPrint (collapsed), and a break
+                _text_pieces(re.sub(r"[ \t\r\n]+", " ", htmllib.unescape(text)), italic > 0, caps > 0,
+                             hyph, out, nowrap > 0, in_name > 0 or nowrap > 0, bold > 0)
         if m is None:
             break
         tag = m.group(0)
@@ -140,6 +143,8 @@ def pieces(inner: str, lang: str) -> list[Piece] | None:
             in_name -= "pn" in c.split()
         elif name_s in ("i", "em", "cite"):
             italic += -1 if closing else 1
+        elif name_s in ("b", "strong"):
+            bold += -1 if closing else 1
         elif name_s == "abbr":
             caps += -1 if closing else (1 if 'class="sc"' in tag else 0)
         elif name_s == "a" and not closing and 'class="noteref' in tag and not skip:
@@ -149,12 +154,12 @@ def pieces(inner: str, lang: str) -> list[Piece] | None:
 
 
 def _text_pieces(text: str, italic: bool, caps: bool, hyph, out: list[Piece],
-                 nowrap: bool = False, no_hyphen: bool = False) -> None:
+                 nowrap: bool = False, no_hyphen: bool = False, bold: bool = False) -> None:
     # the text is unescaped to be measured and escaped again on output
     words = text.split(" ")
     for i, word in enumerate(words):
         if i > 0:
-            out.append(Piece(" ", text_width(" ", italic), "box" if nowrap else "space"))
+            out.append(Piece(" ", text_width(" ", italic, bold=bold), "box" if nowrap else "space"))
         if not word:
             continue
         core = word.strip("“”‘’\"'()[],.;:!?…")
@@ -170,7 +175,7 @@ def _text_pieces(text: str, italic: bool, caps: bool, hyph, out: list[Piece],
                     last = at + p
                 parts.append(word[last:])
         for j, part in enumerate(parts):
-            out.append(Piece(htmllib.escape(part, quote=False), text_width(part, italic, caps), "box"))
+            out.append(Piece(htmllib.escape(part, quote=False), text_width(part, italic, caps, bold), "box"))
             if j < len(parts) - 1:
                 out.append(Piece("\u00ad", text_width("-", italic), "hyph"))
 
