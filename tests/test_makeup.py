@@ -172,3 +172,19 @@ def test_total_fit_breaks_only_where_it_chose_and_weasyprint_sets_those_lines():
         assert ln.x1 <= measure + 0.5
     from edition.bench.colour import _word_space
     assert all(_word_space(ln) <= 0.40 for ln in lines[:-1]), [(_word_space(ln), ln.text) for ln in lines]
+
+
+def test_the_index_is_last_and_one_flow_with_its_letters_inside():
+    from edition.diagnostics import Reporter
+    from edition.pipeline import load_book
+    from edition.render.html import Writer
+
+    book = load_book(ROOT, Reporter())
+    docs = Writer(book, notes="inline", href=lambda a: f"#{a}", print_edition=True).documents()
+    assert docs[-1].id == "index"
+    body = docs[-1].body
+    flow = body[body.index('<div class="ix-groups">'):]
+    assert body.count('<div class="ix-groups">') == 1
+    assert flow.count('<section class="ix-group"') == body.count('<section class="ix-group"') > 10
+    css = PRINT_CSS
+    assert re.search(r"\.ix-groups \{ columns: 2;", css) and not re.search(r"\.ix-group \{ columns", css)
