@@ -83,6 +83,7 @@ class BookMeta:
     back_matter: list[str] | None = None  # which back matter is printed, in order (None: all)
     page_size: str = "A5"
     paper: dict | None = None  # {"caliper": mm a leaf} or {"ppi": pages per inch}: the spine
+    house_style: dict | None = None  # book.yaml `house_style:` (transforms/house_style.py)
     chapters: list[str] = field(default_factory=list)
     silence: list[str] = field(default_factory=list)
     authors: list[Creator] = field(default_factory=list)  # book.yaml `authors:`, as given (or none)
@@ -205,6 +206,8 @@ class Book:
     index_rules: IndexRules | None = None  # how names file in the index (persons.yaml `index:`)
     font_credit: str | None = None  # styles/fonts/CREDIT.txt: the print edition's faces, credited
     images: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # images/x.png -> (type, bytes)
+    # transforms/house_style.py: chapter anchor -> rule -> [(line, before, after)], on record
+    house_style_changes: dict[str, dict[str, list]] = field(default_factory=dict)
 
     def fragments(self) -> list[Fragment]:
         """Every piece of user-written Markdown outside the chapters' text, in book order."""

@@ -3,8 +3,8 @@
 The template is package data (``edition/data/new/``): ``book.yaml``, two short chapters
 (the editor's introduction with an editor's note; a document with an author's and an
 editor's note and a headnote), a glossary entry and a register entry.  It builds at once,
-with the package's default styles and fonts (a book that wants its own copies them into
-its ``styles/``).  Only a new or empty folder is written to.
+with the package's default styles and fonts (a book's own ``styles/print.css`` or
+``epub.css`` is layered after them: ``edition/stylesheets.py``).  Only a new or empty folder is written to.
 """
 
 from __future__ import annotations

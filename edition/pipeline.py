@@ -30,6 +30,7 @@ from .transforms.abbreviations import check_abbreviations
 from .transforms.credits import check_credits
 from .transforms.figures import place_figures
 from .transforms.glossary import link_glossary
+from .transforms.house_style import apply_house_style
 from .transforms.languages import check_languages
 from .transforms.notes import number_notes
 from .transforms.persons import index_persons
@@ -53,6 +54,7 @@ TRANSFORMS: list[Transform] = [
     #                 are the term's; a name is, place names inside it are not (transforms/persons.py)
     link_glossary,
     check_abbreviations,  # abbreviations.yaml: glossary ids exist, each is in the documents
+    apply_house_style,  # book.yaml house_style: dashes, ranges, ellipses, initials, calls; on record
 ]
 
 
@@ -150,8 +152,8 @@ def styles_dir(root: Path) -> Path:
 
 def style_file(root: Path, name: str) -> tuple[Path, Path]:
     """(path, the folder the gate keeps it inside) of ``styles/<name>``: the book's own file
-    if it has one, else the package's default (per file: a book may override print.css
-    alone and keep the shipped fonts)."""
+    if it has one, else the package's default (per file: fonts and images a book lacks are
+    the shipped ones; its style sheets are layered on the shipped ones, read_style)."""
     own = styles_dir(root) / name
     if own.exists() or own.is_symlink():
         return own, root
@@ -166,18 +168,30 @@ def read_font_credit(root: Path) -> str | None:
     return " ".join(read_text(path, "styles/fonts/CREDIT.txt", inside).split()) or None
 
 
-def read_style(root: Path, name: str) -> tuple[str, Path]:
-    """A style sheet, through the gate, and the folder its relative references start from;
-    a reference to anything outside the project (or, for the EPUB's, which is shipped alone,
-    to any other file) is an error at its line."""
+def read_style(root: Path, name: str, after: str = "") -> tuple[str, Path]:
+    """A style sheet, through the gate, and the folder its relative references start from:
+    the shipped sheet, the book's own ``styles/<name>`` if it has one (stylesheets.py; it
+    may replace the shipped one), then ``after`` (the page geometry)."""
+    layered = layered_style(root, name, after)
+    return layered.text, layered.base
+
+
+def layered_style(root: Path, name: str, after: str = ""):
+    """The layered sheet (stylesheets.Layered); a reference to anything outside the project
+    (or, for the EPUB's, which is shipped alone, to any other file) is an error at its line."""
+    from .stylesheets import layer
+
     rel = f"styles/{name}"
-    path, inside = style_file(root, name)
-    text = read_text(path, rel, inside)
+    shipped = PACKAGE_STYLES / name
+    own_path, inside = style_file(root, name)
+    own = read_text(own_path, rel, inside) if inside == root else None
     errors = [Diagnostic(rel, line, Severity.ERROR, msg, "css.reference")
-              for line, msg in css_references(text, local_ok=name != "epub.css")]
+              for line, msg in css_references(own or "", local_ok=name != "epub.css")]
     if errors:
         raise BookError(errors)
-    return text, path.parent
+    base = own_path.parent if own is not None else shipped.parent
+    return layer(shipped.read_text(encoding="utf-8"), f"edition/data/styles/{name}", own, rel,
+                 base, after)
 
 
 def css_references(css: str, local_ok: bool) -> list[tuple[int, str]]:
@@ -238,19 +252,16 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     new_map: dict | None = None
     if "pdf" in targets:
         from .render.pdf import PdfError, geometry_css, render_pdf, stylesheet_location
-
-        css, css_dir = read_style(root, "print.css")
-        own_lines = len(css.splitlines())
-        css += geometry_css(book.meta.page_size, print_shop)
         from .render.profiles import profile_css  # --profile large-print: a layer after the rest
 
-        css += profile_css(root, profile, book.meta.page_size)
+        sheet = layered_style(root, "print.css", geometry_css(book.meta.page_size, print_shop)
+                              + profile_css(root, profile, book.meta.page_size))
+        css, css_dir = sheet.text, sheet.base
 
         def pdf_warning(message: str, where: Location | None, code: str) -> None:
             # a layout warning at the text that caused it; WeasyPrint's own (bad CSS, a
             # file it could not load) at the style sheet's line, or the sheet itself
-            if where is None and (where := stylesheet_location(message, "styles/print.css", css,
-                                                               own_lines)):
+            if where is None and (where := stylesheet_location(message, sheet)):
                 code = "pdf.css"
             for prefix in (root.resolve().as_uri() + "/", str(root.resolve()) + "/"):
                 message = message.replace(prefix, "")  # project paths as the editor writes them

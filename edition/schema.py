@@ -64,6 +64,10 @@ BACK_MATTER_PARTS = ("abbreviations", "glossary", "family", "register", "chronol
                      "textual-notes", "sources", "index")
 
 
+class HouseStyle(_Strict):
+    dash: Literal["en", "em"] = "en"  # a spaced en dash or a closed em dash (transforms/house_style.py)
+
+
 class BookConfig(_Strict):
     title: StrictStr = Field(max_length=500)  # #27: a 2 MB title is refused, not drawn
     slug: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)
@@ -86,6 +90,7 @@ class BookConfig(_Strict):
     back_matter: list[Literal[BACK_MATTER_PARTS]] | None = None  # type: ignore[valid-type]  # which, in order
     page_size: Literal["A5", "A4", "Letter"] = "A5"
     paper: PaperConfig | None = None  # default: 80 gsm uncoated, 0.1 mm a leaf
+    house_style: HouseStyle | None = None
     chapters: list[StrictStr] = Field(min_length=1)
     silence: list[StrictStr] = []
 

@@ -56,16 +56,24 @@ def test_new_refuses_a_folder_that_is_not_empty(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
-def test_a_book_style_sheet_overrides_the_package_one_file_by_file(tmp_path):
+def test_a_book_style_sheet_is_layered_after_the_package_one(tmp_path):
+    """A book's styles/epub.css adds to the shipped sheet (cascades after it); one whose
+    first line says `/* edition: replace */` replaces it."""
     book = tmp_path / "b"
     assert edition("new", str(book)).returncode == 0
-    css = (ROOT / "edition" / "data" / "styles" / "epub.css").read_text()
+    shipped = (ROOT / "edition" / "data" / "styles" / "epub.css").read_text()
     (book / "styles").mkdir()
-    (book / "styles" / "epub.css").write_text(css + "\n/* the book's own */\n")
+    (book / "styles" / "epub.css").write_text("/* the book's own */\nh1 { letter-spacing: 0.1em; }\n")
     proc = edition("-C", str(book), "build", "epub")
     assert proc.returncode == 0, proc.stderr
     with zipfile.ZipFile(book / "build" / "b.epub") as z:
-        assert "/* the book's own */" in z.read("EPUB/css/epub.css").decode()
+        css = z.read("EPUB/css/epub.css").decode()
+    assert css.startswith(shipped.rstrip("\n")) and css.index("/* the book's own */") > len(shipped) - 2
+    (book / "styles" / "epub.css").write_text("/* edition: replace */\nbody { margin: 0; }\n")
+    proc = edition("-C", str(book), "build", "epub")
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(book / "build" / "b.epub") as z:
+        assert z.read("EPUB/css/epub.css").decode() == "/* edition: replace */\nbody { margin: 0; }\n"
 
 
 def test_package_data_lists_every_data_file():

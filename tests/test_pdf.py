@@ -35,7 +35,7 @@ from edition.terms import term
 A5 = (419.53, 595.28)
 HEAD_BAND = 13  # mm below the trim edge: the running head and folio sit above this (A5)
 # print.css, A5: top, outer, bottom, inner margins in mm
-A5_MARGINS = {"top": 15, "outer": 20, "bottom": 18, "inner": 16}
+A5_MARGINS = {"top": 15, "outer": 28, "bottom": 18, "inner": 20}
 
 
 # -- the generated book ----------------------------------------------------------------

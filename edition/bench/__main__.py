@@ -143,6 +143,14 @@ def main() -> int:
 
         pdfs = sorted(built.glob("*.pdf"))
         report.lines = measure(str(pdfs[0])).summary() if pdfs else ""
+        if pdfs:  # the anchor is set again every run (Typst, a development dependency)
+            from .colour import anchor
+            from .colour import measure as colour
+            from .colour import report as colour_report
+
+            log("colour: the PDF's body lines, and Typst on the same paragraphs")
+            (t / "anchor").mkdir(exist_ok=True)
+            report.colour = colour_report(colour(pdfs[0]), anchor(book, t / "anchor"))
         report.pdf_whole = whole
         report.pdf_gc = theirs_gc
         if pdfs:  # the booklet and the cover, beside the PDF (bench/print_outputs.py)

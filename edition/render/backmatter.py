@@ -116,7 +116,8 @@ def _category(reason_: str) -> str:
 def textual_notes_doc(w: Writer) -> Doc | None:
     book = w.book
     records = book.import_records
-    if not records:
+    styled = book.house_style_changes  # transforms/house_style.py: the mechanical rules
+    if not records and not styled:
         return None
     title = esc(term(book, "textual-notes-title"))
     parts = ['<section id="textual-notes" class="textual-notes backmatter" epub:type="appendix" '
@@ -124,6 +125,8 @@ def textual_notes_doc(w: Writer) -> Doc | None:
              f'data-running="{title}">',
              f'<h1 id="textual-notes-title">{title}</h1>',
              f'<p class="tn-intro">{esc(term(book, "textual-notes-intro"))}</p>']
+    parts += house_style_summary(book)
+    recorded = {rec.chapter_anchor for rec in records}
     for rec in records:
         title = rec.chapter_title or rec.source.title
         sid = rec.source.id
@@ -171,10 +174,61 @@ def textual_notes_doc(w: Writer) -> Doc | None:
                 parts.append(f'<li><span class="tn-reason">{esc(left_out_kind(book, kind))}</span>'
                              f'{shown}{times}</li>')
             parts.append("</ul>")
+        parts += mechanical_rules(book, rec.chapter_anchor)
         parts.append("</section>")
+    for ch in book.chapters:  # a document the house style changed that has no import record
+        if ch.anchor in styled and ch.anchor not in recorded:
+            href = esc(w.href(ch.anchor))
+            parts.append(f'<section class="tn-document" id="tn-{ch.slug}" aria-labelledby="tn-{ch.slug}-h">'
+                         f'<h2 id="tn-{ch.slug}-h"><a href="{href}">{esc(ch.meta.title)}</a></h2>')
+            parts += mechanical_rules(book, ch.anchor)
+            parts.append("</section>")
     parts.append("</section>")
     return Doc("textual-notes", "textual-notes.xhtml", term(book, "textual-notes-title"), "\n".join(parts),
                role="back", epub_type="appendix")
+
+
+def _rule_name(book, rule: str) -> str:
+    if rule == "dash":
+        return term(book, f"rule-dash-{(book.meta.house_style or {}).get('dash', 'en')}")
+    return term(book, f"rule-{rule}")
+
+
+def house_style_summary(book) -> list[str]:
+    """The mechanical rules and how often each was applied in the whole book."""
+    styled = book.house_style_changes
+    if not styled:
+        return []
+    totals: dict[str, int] = {}
+    for rules in styled.values():
+        for rule, changes in rules.items():
+            totals[rule] = totals.get(rule, 0) + len(changes)
+    items = "".join(f'<li>{esc(term(book, "tn-rule-count", rule=_rule_name(book, r), n=n))}</li>'
+                    for r, n in totals.items())
+    return [f'<section class="tn-house-style" id="tn-house-style" aria-labelledby="tn-house-style-h">'
+            f'<h2 id="tn-house-style-h">{esc(term(book, "tn-house-style-heading"))}</h2>'
+            f'<p class="tn-intro">{esc(term(book, "tn-house-style-intro"))}</p>'
+            f'<ul class="tn-list tn-rules">{items}</ul></section>']
+
+
+SHOWN = 3  # instances of each rule shown per document
+
+
+def mechanical_rules(book, anchor: str | None) -> list[str]:
+    """A document's mechanical rules: each one's count and its first instances."""
+    rules = book.house_style_changes.get(anchor or "", {})
+    if not rules:
+        return []
+    out = [f'<h3>{esc(term(book, "tn-mechanical-heading"))}</h3><ul class="tn-list tn-rules">']
+    for rule, changes in rules.items():
+        shown = "; ".join(f'<span class="tn-line">{line}</span> <span class="tn-edition">{esc(after)}</span>'
+                          f'\u2009] <span class="tn-source">{esc(before)}</span>'
+                          for line, before, after in changes[:SHOWN])
+        more = "; …" if len(changes) > SHOWN else ""
+        out.append(f'<li><span class="tn-reason">{esc(term(book, "tn-rule-count", rule=_rule_name(book, rule), n=len(changes)))}'
+                   f'</span> ({shown}{more})</li>')
+    out.append("</ul>")
+    return out
 
 
 def sources_doc(w: Writer) -> Doc | None:

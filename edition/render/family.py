@@ -41,9 +41,8 @@ if TYPE_CHECKING:
 
 FAMILY_FILE = "family.xhtml"
 
-# Sizes in SVG user units.  The figure is scaled to the width of the page, so the boxes
-# are narrow and the type large: a tree five boxes wide keeps its names at about 6.5pt on
-# an A5 page.
+# Sizes in SVG user units.  The figure is scaled to the width of the page (or, turned, to
+# its height: ``turned``), so the boxes are narrow and the type large.
 BOX_W = 122  # box width
 GAP_SPOUSE = 36  # between a person and a spouse: room for the double line of marriage
 DOUBLE = 3  # half the distance between the two strokes of the line of marriage
@@ -359,6 +358,19 @@ def _check_generations(book: Book, spec: dict) -> None:
                                "persons.family-depth"))
 
 
+MIN_PT = 7.0  # the smallest type of the figure on the printed page
+
+
+def turned(book: Book, lay: Layout) -> bool:
+    """Would the tree, set to the text measure of print, have its names under ``MIN_PT``?
+    Then print turns it a quarter (print.css ``.family-turned``): the page's height is its
+    width, and a tree five boxes wide keeps its names at about 7.5 pt on A5."""
+    from ..transforms.figures import MEASURE_MM
+
+    measure_pt = MEASURE_MM.get(book.meta.page_size, MEASURE_MM["A5"]) / 25.4 * 72
+    return FONT * measure_pt / (lay.width + 2) < MIN_PT
+
+
 def family_doc(w: Writer) -> Doc | None:
     book: Book = w.book
     spec = book.family
@@ -374,7 +386,8 @@ def family_doc(w: Writer) -> Doc | None:
     body = ['<section id="family" class="family" epub:type="appendix" role="doc-appendix" '
             f'aria-labelledby="family-title" data-running="{esc(title)}">',
             f'<h1 id="family-title" class="chapter-title">{esc(title)}</h1>',
-            '<figure class="family-figure">', svg(book, lay, title, "family-relations"), caption, '</figure>',
+            f'<div class="family-page{" family-turned" if turned(book, lay) else ""}">'
+            '<figure class="family-figure">', svg(book, lay, title, "family-relations"), caption, '</figure></div>',
             '<h2 class="family-list-title">The same relations as a list</h2>',
             relations_list(book, roots, "family-relations"),
             '</section>']

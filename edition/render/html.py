@@ -72,7 +72,9 @@ class Writer:
 
     # -- notes ------------------------------------------------------------
     def note_body(self, note: Note) -> str:
-        return render_tokens(note.tokens, self.env(notes="end"))
+        # a note's source line breaks are spaces: WeasyPrint ends a footnote's line at a
+        # newline of its text (set as a float, the note keeps its lines unjustified)
+        return render_tokens(note.tokens, self.env(notes="end", softbreak=" "))
 
     def render_note_inline(self, note: Note) -> str:
         body = self.note_body(note)

@@ -260,6 +260,7 @@ def index_doc(w: Writer) -> Doc | None:
             f'<h1 id="index-title" class="chapter-title">{esc(term(book, "index-title"))}</h1>',
             '<div class="index-intro">' + paragraphs(term(book, "index-intro"))
             + paragraphs(term(book, "index-intro-print" if w.print else "index-intro-epub")) + "</div>"]
+    body.append('<div class="ix-groups">')  # print: one two-column flow, letters inside it
     for initial, items in groups.items():
         gid = f"index-{initial.lower()}" if initial.isalpha() else "index-other"
         body.append(f'<section class="ix-group" epub:type="index-group" id="{gid}" '
@@ -267,6 +268,6 @@ def index_doc(w: Writer) -> Doc | None:
                     f'<ul class="ix-list" epub:type="index-entry-list">')
         body += items
         body.append("</ul></section>")
-    body.append("</section>")
+    body.append("</div></section>")
     return Doc("index", INDEX_FILE, term(book, "index-title"), "\n".join(body), role="back",
                landmark="index", epub_type="index")

@@ -27,6 +27,8 @@ from urllib.parse import unquote, urlparse
 
 from ..model import Book, Location
 from .html import Doc, Writer, esc
+from .ties import tie_glossary_marks
+from .totalfit import fit_chapter
 from .units import release_memory
 
 ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
@@ -104,13 +106,14 @@ class PdfResult:
 
 
 def _large_page(size: str, top: int, bottom: int, colophon: int) -> str:
-    """A4 and Letter: bigger type and wider margins, so the measure stays near 65-75 characters."""
+    """A4 and Letter: bigger type and a 122 mm measure, about 65 characters a line (#32)."""
+    outer, inner = (54, 34) if size == "A4" else (58, 36)
     return f"""
-@page {{ size: {size}; margin: {top}mm 42mm {bottom}mm 26mm;
+@page {{ size: {size}; margin: {top}mm {outer}mm {bottom}mm {inner}mm;
   @top-center {{ font-size: 10.5pt; }} @top-left {{ font-size: 11pt; }} @top-right {{ font-size: 11pt; }} }}
-@page :left {{ margin-left: 42mm; margin-right: 26mm; }}
-@page :right {{ margin-left: 26mm; margin-right: 42mm; }}
-html {{ font-size: 13pt; }} .footnote {{ font-size: 9.8pt; }} .colophon {{ font-size: 9pt; min-height: {colophon}mm; }}
+@page :left {{ margin-left: {outer}mm; margin-right: {inner}mm; }}
+@page :right {{ margin-left: {inner}mm; margin-right: {outer}mm; }}
+html {{ font-size: 13.5pt; }} .footnote {{ font-size: 10pt; }} .colophon {{ font-size: 9pt; min-height: {colophon}mm; }}
 """
 
 
@@ -135,7 +138,8 @@ def html_document(book: Book, docs: list[Doc]) -> str:
     first_body = first_body_anchor(docs)
     for d in docs:
         extra = " doc-first-body" if d.id == first_body else ""
-        parts.append(f'<div class="doc doc-{d.role}{extra}" data-doc="{d.id}">{d.body}</div>')
+        body = fit_chapter(tie_glossary_marks(d.body), book.meta.page_size, lang)  # render/totalfit.py
+        parts.append(f'<div class="doc doc-{d.role}{extra}" data-doc="{d.id}">{body}</div>')
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}" xmlns:epub="http://www.idpf.org/2007/ops">\n<head>\n'
         f'<meta charset="utf-8"/>\n<title>{esc(book.meta.title)}</title>\n'
@@ -256,22 +260,24 @@ _CSS_AT = re.compile(r"\bat (\d+):(\d+)\b")  # WeasyPrint's "… at LINE:COLUMN"
 _URL_IN = re.compile(r"(?:file|https?|data):[^\s'\"]+")
 
 
-def stylesheet_location(message: str, css_file: str, css_text: str, own_lines: int) -> Location | None:
-    """Where in the style sheet WeasyPrint's message points: its ``at LINE:COLUMN`` (lines
-    past ``own_lines`` are the page geometry the tool appends, chosen by ``page_size`` in
-    book.yaml), or the line that names the file it failed to load; None when the message
-    names neither."""
+def stylesheet_location(message: str, sheet) -> Location | None:
+    """Where in the style sheets WeasyPrint's message points: its ``at LINE:COLUMN`` of the
+    layered sheet (``stylesheets.Layered``: the shipped sheet, the page geometry the tool
+    appends, chosen by ``page_size`` in book.yaml, the book's own sheet), or the line that
+    names the file it failed to load; None when the message names neither."""
     if m := _CSS_AT.search(message):
-        line = int(m.group(1))
-        return Location(css_file, line) if line <= own_lines else Location("book.yaml")
+        file, line = sheet.locate(int(m.group(1)))
+        return Location(file, line)
     if m := _URL_IN.search(message):
         name = unquote(urlparse(m.group(0)).path).rstrip("/").rsplit("/", 1)[-1]
         if name:
-            for n, text in enumerate(css_text.splitlines()[:own_lines], 1):
-                if name in unquote(text):
-                    return Location(css_file, n)
+            lines = sheet.text.splitlines()
+            for n in range(len(lines), 0, -1):  # the book's own sheet, read last, first
+                if name in unquote(lines[n - 1]):
+                    file, line = sheet.locate(n)
+                    if file != "book.yaml":
+                        return Location(file, line)
     return None
-
 
 
 def render_pdf(book: Book, styles_dir: Path, css_text: str,

@@ -250,6 +250,9 @@ class XhtmlRenderer(RendererHTML):
                 return "</a>" + pageref_suffix(tokens[j], env)
         return "</a>"
 
+    def softbreak(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        return env.get("softbreak", "\n")  # a note's: a space (Writer.note_body)
+
     # -- notes ------------------------------------------------------------
     def noteref(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         t = tokens[idx]

@@ -35,7 +35,7 @@ from ..model import Book, Chapter, Fragment
 MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".svg": "image/svg+xml"}
 # the text measure per page size (print.css for A5, render/pdf.py's geometry for A4/Letter)
-MEASURE_MM = {"A5": 112.0, "A4": 142.0, "Letter": 147.9}
+MEASURE_MM = {"A5": 100.0, "A4": 122.0, "Letter": 121.9}
 MAX_HEIGHT_MM = 140.0  # print.css: .figure img { max-height }
 MIN_DPI = 150
 _SAFE_PATH = re.compile(r"^images/[A-Za-z0-9._/-]+$")
