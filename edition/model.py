@@ -84,6 +84,7 @@ class BookMeta:
     page_size: str = "A5"
     paper: dict | None = None  # {"caliper": mm a leaf} or {"ppi": pages per inch}: the spine
     house_style: dict | None = None  # book.yaml `house_style:` (transforms/house_style.py)
+    line_breaking: str = "greedy"  # or "total-fit" (render/totalfit.py)
     chapters: list[str] = field(default_factory=list)
     silence: list[str] = field(default_factory=list)
     authors: list[Creator] = field(default_factory=list)  # book.yaml `authors:`, as given (or none)

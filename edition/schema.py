@@ -91,6 +91,10 @@ class BookConfig(_Strict):
     page_size: Literal["A5", "A4", "Letter"] = "A5"
     paper: PaperConfig | None = None  # default: 80 gsm uncoated, 0.1 mm a leaf
     house_style: HouseStyle | None = None
+    # how print breaks the lines of body paragraphs: WeasyPrint's own (greedy), or chosen over
+    # each whole paragraph (render/totalfit.py; its lines are held by no-break spaces, which a
+    # copy of the PDF's text then carries)
+    line_breaking: Literal["greedy", "total-fit"] = "greedy"
     chapters: list[StrictStr] = Field(min_length=1)
     silence: list[StrictStr] = []
 

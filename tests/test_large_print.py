@@ -65,7 +65,7 @@ def test_type_sizes(book):
     small = sum(n for s, n in sizes.items() if s < 14)
     assert small / total < 0.01, sizes  # only the raised note calls are under 14 pt
     plain = _sizes(book / "build" / "three-short-texts.pdf", True)
-    assert plain.most_common(1)[0][0] < 11  # the ordinary edition is untouched
+    assert plain.most_common(1)[0][0] <= 11  # the ordinary edition is untouched (11 pt on A5)
 
 
 def test_line_length_and_leading(book):

@@ -138,7 +138,9 @@ def html_document(book: Book, docs: list[Doc]) -> str:
     first_body = first_body_anchor(docs)
     for d in docs:
         extra = " doc-first-body" if d.id == first_body else ""
-        body = fit_chapter(tie_glossary_marks(d.body), book.meta.page_size, lang)  # render/totalfit.py
+        body = tie_glossary_marks(d.body)
+        if book.meta.line_breaking == "total-fit":  # book.yaml line_breaking (render/totalfit.py)
+            body = fit_chapter(body, book.meta.page_size, lang)
         parts.append(f'<div class="doc doc-{d.role}{extra}" data-doc="{d.id}">{body}</div>')
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}" xmlns:epub="http://www.idpf.org/2007/ops">\n<head>\n'
