@@ -62,9 +62,11 @@ def decode_guess(data: bytes) -> tuple[str, str]:
     """Bytes that are not UTF-8 and declare nothing: charset-normalizer's best guess."""
     from charset_normalizer import from_bytes
 
+    from .readable import NotText
+
     found = list(from_bytes(data))
     if not found:
-        return data.decode("iso-8859-1"), "iso-8859-1 (no better guess; every byte kept)"
+        raise NotText("no encoding reads its bytes as text (charset-normalizer finds none)")
     best = min((m.chaos, -m.coherence) for m in found)
     tied = [m for m in found if (m.chaos, -m.coherence) == best]
     pick = next((m for name in PREFERRED for m in tied if m.encoding == name), tied[0])
