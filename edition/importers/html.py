@@ -87,13 +87,19 @@ def parse(text: str, where: str = "the page") -> Any:
     return doc
 
 
+#: inline elements whose markup the import writes (``*…*``, ``**…**``, a note call)
+_MARKED = {"em", "i", "cite", "strong", "b", "sup"}
+
+
 def flatten(doc: Any) -> None:
     """An element nested deeper than FLAT_DEPTH gives its text and children to its parent
     (``drop_tag``), from the deepest up: its words stay, in order; a block or container
     leaves a paragraph break (two ``<br>``) where it began and ended; an inline element
-    (``<span>``, ``<font>``, ``<em>`` …) leaves nothing, so no two words are joined or split.
-    Elements whose text is not read (SKIP) and page chrome keep their tag (their content is
-    flattened into them).  Beyond that depth, headings and list numbers read as paragraphs."""
+    leaves nothing, so no two words are joined or split.  Kept, when at most one level of
+    elements is left inside them: a ``<br>``, page chrome (removed on record as ever), an
+    ``<em>``/``<strong>``/``<sup>`` … (their markup), and an element whose text is not read
+    (SKIP; its own elements dropped).  Beyond that depth, headings and list numbers read as
+    paragraphs."""
     els = list(doc.iter())
     depth: dict[Any, int] = {}
     for el in els:
@@ -101,9 +107,17 @@ def flatten(doc: Any) -> None:
         depth[el] = depth[parent] + 1 if parent is not None else 0
     if max(depth.values()) <= FLAT_DEPTH:
         return
+    height: dict[Any, int] = {}  # levels of elements left below each element
     for el in reversed(els):  # a descendant comes after its ancestors: deepest dropped first
         tag = _tag(el)
-        if depth[el] <= FLAT_DEPTH or not tag or tag in SKIP or tag == "br" or _is_chrome(el):
+        if depth[el] <= FLAT_DEPTH or not tag:
+            continue
+        if tag in SKIP:
+            for child in list(el):  # not read: no need of its elements
+                el.remove(child)
+        below = max((height.get(c, 0) + 1 for c in el), default=0)
+        if tag in SKIP or (below <= 1 and (tag == "br" or tag in _MARKED or _is_chrome(el))):
+            height[el] = below
             continue
         if tag in BLOCKS or tag in CONTAINERS:
             breaks = [el.makeelement("br", {}) for _ in range(4)]
