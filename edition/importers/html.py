@@ -2,8 +2,10 @@
 
 The page is decoded (``decode``: a byte order mark, else UTF-8 when the bytes are UTF-8,
 else the charset the page declares, else charset-normalizer's guess; the import says which),
-parsed with ``lxml.html``, and every text node of ``<body>`` is placed at its source line
-(``locate``).  Then the page becomes blocks of text:
+parsed with ``lxml.html`` (``parse``: read whole or refused, its text checked against a
+tokenizer's reading, readable.py; nesting below FLAT_DEPTH read flat, ``flatten``), and every
+text node of ``<body>`` is placed at its source line (``locate``).  Then the page becomes
+blocks of text:
 
 * ``p``, ``h1``–``h6``, ``li``, ``dt``, ``dd``, ``td``, ``th``, ``pre``, ``blockquote`` … are
   blocks (one walked as a container when it holds blocks itself: ``<li><p>…</p></li>``);

@@ -56,7 +56,8 @@ _ALLOWED = frozenset("\t\n\r\f")
 
 def _refuse(rel: str, line: int | None, why: str) -> BookError:
     return BookError(Diagnostic(rel, line, Severity.ERROR, f"{rel} is not a text or HTML file: "
-                                f"{why}; nothing imported or registered", "import.not-text"))
+                                f"{why} (an importer reads only text; a source that is not is neither "
+                                "registered nor imported)", "import.not-text"))
 
 
 def _controls(text: str) -> list[int]:
@@ -194,4 +195,4 @@ def check_page_whole(text: str, body: Any, skip: frozenset[str], where: str) -> 
         f"the HTML parser keeps {len(have)} of the {len(want)} characters of text of this page "
         f"(white space aside); from this line ({lost!r}…) what it keeps differs from the page: "
         "the page cannot be read whole (libxml2 reads elements nested at most 2048 deep and "
-        "drops text after </html>); nothing imported", "import.unreadable-page"))
+        "drops text after </html>); no chapter is made of it", "import.unreadable-page"))
