@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -371,3 +372,150 @@ def test_a_fortune_file_registers_with_its_separator(tmp_path):
     entry = entry_for(tmp_path, guten, [])
     assert (entry["title"], entry["author"]) == ("A Short Walk", "E. Example")
     assert entry["start_after"].startswith("^\\*\\*\\* ?START OF") and "separator" not in entry
+
+
+# ---------------------------------------------------------------------------- read whole or refused
+
+def _nested(depth: int, inner: str, tag: str = "div") -> str:
+    return (f"<html><body><p>Before the nest.</p>\n{f'<{tag}>' * depth}\n{inner}\n"
+            f"{f'</{tag}>' * depth}\n<p>After the nest.</p></body></html>\n")
+
+
+def test_a_page_nested_400_deep_keeps_every_word_in_its_paragraphs():
+    """libxml2 stops at depth 256 and drops the whole page's text, silently; the importer
+    parses with huge_tree and reads the elements below depth 100 flat."""
+    inner = ("alpha<div>beta <b>bold</b></div>gam<span>ma</span> <h2>A heading</h2>"
+             "<nav>Next chapter</nav><script>var hidden = 1</script><ol><li>one</li><li>two</li></ol>")
+    for tag in ("div", "span", "font", "blockquote"):
+        src = _nested(400, inner, tag)
+        rec = _record("deep.html", "html")
+        result = html.import_source(src, rec, [])
+        count = tally(src, rec, result)
+        assert count.differences == []
+        assert (count.source, count.removed) == (16, 2), tag
+        words = result.body.split()
+        for w in ("Before", "alpha", "beta", "gamma", "heading", "one", "two", "After"):
+            assert w in " ".join(words), (tag, w)
+        assert "hidden" not in result.body and "Next chapter" not in result.body
+        assert [r.text for r in result.removed] == ["Next chapter"]
+    # the blocks stay apart: no word of one block glued to the next
+    body = html.import_source(_nested(400, inner), _record("d.html", "html"), []).body
+    assert "\n\nalpha\n\nbeta **bold**\n\ngamma\n\nA heading\n\none\n\ntwo\n\n" in body
+
+
+def test_a_page_nested_beyond_what_libxml2_reads_is_refused_at_its_line():
+    from edition.diagnostics import BookError
+
+    src = _nested(3000, "too deep to read")
+    with pytest.raises(BookError) as exc:
+        html.import_source(src, _record("deep.html", "html"), [])
+    [d] = exc.value.diagnostics
+    assert (d.file, d.line, d.code) == ("sources/deep.html", 3, "import.unreadable-page")
+    assert "from this line ('toodeeptoread" in d.message
+
+
+def test_text_after_the_end_of_html_is_not_lost_silently():
+    from edition.diagnostics import BookError
+
+    src = "<html><body>\n<p>Kept words.</p>\n</body></html>\n\nA postscript after the page.\n"
+    with pytest.raises(BookError) as exc:
+        html.source_view(src, _record("ps.html", "html"))
+    [d] = exc.value.diagnostics
+    assert (d.file, d.line, d.code) == ("sources/ps.html", 5, "import.unreadable-page")
+    assert "'Apostscriptafterthe" in d.message
+
+
+def test_the_source_count_does_not_depend_on_the_parser_that_lost_the_words():
+    """The page's text as a tokenizer reads it is the measure: a tree that lost a text node
+    (whatever the parser's reason) is caught at the line of the first word lost."""
+    import lxml.html
+
+    from edition.diagnostics import BookError
+    from edition.importers.readable import check_page_whole
+
+    src = "<html><body>\n<p>One two.</p>\n<div>\n<p>Three four.</p></div>\n<p>Five.</p>\n</body></html>"
+    doc = lxml.html.document_fromstring(src)
+    body = doc.find("body")
+    check_page_whole(src, body, frozenset(html.SKIP), "sources/p.html")  # whole: no error
+    lost = body.findall("div")[0]
+    lost.getparent().remove(lost)  # as libxml2 does past its depth limit
+    with pytest.raises(BookError) as exc:
+        check_page_whole(src, body, frozenset(html.SKIP), "sources/p.html")
+    [d] = exc.value.diagnostics
+    assert (d.line, d.code) == (4, "import.unreadable-page")
+    assert "keeps 12 of the 22 characters" in d.message
+
+
+def test_a_binary_file_is_refused_before_registration(small_book):
+    _book(small_book)
+    before = (small_book.root / "sources/sources.yaml").read_bytes()
+    exe = Path(sys.executable).resolve().read_bytes()[:3000]  # an executable, as `head -c 3000 /usr/bin/ls`
+    for name in ("bin.html", "bin.txt"):
+        small_book.write(f"sources/{name}", exe)
+        r = small_book.run("import", f"sources/{name}")
+        assert r.returncode == 1
+        assert f"sources/{name}: error: sources/{name} is not a text or HTML file: it begins " \
+               "like an ELF executable" in r.stderr or "Mach-O" in r.stderr
+        assert "[import.not-text]" in r.stderr and "Traceback" not in r.stderr
+        assert (small_book.root / "sources/sources.yaml").read_bytes() == before
+        assert sorted(p.name for p in (small_book.root / "chapters").iterdir()) == ["01-one.md"]
+    # a deep page, by contrast, is read whole and checks clean
+    small_book.write("sources/deep.html", "<html><body>" + "<div>" * 400 + "deep words here"
+                     + "</div>" * 400 + "</body></html>\n")
+    r = small_book.run("import", "sources/deep.html")
+    assert r.returncode == 0, r.stderr
+    assert "deep: 3 word(s) in the source, 3 in the chapter, 0 removed on record, " \
+           "0 unaccounted" in r.stdout
+    assert "deep words here" in (small_book.root / "chapters/03-deep.md").read_text()
+    r = small_book.run("check")
+    assert "chapter.empty" not in r.stderr and "import.unaccounted" not in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize(("data", "why", "line"), [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "it begins like a PDF document", None),
+    (b"PK\x03\x04\x14\x00\x06\x00", "it begins like a ZIP archive", None),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "it begins like a PNG image", None),
+    (b"line one\nline two\nthree\x00four\n", "it holds NUL bytes", 3),
+    (bytes(range(1, 32)) * 20 + b"some words", "of its 630 characters read as", 1),
+], ids=["pdf", "zip", "png", "nul", "controls"])
+def test_a_file_that_is_not_text_is_refused(data, why, line):
+    from edition.diagnostics import BookError
+    from edition.importers.readable import text_of
+
+    for decode in (html.decode, text.decode):
+        with pytest.raises(BookError) as exc:
+            text_of(data, "sources/f.txt", decode)
+        [d] = exc.value.diagnostics
+        assert (d.file, d.line, d.code) == ("sources/f.txt", line, "import.not-text")
+        assert why in d.message
+
+
+def test_text_with_a_byte_order_mark_or_a_stray_control_is_still_text():
+    from edition.importers.readable import text_of
+
+    utf16 = "\ufeffZw\u00f6lf Wörter.\n".encode("utf-16-le")
+    assert text_of(utf16, "sources/u.txt", text.decode)[0].endswith("Zwölf Wörter.\n")
+    stray = b"A long line of words. " * 10 + b"\x1a\n"  # a DOS end-of-file mark
+    assert text_of(stray, "sources/s.txt", text.decode)[1] == "utf-8"
+
+
+def test_a_lying_charset_is_said_not_turned_into_mojibake():
+    page = ('<html><head><meta charset="utf-8"></head><body>\n<p>Café crème, “quoted” – '
+            "für Straße.</p></body></html>").encode("cp1252")
+    found, how = html.decode(page)
+    assert "Café crème, “quoted” – für Straße." in found and "\ufffd" not in found
+    assert how.startswith("cp1252 (detected by charset-normalizer")
+    assert how.endswith("the page declares utf-8, but its bytes are not utf-8 (byte 0xE9 on line 2)")
+    # the other way round: declared windows-1252, bytes UTF-8
+    page = '<meta charset="windows-1252"><p>Café</p>'.encode()
+    found, how = html.decode(page)
+    assert "Café" in found and how == "utf-8; the page declares windows-1252, but its bytes are UTF-8"
+
+
+def test_a_utf8_page_with_a_stray_byte_is_read_as_utf8_and_said():
+    data = ("<p>Café crème,\nMüller und Söhne, ").encode() + b"na\xefve.</p>"
+    for decode in (html.decode, text.decode):
+        found, how = decode(data)
+        assert "Café crème,\nMüller und Söhne, naïve." in found
+        assert how == ("utf-8, but 1 byte(s) are not UTF-8 and were read as windows-1252 "
+                       "(the first: byte 0xEF on line 2): check those characters")

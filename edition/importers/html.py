@@ -2,8 +2,10 @@
 
 The page is decoded (``decode``: a byte order mark, else UTF-8 when the bytes are UTF-8,
 else the charset the page declares, else charset-normalizer's guess; the import says which),
-parsed with ``lxml.html``, and every text node of ``<body>`` is placed at its source line
-(``locate``).  Then the page becomes blocks of text:
+parsed with ``lxml.html`` (``parse``: read whole or refused, its text checked against a
+tokenizer's reading, readable.py; nesting below FLAT_DEPTH read flat, ``flatten``), and every
+text node of ``<body>`` is placed at its source line (``locate``).  Then the page becomes
+blocks of text:
 
 * ``p``, ``h1``–``h6``, ``li``, ``dt``, ``dd``, ``td``, ``th``, ``pre``, ``blockquote`` … are
   blocks (one walked as a container when it holds blocks itself: ``<li><p>…</p></li>``);
@@ -67,11 +69,67 @@ _HYPHEN_BREAK = re.compile(r"(?<=\w)-[ \t]*\n\s*(?=[a-z])")
 
 # ---------------------------------------------------------------------------- the tree
 
-def parse(text: str) -> Any:
+#: elements nested deeper than this are read flat (``flatten``): the walk recurses per level
+FLAT_DEPTH = 100
+
+
+def parse(text: str, where: str = "the page") -> Any:
+    """The page as a tree, read whole or not at all: libxml2 with ``huge_tree`` (elements
+    nested up to 2048 deep, not 256), its text checked against a tokenizer's reading of the
+    page (readable.check_page_whole: ``import.unreadable-page`` at ``where``), then
+    ``flatten``-ed below FLAT_DEPTH."""
     import lxml.html
 
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False)
-    return lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+    from .readable import check_page_whole
+
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False, huge_tree=True)
+    doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+    check_page_whole(text, _body(doc), frozenset(SKIP), where)
+    flatten(doc)
+    return doc
+
+
+#: inline elements whose markup the import writes (``*…*``, ``**…**``, a note call)
+_MARKED = {"em", "i", "cite", "strong", "b", "sup"}
+
+
+def flatten(doc: Any) -> None:
+    """An element nested deeper than FLAT_DEPTH gives its text and children to its parent
+    (``drop_tag``), from the deepest up: its words stay, in order; a block or container
+    leaves a paragraph break (two ``<br>``) where it began and ended; an inline element
+    leaves nothing, so no two words are joined or split.  Kept, when at most one level of
+    elements is left inside them: a ``<br>``, page chrome (removed on record as ever), an
+    ``<em>``/``<strong>``/``<sup>`` … (their markup), and an element whose text is not read
+    (SKIP; its own elements dropped).  Beyond that depth, headings and list numbers read as
+    paragraphs."""
+    els = list(doc.iter())
+    depth: dict[Any, int] = {}
+    for el in els:
+        parent = el.getparent()
+        depth[el] = depth[parent] + 1 if parent is not None else 0
+    if max(depth.values()) <= FLAT_DEPTH:
+        return
+    height: dict[Any, int] = {}  # levels of elements left below each element
+    for el in reversed(els):  # a descendant comes after its ancestors: deepest dropped first
+        tag = _tag(el)
+        if depth[el] <= FLAT_DEPTH or not tag:
+            continue
+        if tag in SKIP:
+            for child in list(el):  # not read: no need of its elements
+                el.remove(child)
+        below = max((height.get(c, 0) + 1 for c in el), default=0)
+        if tag in SKIP or (below <= 1 and (tag == "br" or tag in _MARKED or _is_chrome(el))):
+            height[el] = below
+            continue
+        if tag in BLOCKS or tag in CONTAINERS:
+            breaks = [el.makeelement("br", {}) for _ in range(4)]
+            for br in breaks:
+                br.sourceline = el.sourceline
+            breaks[1].tail, el.text = el.text, None
+            el.insert(0, breaks[1])
+            el.insert(0, breaks[0])
+            el.extend(breaks[2:])
+        el.drop_tag()
 
 
 def _tag(el: Any) -> str:
@@ -362,12 +420,12 @@ def _main_of(body: Any) -> Any | None:
     return found[0] if len(found) == 1 else None
 
 
-def page_blocks(text: str, markup: bool) -> list[Block]:
+def page_blocks(text: str, markup: bool, where: str = "the page") -> list[Block]:
     """(source line, text, kind, line of each line) of each block: kind is "p", "h1"…"h6"
     or "boilerplate" (then the last item is [first line, last line, reason])."""
     if not text.strip():
         return []
-    doc = parse(text)
+    doc = parse(text, where)
     body = _body(doc)
     out: list[Block] = []
     _walk(body, markup, out, {"ol": {}, "pos": locate(doc),
@@ -388,16 +446,16 @@ def source_view(text: str, record: SourceEntry | None = None) -> list[Line]:
     does not read stays in the accounting."""
     if not text.strip():
         return []
-    doc = parse(text)
+    doc = parse(text, f"sources/{record.file}" if record is not None else "the page")
     return _stream(_body(doc), locate(doc))
 
 
-def page_info(text: str) -> dict[str, str]:
+def page_info(text: str, where: str = "the page") -> dict[str, str]:
     """What the page says of itself: its first ``<h1>`` (else its ``<title>``) and its
     ``<meta name="author">``."""
     if not text.strip():
         return {}
-    doc = parse(text)
+    doc = parse(text, where)
     out: dict[str, str] = {}
     h1 = next(iter(_body(doc).iter("h1")), None)
     if h1 is not None:
@@ -416,7 +474,7 @@ def page_info(text: str) -> dict[str, str]:
 
 
 def import_source(text: str, record: SourceEntry, corrections: list[Correction]) -> ImportResult:
-    blocks = page_blocks(text, markup=True)
+    blocks = page_blocks(text, markup=True, where=f"sources/{record.file}")
     draft = Draft(record, [], list(corrections))
     headings: set[int] = set()
     title_done = False

@@ -30,13 +30,14 @@ def source_text(root: Path, record: SourceEntry) -> tuple[str, str]:
     ``decode(bytes) -> (text, how)`` hook (importers/encoding.py) reads any encoding; the
     others read UTF-8 only."""
     from ..gate import read_input
+    from .readable import text_of
     from .registry import load
 
     rel = f"sources/{record.file}"
     decode = getattr(load(record.importer), "decode", None)
     if decode is None:
         return read_text(root / rel, rel, controls=True), "utf-8"
-    text, how = decode(read_input(root / rel, rel))
+    text, how = text_of(read_input(root / rel, rel), rel, decode)  # import.not-text
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), how
 
 

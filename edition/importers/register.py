@@ -78,16 +78,19 @@ def _plain(node: Any) -> Any:
 
 def describe_file(path: Path) -> dict[str, str]:
     """Title and author where the file says them (see the module's docstring)."""
+    from .readable import text_of  # not a text (a binary file): import.not-text, nothing written
+
     data = path.read_bytes()
     name = path.name.lower()
+    rel = f"sources/{path.name}"
     if name.endswith(HTML_SUFFIXES):
         from .encoding import decode_html
         from .html import page_info
 
-        return page_info(decode_html(data)[0])
+        return page_info(text_of(data, rel, decode_html)[0], rel)
     from .encoding import decode_text
 
-    text = decode_text(data)[0].replace("\r\n", "\n")
+    text = text_of(data, rel, decode_text)[0].replace("\r\n", "\n")
     lines = text.split("\n")
     out: dict[str, str] = {}
     if name.endswith((".md", ".markdown")):
