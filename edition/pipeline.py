@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .anchors import check_anchors
 from .atomic import write_all
 from .creators import compute_creators
 from .diagnostics import BookError, Diagnostic, Reporter, Severity
@@ -49,6 +50,7 @@ TRANSFORMS: list[Transform] = [
     #                 are the term's; a name is, place names inside it are not (transforms/persons.py)
     link_glossary,
     check_abbreviations,  # abbreviations.yaml: glossary ids exist, each is in the documents
+    check_anchors,  # every #anchor link lands: else an error at the link's file and line
 ]
 
 

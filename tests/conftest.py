@@ -27,9 +27,10 @@ from hypothesis import settings
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# no .hypothesis/ in the checkout; in CI the same examples every run (a failure there is
-# reproducible, not a roll of the dice), locally new ones each time
-settings.register_profile("edition", database=None, derandomize=bool(os.environ.get("CI")))
+# no .hypothesis/ in the checkout; the same examples every run, locally and in CI (a failure
+# is reproducible, not a roll of the dice); EDITION_HYPOTHESIS_RANDOM=1 asks for new ones
+settings.register_profile("edition", database=None,
+                          derandomize=not os.environ.get("EDITION_HYPOTHESIS_RANDOM"))
 settings.load_profile("edition")
 
 

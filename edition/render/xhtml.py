@@ -189,10 +189,10 @@ class XhtmlRenderer(RendererHTML):
         t = tokens[idx]
         target = t.meta.get("href")
         cls = t.meta.get("class") or t.attrGet("class")
-        anchor = t.meta.get("id")
+        anchor = t.meta.get("id") or t.attrGet("id")  # a transform's anchor, or the editor's {#id}
         attrs = ""
         if anchor:
-            attrs += f' id="{esc(anchor)}"'
+            attrs += f' id="{esc(str(anchor))}"'
         if cls:
             attrs += f' class="{esc(str(cls))}"'
         if target:
