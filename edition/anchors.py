@@ -12,17 +12,12 @@ a quarter of a second for the reader); rendering never changes the Book
 
 from __future__ import annotations
 
-import re
-
 from .diagnostics import Reporter
 from .model import Book
 from .render.cover import cover_doc
 from .render.html import Writer
 from .render.xhtml import Doc
 from .transforms.xref import link_sites
-
-EPUB_NS = "http://www.idpf.org/2007/ops"
-_ID = re.compile(r'\bid="([^"]+)"')
 
 
 def undefined_anchors(book: Book) -> set[str]:
@@ -34,22 +29,8 @@ def undefined_anchors(book: Book) -> set[str]:
         return f"#{anchor}"
 
     docs: list[Doc] = [cover_doc(book), *Writer(book, notes="end", href=href).documents()]
-    defined = set().union(*(defined_ids(d) for d in docs))
+    defined = set().union(*(d.ids() for d in docs))
     return wanted - defined
-
-
-def defined_ids(doc: Doc) -> set[str]:
-    """The ids a document defines, read from its XHTML (which the writer makes well-formed;
-    were it not, the EPUB's own check refuses it, and the ids are read as the EPUB's link
-    resolution reads them)."""
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
-    try:
-        tree = etree.fromstring(f'<div xmlns:epub="{EPUB_NS}">{doc.body}</div>'.encode(), parser)
-    except etree.XMLSyntaxError:
-        return set(_ID.findall(doc.body))
-    return {str(v) for v in tree.xpath("//@id")}
 
 
 def check_anchors(book: Book, reporter: Reporter) -> Book:

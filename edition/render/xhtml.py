@@ -43,6 +43,24 @@ class Doc:
     epub_type: str = ""
     anchors: set[str] = field(default_factory=set)
 
+    def ids(self) -> set[str]:
+        """The ids the document defines, read from its XHTML as a tree (the writer makes it
+        well-formed; were it not, the EPUB's own check refuses it, and the ids are read as
+        plain ``id="…"`` attributes)."""
+        from lxml import etree
+
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+        try:
+            body = self.body.replace("\x00", "")  # the EPUB's link sentinels (render/epub.py)
+            tree = etree.fromstring(f'<div xmlns:epub="{EPUB_NS}">{body}</div>'.encode(), parser)
+        except etree.XMLSyntaxError:
+            return set(_ID.findall(self.body))
+        return {str(v) for v in tree.xpath("//@id")}
+
+
+EPUB_NS = "http://www.idpf.org/2007/ops"
+_ID = re.compile(r'\bid="([^"]+)"')
+
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“‘(])")
 _RANGE = re.compile(r"\d+[–-]\d+")
