@@ -10,7 +10,8 @@ EDITION := $(BIN)/edition
 TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := all
-.PHONY: all epub kepub pdf test check lint types clean help distclean bench ace reader epubtools
+# (the outputs' targets are phony too: .PHONY: $(OUTPUTS) below)
+.PHONY: all outputs test check lint types clean help distclean bench ace reader epubtools
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -25,18 +26,20 @@ $(VENV)/.dev: pyproject.toml $(VENV)/.runtime
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-all: $(VENV)/.runtime  ## build the editions into build/ (EPUB, PDF, Kobo kepub)
+all: $(VENV)/.runtime  ## build every output into build/ (EPUB, PDF, Kobo kepub, …)
 	$(EDITION) build all
-	$(EDITION) build kepub
+	@for o in $(filter-out $(shell $(PYTHON) -S -c 'from edition.outputs import all_targets; print(*all_targets())'),$(OUTPUTS)); do \
+	  echo "$(EDITION) build $$o"; $(EDITION) build $$o || exit 1; done
 
-epub: $(VENV)/.runtime  ## build the EPUB (build/<slug>.epub)
-	$(EDITION) build epub
+# one target per output of the registry (edition/outputs.py): `make epub`, `make pdf`, …
+OUTPUTS := $(shell cd $(CURDIR) && $(PYTHON) -S -m edition.outputs)
 
-kepub: $(VENV)/.runtime  ## build the Kobo edition (build/<slug>.kepub.epub)
-	$(EDITION) build kepub
+outputs:  ## list the outputs `make <name>` builds (edition/outputs.py)
+	@$(PYTHON) -S -m edition.outputs --help
 
-pdf: $(VENV)/.runtime  ## build the print PDF (build/<slug>.pdf)
-	$(EDITION) build pdf
+.PHONY: $(OUTPUTS)
+$(OUTPUTS): $(VENV)/.runtime
+	$(EDITION) build $@
 
 test: $(VENV)/.dev  ## run the test suite in parallel (builds the real edition, runs EPUBCheck)
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup

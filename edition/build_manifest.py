@@ -142,9 +142,11 @@ def inputs_digest(root: Path) -> str:
 
 def variant(target: str, page_size: str | None, print_shop: bool) -> str:
     """The name of an output's options: ``epub``, ``pdf:A4``, ``pdf:-:print-shop``."""
-    if target in ("epub", "kepub"):
+    from .outputs import by_name
+
+    if not by_name()[target].layout:  # the same bytes whatever the page size
         return target
-    return f"pdf:{page_size or '-'}" + (":print-shop" if print_shop else "")
+    return f"{target}:{page_size or '-'}" + (":print-shop" if print_shop else "")
 
 
 def _sha256_file(path: Path) -> str | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .diagnostics import BookError, Diagnostic, Reporter
+from .outputs import OUTPUTS, all_targets, names
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,7 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("folder", type=Path, metavar="DIR", help="the folder of the new book")
 
     b = sub.add_parser("build", help="build the editions into build/")
-    b.add_argument("target", nargs="?", default="all", choices=["epub", "kepub", "pdf", "all"])
+    b.add_argument("target", nargs="?", default="all", choices=[*names(), "all"],
+                   help="; ".join(f"{o.name}: {o.help}" for o in OUTPUTS)
+                   + f"; all: {' and '.join(all_targets())} (the default)")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--page-size", choices=["A5", "A4", "Letter"], help="override book.yaml's page_size")
     b.add_argument("--print-shop", action="store_true",
@@ -74,7 +77,7 @@ def _build(args: argparse.Namespace, root: Path, reporter: Reporter) -> int:
     """One ``edition build``: 0, or BookError (printed by the caller)."""
     from .build_manifest import up_to_date
 
-    targets = ["epub", "pdf"] if args.target == "all" else [args.target]
+    targets = all_targets() if args.target == "all" else [args.target]
     skipped = None if args.force else up_to_date(root, args.output, targets, args.page_size,
                                                  args.print_shop, reporter)
     if skipped is not None:  # nothing to build: the pipeline is not even imported

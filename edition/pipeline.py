@@ -10,13 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import build_manifest, outputs
 from .anchors import check_anchors
 from .atomic import write_all
 from .creators import compute_creators
 from .diagnostics import BookError, Diagnostic, Reporter, Severity
 from .import_record import load_import_records
 from .lint.integrity import check_integrity
-from .model import Book, Chapter, Location
+from .model import Book, Chapter
 from .parse import make_chapter, make_fragment, parse_entries
 from .project import (
     Project,
@@ -24,8 +25,8 @@ from .project import (
     read_abbreviations,
     read_index_rules,
     read_persons_file,
-    read_text,
 )
+from .style import css_references, read_font_credit, read_style, style_file, styles_dir  # noqa: F401
 from .terms import default_terms
 from .transforms.abbreviations import check_abbreviations
 from .transforms.figures import place_figures
@@ -134,101 +135,15 @@ class BuildResult:
     skipped: list[Path] = field(default_factory=list)
 
 
-from .build_manifest import PACKAGE_STYLES  # noqa: E402  the defaults, shipped
-
-
-def styles_dir(root: Path) -> Path:
-    """The book's own ``styles/`` (which may be absent: the package's defaults serve)."""
-    return root / "styles"
-
-
-def style_file(root: Path, name: str) -> tuple[Path, Path]:
-    """(path, the folder the gate keeps it inside) of ``styles/<name>``: the book's own file
-    if it has one, else the package's default (per file: a book may override print.css
-    alone and keep the shipped fonts)."""
-    own = styles_dir(root) / name
-    if own.exists() or own.is_symlink():
-        return own, root
-    return PACKAGE_STYLES / name, PACKAGE_STYLES
-
-
-def read_font_credit(root: Path) -> str | None:
-    """The credit line of the print faces, kept beside them (styles/fonts/CREDIT.txt)."""
-    path, inside = style_file(root, "fonts/CREDIT.txt")
-    if not path.is_file():
-        return None
-    return " ".join(read_text(path, "styles/fonts/CREDIT.txt", inside).split()) or None
-
-
-def read_style(root: Path, name: str) -> tuple[str, Path]:
-    """A style sheet, through the gate, and the folder its relative references start from;
-    a reference to anything outside the project (or, for the EPUB's, which is shipped alone,
-    to any other file) is an error at its line."""
-    rel = f"styles/{name}"
-    path, inside = style_file(root, name)
-    text = read_text(path, rel, inside)
-    errors = [Diagnostic(rel, line, Severity.ERROR, msg, "css.reference")
-              for line, msg in css_references(text, local_ok=name != "epub.css")]
-    if errors:
-        raise BookError(errors)
-    return text, path.parent
-
-
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.S)
-_CSS_REF = re.compile(r"@import\s*(?:url\(\s*)?[\"']?\s*([^\"')\s;]*)|\burl\(\s*[\"']?\s*([^\"')\s]*)", re.I)
-
-
-def css_references(css: str, local_ok: bool) -> list[tuple[int, str]]:
-    """(line, problem) for every @import and url() that leads out of the project (a scheme,
-    ``//host``, an absolute path, ``..``); with ``local_ok`` False, for every one but ``data:``."""
-
-    def unescape(m: re.Match[str]) -> str:
-        if m.group(1):
-            try:
-                return chr(int(m.group(1), 16))
-            except (ValueError, OverflowError):
-                return "?"
-        return m.group(2)
-
-    text = _CSS_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), css)
-    text = _CSS_ESCAPE.sub(unescape, text)  # u\72l( is url(
-    out = []
-    for m in _CSS_REF.finditer(text):
-        target = (m.group(1) if m.group(1) is not None else m.group(2)) or ""
-        line = text.count("\n", 0, m.start()) + 1
-        if target.lower().startswith("data:"):
-            continue
-        remote = bool(re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|\\", target)) or ".." in target.split("/")
-        if remote:
-            out.append((line, f"'{target}' is outside the project: the editions load nothing from "
-                              "elsewhere"))
-        elif not local_ok:
-            out.append((line, f"'{target}': the e-book's style sheet is shipped alone and may "
-                              "refer to no other file"))
-    return out
-
-
 def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | None = None,
           page_size: str | None = None, progress: Callable[[str], None] | None = None,
           print_shop: bool = False, force: bool = False) -> BuildResult:
-    from . import build_manifest  # skip outputs whose inputs are unchanged
-
-    manifest = build_manifest.plan(root, out_dir, targets, page_size, print_shop, force)
-    if "pdf" in manifest.stale:
-        manifest.fresh.pop("epub", None)  # a new PDF, a new page list for the EPUB
-        manifest.fresh.pop("kepub", None)
-    elif ("epub" in manifest.stale or "kepub" in manifest.stale) and "pdf" in manifest.fresh:  # its page map?
-        from .render import pagemap
-
-        if pagemap.cached(manifest.out_dir, pagemap.inputs_key(root)) is None:
-            manifest.fresh.pop("pdf")  # gone: lay the PDF out again, for the EPUB's page list
+    """Build ``targets`` (names in ``outputs.OUTPUTS``): each output after what it needs, all
+    rendered in memory first and written together, or none (``atomic.write_all``)."""
+    manifest = _plan(root, out_dir, targets, page_size, print_shop, force)
     if not manifest.stale:  # every output up to date: nothing is loaded, imported or rendered
         build_manifest.replay(manifest, reporter)
         return BuildResult(skipped=[f.path for f in manifest.fresh.values()])
-    targets = manifest.stale
-    from .render.epub import build_epub
-
     book = load_book(root, reporter)
     root = book.root
     if page_size:
@@ -236,86 +151,71 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     if reporter.failed():
         raise BookError(reporter.errors or reporter.warnings)
     before, n = list(reporter.items), len(reporter.items)  # diagnostics, kept with the outputs
-    during: dict[str, list[Diagnostic]] = {}  # target -> what its renderer reported
+    manifest = _beside(manifest, book.meta.slug, page_size, print_shop, out_dir)
     out_dir = out_dir or root / "build"
-    result = BuildResult()
-    say = progress or (lambda s: None)
+    targets = manifest.stale
     # All or nothing: every edition is rendered in memory first and written (each to a
     # temporary file renamed into place) only when all have succeeded, so a failed or
     # interrupted PDF stage leaves the previous EPUB and PDF in build/ as they were.
-    pending: list[tuple[Path, bytes]] = []
-    # The PDF first: its page map gives the EPUB the print edition's page list
-    # (render/pagemap.py, render/epub_pages.py); an EPUB already beside it is refreshed.
-    from .render import pagemap
-
-    beside = [t for t, suffix in (("epub", ".epub"), ("kepub", ".kepub.epub"))
-              if t not in targets and (out_dir / f"{book.meta.slug}{suffix}").is_file()]
-    if "pdf" in targets and beside:
-        manifest = build_manifest.plan(root, out_dir, [*targets, *beside], page_size, print_shop, force=True)
-        targets = manifest.stale
-    map_key = pagemap.inputs_key(root) if {"epub", "kepub", "pdf"} & set(targets) else ""
-    new_map: dict | None = None
-    if "pdf" in targets:
-        from .render.pdf import PdfError, geometry_css, render_pdf, stylesheet_location
-
-        css, css_dir = read_style(root, "print.css")
-        own_lines = len(css.splitlines())
-        css += geometry_css(book.meta.page_size, print_shop)
-
-        def pdf_warning(message: str, where: Location | None, code: str) -> None:
-            # a layout warning at the text that caused it; WeasyPrint's own (bad CSS, a
-            # file it could not load) at the style sheet's line, or the sheet itself
-            if where is None and (where := stylesheet_location(message, "styles/print.css", css,
-                                                               own_lines)):
-                code = "pdf.css"
-            for prefix in (root.resolve().as_uri() + "/", str(root.resolve()) + "/"):
-                message = message.replace(prefix, "")  # project paths as the editor writes them
-            reporter.warning(where.file if where else "styles/print.css",
-                             where.line if where else None, message, code)
-
-        from . import layout_seed
-
-        seed_variant = build_manifest.variant("pdf", book.meta.page_size, print_shop)
-        try:
-            laid = render_pdf(book, css_dir, css, progress=say, warn=pdf_warning,
-                              seed=layout_seed.load(root, seed_variant))
-        except PdfError as exc:
-            raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"PDF: {exc}", "build.pdf")) from None
-        suffix = "-print-shop" if print_shop else ""
-        pending.append((out_dir / f"{book.meta.slug}{suffix}.pdf", laid.data))
-        during["pdf"], n = reporter.items[n:], len(reporter.items)
-        new_map = pagemap.make(book, pending[-1][0].name, laid.data, laid.page_map, map_key, print_shop)
-    if "epub" in targets or "kepub" in targets:
-        from .render.epub import LinkError
-
-        say("writing EPUB")
-        page_map = new_map or pagemap.cached(out_dir, map_key)  # the page list, if the PDF is current
-        try:
-            data = build_epub(book, read_style(root, "epub.css")[0], page_map=page_map)
-        except LinkError as exc:
-            raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"EPUB: {exc}", "build.epub")) from None
-        if "epub" in targets:
-            pending.append((out_dir / f"{book.meta.slug}.epub", data))
-            during["epub"], n = reporter.items[n:], len(reporter.items)
-        if "kepub" in targets:  # the Kobo edition: the EPUB as kepubify makes it (render/kepub.py)
-            from .render.kepub import build_kepub
-
-            pending.append((out_dir / f"{book.meta.slug}.kepub.epub", build_kepub(data, book.meta.language)))
-            during["kepub"], n = reporter.items[n:], len(reporter.items)
-    outputs = list(pending)
-    if new_map is not None:  # beside the PDF: `edition build epub` reuses it while current
-        outputs.append((out_dir / pagemap.FILENAME, pagemap.to_bytes(new_map)))
+    made: dict[str, bytes] = {}
+    written: list[tuple[str, Path, list[Diagnostic]]] = []  # target, path, what its renderer reported
+    extra: list[tuple[Path, bytes]] = []
+    after: list[Callable[[], None]] = []
+    shared: dict[str, object] = {}
+    memo: dict[str, object] = {}
+    for output in outputs.order(targets):
+        job = outputs.Job(output, root, out_dir, book, reporter, progress or (lambda s: None),
+                          page_size, print_shop, made, shared, memo)
+        made[output.name] = output.run(job)
+        extra += job.extra
+        after += job.after
+        if output.name in targets:  # (an output only needed by another is not written)
+            written.append((output.name, job.path, reporter.items[n:]))
+            n = len(reporter.items)
     try:  # all aside first, then moved into place together (atomic.write_all)
-        write_all(outputs)
+        write_all([(path, made[t]) for t, path, _ in written] + extra)
     except OSError as exc:
         raise BookError(Diagnostic(str(out_dir), None, Severity.ERROR, f"cannot write: {exc.strerror}",
                                    "build.write")) from None
-    if new_map is not None:  # the next build's layout starts from these numbers
-        layout_seed.save(root, seed_variant, laid.seed)
-    result.outputs += [path for path, _ in pending]
-    for target, (path, data) in zip(during, pending, strict=True):
-        manifest.remember(target, path, data, before, during[target])
+    for step in after:  # e.g. the next build's layout starts from these page numbers
+        step()
+    result = BuildResult(outputs=[path for _, path, _ in written])
+    for target, path, during in written:
+        manifest.remember(target, path, made[target], before, during)
     manifest.save()
     build_manifest.replay(manifest, reporter)
     result.skipped = [f.path for f in manifest.fresh.values()]
     return result
+
+
+def _plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | None,
+          print_shop: bool, force: bool) -> build_manifest.Plan:
+    """The manifest's plan, with what outputs provide each other (``Output.provides``): a
+    provider made again makes again the outputs that need its product (a new PDF, a new page
+    list for the EPUB); a provider whose product is gone is made again for them."""
+    manifest = build_manifest.plan(root, out_dir, targets, page_size, print_shop, force)
+    for name in list(manifest.keys):
+        provider = outputs.by_name()[name]
+        if not provider.provides:
+            continue
+        users = outputs.consumers(provider)
+        if name in manifest.stale:
+            for o in users:
+                manifest.fresh.pop(o.name, None)
+        elif any(o.name in manifest.stale for o in users) and not outputs.kept(provider, root,
+                                                                               manifest.out_dir):
+            manifest.fresh.pop(name)  # gone: made again, for the outputs that need it
+    return manifest
+
+
+def _beside(manifest: build_manifest.Plan, slug: str, page_size: str | None, print_shop: bool,
+            out_dir: Path | None) -> build_manifest.Plan:
+    """The outputs not asked for that need what a provider made again provides, and whose
+    files are beside it, are refreshed too (an EPUB beside a new PDF: its page list)."""
+    beside = [o.name for name in manifest.stale if outputs.by_name()[name].provides
+              for o in outputs.consumers(outputs.by_name()[name])
+              if o.name not in manifest.keys and (manifest.out_dir / o.file(slug, print_shop)).is_file()]
+    if not beside:
+        return manifest
+    return build_manifest.plan(manifest.root, out_dir, [*manifest.stale, *dict.fromkeys(beside)],
+                               page_size, print_shop, force=True)
