@@ -295,6 +295,10 @@ def render_pdf(book: Book, styles_dir: Path, css_text: str,
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     lost: list[str] = []
+    from .weasy import version_warning
+
+    if warn and (unknown := version_warning()):
+        warn(unknown, None, "pdf.weasyprint-version")
     try:
         return _render(book, styles_dir, css_text, progress, lost, seed)
     finally:
@@ -457,14 +461,13 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     from weasyprint import CSS  # imported here: `edition check` must not pay for it
 
     from .fonts import font_config
-    from .linebreak import install as fix_line_breaking
     from .pagemap import PageMap  # where each printed page begins, for the EPUB's page list
-    from .pdfwrite import install as fix_page_references
-    from .pdfwrite import write_pdf
     from .units import Measure, UnitRenderer, split_units, unit_measure
+    from .weasy import fix_line_breaking, write_pdf
+    from .weasy import install as fix_page_references
 
-    fix_line_breaking()  # no word stranded before an inline element (render/linebreak.py)
-    fix_page_references()  # writing the PDF grows linearly with the book (render/pdfwrite.py)
+    fix_line_breaking()  # no word stranded before an inline element (render/weasy.py)
+    fix_page_references()  # writing the PDF grows linearly with the book (render/weasy.py)
     _Recording = _recording_fetcher()
 
     base = styles_dir.as_uri() + "/"
@@ -565,7 +568,7 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     say("writing PDF")
     # Page by page: each page's layout tree goes once it is painted and tagged, and the
     # pages whose trees were let go during layout are laid out again, a unit at a time
-    # (render/pdfwrite.py, render/units.py).  Tagged (headings, paragraphs, lists, the
+    # (render/weasy.py, render/units.py).  Tagged (headings, paragraphs, lists, the
     # outline), but not declared PDF/UA-1: WeasyPrint's tag tree does not meet it (notes,
     # running heads; docs/decisions.md).
     mapped = PageMap(labels)

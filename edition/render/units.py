@@ -33,6 +33,8 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .weasy import forget_layout, page_box
+
 ENABLED = os.environ.get("EDITION_PDF_UNITS", "1") != "0"
 
 
@@ -160,7 +162,7 @@ def opens_on_recto(page) -> bool:
     (Then, in the book's flow, it starts a new recto whatever came before.)"""
     if isinstance(page, Shell):
         return page.recto
-    box = page._page_box
+    box = page_box(page)
     for _ in range(12):
         if box.style["break_before"] in ("right", "recto"):
             return True
@@ -394,7 +396,7 @@ class UnitRenderer:
         return [Shell(page, source, i, len(pages)) for i, page in enumerate(pages)]
 
     def writing(self, pages: list, on_page: Callable[[int, object], None], release: bool):
-        """The pages of a joined document, as ``pdfwrite.write_pdf`` takes them: shells
+        """The pages of a joined document, as ``weasy.write_pdf`` takes them: shells
         laid out again (one unit at a time), ``on_page(i, page)`` told of each page before
         its layout tree goes (when ``release``: the renderer is not kept for another
         build)."""
@@ -465,7 +467,7 @@ class UnitRenderer:
 
 
 class _Writing:
-    """``UnitRenderer.writing``: a ``pdfwrite.PageSource``."""
+    """``UnitRenderer.writing``: a ``weasy.PageSource``."""
 
     def __init__(self, renderer: UnitRenderer, pages: list,
                  on_page: Callable[[int, object], None], release: bool) -> None:
@@ -498,8 +500,7 @@ class _Writing:
         self.on_page(i, page)
         shelved = isinstance(self.pages[i], Shell)  # (its unit is counted when it goes)
         if self.release or shelved:
-            page._page_box = None
-            page.links = []
+            forget_layout(page)
             if not shelved:
                 self.renderer.litter.add(1)
 
