@@ -7,9 +7,9 @@ import ast
 import io
 
 import pytest
+from conftest import ROOT
 from pypdf import PdfReader
 
-from conftest import ROOT
 from edition.diagnostics import Reporter
 from edition.pipeline import build
 from edition.render import weasy

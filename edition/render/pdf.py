@@ -97,6 +97,8 @@ class PdfResult:
     pages: Pages  # the folios printed in it (contents, page references, ranges)
     page_map: list[dict] = field(default_factory=list)  # render/pagemap.py, one entry a page
     seed: Seed | None = None  # where the next build's layout may start
+    # why the book was laid out whole, not unit by unit: (line of print.css or None, what)
+    notes: list[tuple[int | None, str]] = field(default_factory=list)
 
     @property
     def page_count(self) -> int:
@@ -462,7 +464,7 @@ def _render(book: Book, styles_dir: Path, css_text: str,
 
     from .fonts import font_config
     from .pagemap import PageMap  # where each printed page begins, for the EPUB's page list
-    from .units import Measure, UnitRenderer, split_units, unit_measure
+    from .units import Measure, UnitRenderer, crossing_state, split_units, unit_measure
     from .weasy import fix_line_breaking, write_pdf
     from .weasy import install as fix_page_references
 
@@ -480,7 +482,7 @@ def _render(book: Book, styles_dir: Path, css_text: str,
         fetcher = _Recording(book.root)
         fonts = font_config()  # the shipped faces only; @font-face rules register into it
         css = CSS(string=css_text, base_url=base, url_fetcher=fetcher, font_config=fonts)
-        units = UnitRenderer(base, fetcher, [css], fonts)
+        units = UnitRenderer(base, fetcher, [css], fonts, crossing=crossing_state(css_text))
         if _KEPT is not None:
             _KEPT.clear()
             _KEPT[key] = (units, fetcher)
@@ -576,5 +578,10 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     data = write_pdf(document, pages, finisher=page_labels(labels),
                      pdf_variant=None, pdf_tags=True, uncompressed_pdf=False)
     entries = mapped.entries
+    notes: list[tuple[int | None, str]] = [
+        (line, f"the book is laid out whole, not document by document (slower, the same book): "
+               f"{what}") for line, what in units.crossing]
+    notes += [(None, note) for note in dict.fromkeys(units.stats.notes)]
     return PdfResult(data, numbers, entries,
-                     seed=Seed(numbers, frozenset(keys.get(p, p) for p in relax), relax_rounds))
+                     seed=Seed(numbers, frozenset(keys.get(p, p) for p in relax), relax_rounds),
+                     notes=notes)

@@ -44,6 +44,8 @@ def build(job: Job) -> bytes:
                           seed=layout_seed.load(root, seed_variant))
     except PdfError as exc:
         raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"PDF: {exc}", "build.pdf")) from None
+    for line, note in laid.notes:  # why the unit layout was not used (render/units.py)
+        reporter.add(Diagnostic("styles/print.css", line, Severity.INFO, note, "pdf.whole-book"))
     page_map = pagemap.make(book, job.path.name, laid.data, laid.page_map, map_key, job.print_shop)
     job.provided["page_map"] = page_map
     # beside the PDF: `edition build epub` reuses it while current
