@@ -578,10 +578,10 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     data = write_pdf(document, pages, finisher=page_labels(labels),
                      pdf_variant=None, pdf_tags=True, uncompressed_pdf=False)
     entries = mapped.entries
-    notes: list[tuple[int | None, str]] = [
+    whole: list[tuple[int | None, str]] = [
         (line, f"the book is laid out whole, not document by document (slower, the same book): "
                f"{what}") for line, what in units.crossing]
-    notes += [(None, note) for note in dict.fromkeys(units.stats.notes)]
+    whole += [(None, note) for note in dict.fromkeys(units.stats.notes)]
     return PdfResult(data, numbers, entries,
                      seed=Seed(numbers, frozenset(keys.get(p, p) for p in relax), relax_rounds),
-                     notes=notes)
+                     notes=whole)
