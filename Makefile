@@ -54,7 +54,7 @@ check: lint types ace  ## lint, type-check, DAISY Ace and `edition check --stric
 	$(EDITION) check --strict
 
 bench: $(VENV)/.dev  ## measure build speed (writes build/bench.md)
-	$(BIN)/python -m edition.bench
+	$(BIN)/python -m bench
 
 # -- EPUB checkers outside Python (Node, Debian's Chromium) -----------------------
 # DAISY Ace and the reading-system harness (tests/reader/) install into ignored
