@@ -11,10 +11,10 @@ TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := all
 # (the outputs' targets are phony too: .PHONY: $(OUTPUTS) below)
-.PHONY: all outputs test check lint types clean help distclean bench ace reader epubtools
+.PHONY: all outputs test test-fast check lint types clean help distclean bench ace reader epubtools
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 
 $(VENV)/.runtime: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ $(OUTPUTS): $(VENV)/.runtime
 
 test: $(VENV)/.dev  ## run the test suite in parallel (builds the real edition, runs EPUBCheck)
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
+
+# the fast tier: every test that needs no full build of the reader, no tool outside Python and
+# no PDF layout (the marks: tests/conftest.py, TIERS); under a minute on two cores
+test-fast: $(VENV)/.dev  ## run the fast tier: unit and behaviour tests (no reader build, no external tool, no PDF layout)
+	$(BIN)/python -m pytest -q -n 2 --dist load -m "not reader and not tool and not layout"
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check edition tests
