@@ -310,7 +310,7 @@ SPLIT = {"test_attacks.py"}
 TIERS = {
     # needs the full build of the reader (the shared session build, or `-C ROOT build`)
     "reader": re.compile(r"edition_build|edition_epubcheck|edition_pdf_pages|edition_pdf_texts"
-                         r"|str\(ROOT\), \"build\"|\"-C\", str\(ROOT\)|load_book\(ROOT"),
+                         r"|str\(ROOT\), \"build\"|\"-C\", str\(ROOT\)|load_book\(ROOT|PARAMS=.*\breal\b"),
     # runs a tool outside Python: EPUBCheck (Java), Ace/reading systems (Node, Chromium),
     # Calibre, poppler's pdftotext
     "tool": re.compile(r"run_epubcheck|epubcheck_jar|ebook-convert|ebook-meta|[Cc]hromium|CHROMIUM"
@@ -322,7 +322,8 @@ TIERS = {
 
 
 def _tier_sources(item) -> str:
-    """The source of a test and of every fixture it uses that is defined in the tests."""
+    """The source of a test, of every fixture it uses that is defined in the tests, and of the
+    tests' own helper functions these call (three calls deep), with the fixtures' params."""
     import inspect
 
     out = []
@@ -330,12 +331,28 @@ def _tier_sources(item) -> str:
     info = getattr(item, "_fixtureinfo", None)
     for defs in (info.name2fixturedefs.values() if info else []):
         funcs += [d.func for d in defs if "site-packages" not in (inspect.getfile(d.func) or "")]
-    for f in funcs:
-        try:
-            out.append(inspect.getsource(f))
-        except (TypeError, OSError):
-            pass
-    return "\n".join(out) + " ".join(getattr(item, "fixturenames", []))
+    seen: set[int] = set()
+    for _depth in range(4):
+        more = []
+        for f in funcs:
+            f = getattr(f, "__wrapped__", f)
+            if f is None or id(f) in seen or not inspect.isfunction(f):
+                continue
+            seen.add(id(f))
+            try:
+                out.append(inspect.getsource(f))
+            except (TypeError, OSError):
+                continue
+            names = set(f.__code__.co_names) | {n for c in f.__code__.co_consts
+                                                if inspect.iscode(c) for n in c.co_names}
+            for n in names:  # the tests' own helpers it calls (not the package's)
+                g = f.__globals__.get(n)
+                if inspect.isfunction(g) and "/tests/" in (inspect.getfile(g) or ""):
+                    more.append(g)
+        funcs = more
+    callspec = getattr(item, "callspec", None)
+    params = " ".join(str(v) for v in callspec.params.values()) if callspec else ""
+    return "\n".join(out) + " ".join(getattr(item, "fixturenames", [])) + "\nPARAMS=" + params
 
 
 def _mark_tiers(items) -> None:

@@ -54,7 +54,8 @@ def _tokens(book: Book) -> str:
     return "".join(one(t) for ts in lists for t in ts)
 
 
-@pytest.fixture(scope="module", params=sorted(BOOKS))
+@pytest.fixture(scope="module", params=[pytest.param("reader", marks=pytest.mark.reader),
+                                        "small-reader"])
 def first(request) -> tuple[str, dict[str, bytes]]:
     """Each output rendered first, from a Book of its own."""
     root = BOOKS[request.param]
