@@ -128,17 +128,17 @@ def _watch(args: argparse.Namespace, root: Path) -> int:
     once()
     print(f"watching {root.resolve()} for changes (Ctrl-C stops)", file=sys.stderr, flush=True)
     while True:
-        try:
+        try:  # idle (waiting, or reading the inputs to see whether they changed): Ctrl-C stops
             time.sleep(interval)
+            now = inputs_digest(root)
+            if now == last:
+                continue
+            time.sleep(min(interval, 0.3))  # an editor saving several files: let them all land
+            if inputs_digest(root) != now:
+                continue  # still changing: look again next time
         except KeyboardInterrupt:
             print("stopped watching", file=sys.stderr)
             return 0
-        now = inputs_digest(root)
-        if now == last:
-            continue
-        time.sleep(min(interval, 0.3))  # an editor saving several files: let them all land
-        if inputs_digest(root) != now:
-            continue  # still changing: look again next time
         last = now
         print("inputs changed: building", file=sys.stderr, flush=True)
         once()
