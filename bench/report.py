@@ -37,7 +37,7 @@ class Report:
     big_words: int = 0
     scaled: dict[str, Sample] = field(default_factory=dict)
     seconds: float = 0.0
-    lines: str = ""  # edition.bench.lines: how the print edition's lines are set
+    lines: str = ""  # bench.lines: how the print edition's lines are set
     watch: Sample | None = None  # child.watch: a full build and a one-word edit, one process
     notes_book: Sample | None = None  # the reader with `notes` footnotes added
     notes: int = 0
@@ -134,7 +134,7 @@ class Report:
                        f"| 1×→{self.mid_scale}×: {_s(first)} | **{_r(second / first)}** "
                        f"| ≈ 1× (linear) | 1 |")
         if self.lines:
-            out += ["", "Lines of the print edition (`python -m edition.bench.lines BOOK.pdf "
+            out += ["", "Lines of the print edition (`python -m bench.lines BOOK.pdf "
                     "--list`; goal: under 3 loose lines per 1,000 justified, no stranded word): "
                     + self.lines]
         out += ["", *self._pdf_stages(), "", *self._notes()]
