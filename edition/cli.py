@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("edition build: --profile makes a print PDF: use it with "
                       + ", ".join(print_layouts[:-1]) + f" or {print_layouts[-1]}", file=sys.stderr)
                 return 2
-            if "booklet" in with_needs([args.target]):  # before the PDF is built: a bad option costs nothing
+            if args.target == "booklet":  # before the PDF is built: a bad option costs nothing
                 from .print_targets import check_booklet_options
 
                 check_booklet_options(args.signature, args.creep)

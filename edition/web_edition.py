@@ -70,8 +70,9 @@ def build(root: Path, reporter: Reporter, out_dir: Path | None = None, page_size
           progress: Callable[[str], None] | None = None, stale_pages: bool = False,
           search: bool = True) -> Path:
     """Build ``<out_dir>/web`` (default ``build/web``); its path.  BookError on a problem."""
-    from .pipeline import load_book, read_style
+    from .pipeline import load_book
     from .render.web import WebError, build_web
+    from .style import read_style
 
     say = progress or (lambda s: None)
     out = out_dir or root / "build"

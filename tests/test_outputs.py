@@ -32,8 +32,38 @@ def test_the_order_puts_each_output_after_what_it_needs():
     assert names(["pdf", "epub"]) == ["pdf", "epub"]
     assert names(["kepub"]) == ["epub", "kepub"]  # the kepub is made from the EPUB's bytes
     assert names(["kepub", "pdf"]) == ["pdf", "epub", "kepub"]
-    assert [o.name for o in outputs.consumers(outputs.by_name()["pdf"])] == ["epub", "kepub"]
+    assert [o.name for o in outputs.consumers(outputs.by_name()["pdf"])] == [
+        "epub", "booklet", "cover", "web", "kepub"]
     assert outputs.all_targets() == ["epub", "pdf"]
+    # the booklet and the cover are made from the PDF's bytes, the web edition after its page map
+    assert names(["booklet"]) == ["pdf", "booklet"]
+    assert names(["cover", "web"]) == ["pdf", "cover", "web"]
+    assert names(["web"]) == ["web"]  # the page map: from the PDF if it is built, else the kept one
+
+
+def test_the_registry_lists_the_web_edition_booklet_and_cover():
+    known = outputs.by_name()
+    assert {"web", "booklet", "cover"} <= set(outputs.names())
+    # what the PDF they need is made with (the same build writes it: writes_needs)
+    assert outputs.with_needs(["booklet"]) == ["pdf", "booklet"]
+    assert outputs.with_needs(["web"]) == ["pdf", "web"]
+    assert outputs.with_needs(["kepub"]) == ["kepub"]  # made from the EPUB in memory only
+    assert known["web"].folder and not known["booklet"].folder
+    assert known["booklet"].file("s", True, "large-print") == "s-large-print-booklet.pdf"
+    assert known["pdf"].file("s", True, "large-print") == "s-large-print-print-shop.pdf"
+    assert known["epub"].file("s", True, "large-print") == "s.epub"  # not a print layout
+    from edition.build_manifest import variant
+
+    assert variant("booklet", None, False, None, {"signature": 5, "creep": 0.2}) == \
+        "booklet:-:signature=5:creep=0.2"  # another signature is another output
+    assert variant("pdf", "A4", False, "large-print") == "pdf:A4:large-print"
+
+
+def test_make_has_a_target_for_each_output():
+    for name in ("booklet", "cover", "web"):
+        proc = subprocess.run(["make", "-n", name], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert f"build {name}" in proc.stdout, proc.stdout
 
 
 def test_the_makefile_reads_the_names_without_the_dependencies():

@@ -427,7 +427,7 @@ def recover_site(final: Path) -> None:
 def faces_of(root: Path) -> dict[str, bytes]:
     """The book's faces (its own styles/fonts, else the shipped ones), read through the gate."""
     from ..gate import read_input
-    from ..pipeline import style_file
+    from ..style import style_file
 
     out = {}
     for name in FACES:
