@@ -10,10 +10,11 @@ EDITION := $(BIN)/edition
 TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := all
-.PHONY: all epub kepub pdf booklet cover web serve webtools test check lint types clean help distclean bench ace reader epubtools
+# (the outputs' targets are phony too: .PHONY: $(OUTPUTS) below)
+.PHONY: all outputs serve webtools test test-fast check lint types clean help distclean bench ace reader epubtools
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 
 $(VENV)/.runtime: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,32 +26,31 @@ $(VENV)/.dev: pyproject.toml $(VENV)/.runtime
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-all: $(VENV)/.runtime  ## build the editions into build/ (EPUB, PDF, Kobo kepub)
+all: $(VENV)/.runtime  ## build every output into build/ (EPUB, PDF, Kobo kepub, …)
 	$(EDITION) build all
-	$(EDITION) build kepub
+	@for o in $(filter-out $(shell $(PYTHON) -S -c 'from edition.outputs import all_targets; print(*all_targets())'),$(OUTPUTS)); do \
+	  echo "$(EDITION) build $$o"; $(EDITION) build $$o || exit 1; done
 
-epub: $(VENV)/.runtime  ## build the EPUB (build/<slug>.epub)
-	$(EDITION) build epub
+# one target per output of the registry (edition/outputs.py): `make epub`, `make pdf`, …
+OUTPUTS := $(shell cd $(CURDIR) && $(PYTHON) -S -m edition.outputs)
 
-kepub: $(VENV)/.runtime  ## build the Kobo edition (build/<slug>.kepub.epub)
-	$(EDITION) build kepub
+outputs:  ## list the outputs `make <name>` builds (edition/outputs.py)
+	@$(PYTHON) -S -m edition.outputs --help
 
-pdf: $(VENV)/.runtime  ## build the print PDF (build/<slug>.pdf)
-	$(EDITION) build pdf
-
-booklet: $(VENV)/.runtime  ## the print PDF imposed for A4 duplex and saddle stitching (build/<slug>-booklet.pdf)
-	$(EDITION) build booklet
-
-cover: $(VENV)/.runtime  ## the one-piece print cover with its spine (build/<slug>-cover.pdf)
-	$(EDITION) build cover
-web: $(VENV)/.runtime  ## build the web edition (build/web/; the PDF first if its page map is not current)
-	$(EDITION) build web
+.PHONY: $(OUTPUTS)
+$(OUTPUTS): $(VENV)/.runtime
+	$(EDITION) build $@
 
 serve: $(VENV)/.runtime  ## live preview of the web edition on http://127.0.0.1:8000/
 	$(EDITION) serve
 
 test: $(VENV)/.dev  ## run the test suite in parallel (builds the real edition, runs EPUBCheck)
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
+
+# the fast tier: every test that needs no full build of the reader, no tool outside Python and
+# no PDF layout (the marks: tests/conftest.py, TIERS); under a minute on two cores
+test-fast: $(VENV)/.dev  ## run the fast tier: unit and behaviour tests (no reader build, no external tool, no PDF layout)
+	$(BIN)/python -m pytest -q -n 2 --dist load -m "not reader and not tool and not layout"
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check edition tests
@@ -62,7 +62,7 @@ check: lint types ace  ## lint, type-check, DAISY Ace and `edition check --stric
 	$(EDITION) check --strict
 
 bench: $(VENV)/.dev  ## measure build speed (writes build/bench.md)
-	$(BIN)/python -m edition.bench
+	$(BIN)/python -m bench
 
 # -- EPUB checkers outside Python (Node, Debian's Chromium) -----------------------
 # DAISY Ace and the reading-system harness (tests/reader/) install into ignored

@@ -159,12 +159,18 @@ def inputs_digest(root: Path, seen: dict[str, str] | None = None) -> str:
     return h.hexdigest()
 
 
-def variant(target: str, page_size: str | None, print_shop: bool, profile: str | None = None) -> str:
+def variant(target: str, page_size: str | None, print_shop: bool, profile: str | None = None,
+            options: dict | None = None) -> str:
     """The name of an output's options: ``epub``, ``pdf:A4``, ``pdf:-:print-shop``,
-    ``pdf:A4:large-print``."""
-    if target in ("epub", "kepub"):
-        return target
-    return f"pdf:{page_size or '-'}" + (":print-shop" if print_shop else "") + (f":{profile}" if profile else "")
+    ``pdf:A4:large-print``, ``booklet:-:signature=10:creep=0.0``."""
+    from .outputs import by_name
+
+    out = by_name()[target]
+    own = "".join(f":{k}={(options or {}).get(k)}" for k in out.options)
+    if not out.layout:  # the same bytes whatever the page size
+        return target + own
+    return (f"{target}:{page_size or '-'}" + (":print-shop" if print_shop else "")
+            + (f":{profile}" if profile else "") + own)
 
 
 def _sha256_file(path: Path) -> str | None:
@@ -189,6 +195,14 @@ class Fresh:
     path: Path
     before: list[Diagnostic]  # reported before rendering (these decide --strict)
     during: list[Diagnostic]  # reported by the renderer
+    sha256: str = ""
+
+    def read(self) -> bytes | None:
+        """Its bytes, if they are still the ones built (an output made from it reads them)."""
+        from .trust import read_state
+
+        data = read_state(self.path, 4 * MAX_HASHED)
+        return data if data is not None and hashlib.sha256(data).hexdigest() == self.sha256 else None
 
 
 @dataclass
@@ -254,7 +268,7 @@ def _read(path: Path) -> dict[str, dict]:
 
 def plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | None = None,
          print_shop: bool = False, force: bool = False, profile: str | None = None,
-         keep_reads: bool = False) -> Plan:
+         keep_reads: bool = False, options: dict | None = None) -> Plan:
     """Hash the inputs and compare with the manifest: nothing else is read or imported.
     From here on the gate records what the build reads (``keep_reads``: a second plan of the
     same build goes on with the first one's record)."""
@@ -272,7 +286,7 @@ def plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | 
         gate.record_reads()  # from here on, what the build reads is compared with what was hashed
     keys, ids = {}, {}
     for t in targets:
-        v = variant(t, page_size, print_shop, profile)
+        v = variant(t, page_size, print_shop, profile, options)
         ids[t] = f"{out}::{v}"
         keys[t] = hashlib.sha256(f"{digest}\0{v}\0{out}".encode()).hexdigest()
     p = Plan(root, out, keys, ids, hashed=hashed)
@@ -288,7 +302,7 @@ def plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | 
             continue  # deleted, edited or replaced since it was built
         try:
             p.fresh[t] = Fresh(output, [diag_of_row(r) for r in e.get("before", [])],
-                               [diag_of_row(r) for r in e.get("during", [])])
+                               [diag_of_row(r) for r in e.get("during", [])], str(e.get("sha256")))
         except (TypeError, ValueError, IndexError):
             continue
     return p
@@ -309,10 +323,11 @@ def replay(p: Plan, reporter) -> None:
 
 
 def up_to_date(root: Path, out_dir: Path | None, targets: list[str], page_size: str | None,
-               print_shop: bool, reporter, profile: str | None = None) -> list[Path] | None:
+               print_shop: bool, reporter, profile: str | None = None,
+               options: dict | None = None) -> list[Path] | None:
     """The outputs, if every one requested is up to date (their diagnostics reported again);
     None if something must be built.  For the command line, before the pipeline is imported."""
-    p = plan(root, out_dir, targets, page_size, print_shop, profile=profile)
+    p = plan(root, out_dir, targets, page_size, print_shop, profile=profile, options=options)
     if p.stale:
         return None
     replay(p, reporter)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .diagnostics import BookError, Diagnostic, Reporter
+from .outputs import OUTPUTS, all_targets, names, with_needs
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,8 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("folder", type=Path, metavar="DIR", help="the folder of the new book")
 
     b = sub.add_parser("build", help="build the editions into build/")
-    b.add_argument("target", nargs="?", default="all",
-                   choices=["epub", "kepub", "pdf", "all", "booklet", "cover", "web"])
+    b.add_argument("target", nargs="?", default="all", choices=[*names(), "all"],
+                   help="; ".join(f"{o.name}: {o.help}" for o in OUTPUTS)
+                   + f"; all: {' and '.join(all_targets())} (the default)")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--page-size", choices=["A5", "A4", "Letter"], help="override book.yaml's page_size")
     b.add_argument("--print-shop", action="store_true",
@@ -85,19 +87,12 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
 
 def _build(args: argparse.Namespace, root: Path, reporter: Reporter) -> int:
     """One ``edition build``: 0, or BookError (printed by the caller)."""
-    if args.target == "web":  # the web edition: its own stages (edition/web_edition.py)
-        from .web_edition import build as build_web
-
-        with _progress(sys.stderr.isatty()) as say:
-            site = build_web(root, reporter, out_dir=args.output, page_size=args.page_size, progress=say)
-        _print_diags(reporter.items)
-        print(f"wrote {site}/", flush=True)
-        return 0
     from .build_manifest import up_to_date
 
-    targets = ["epub", "pdf"] if args.target == "all" else [args.target]
+    targets = with_needs(all_targets() if args.target == "all" else [args.target])
+    options = {k: getattr(args, k) for o in OUTPUTS for k in o.options}  # the booklet's
     skipped = None if args.force else up_to_date(root, args.output, targets, args.page_size,
-                                                 args.print_shop, reporter, args.profile)
+                                                 args.print_shop, reporter, args.profile, options)
     if skipped is not None:  # nothing to build: the pipeline is not even imported
         _print_diags(reporter.items)
         for path in skipped:
@@ -108,10 +103,12 @@ def _build(args: argparse.Namespace, root: Path, reporter: Reporter) -> int:
     with _progress(sys.stderr.isatty()) as say:
         result = build(root, targets, reporter, out_dir=args.output,
                        page_size=args.page_size, progress=say,
-                       print_shop=args.print_shop, force=args.force, profile=args.profile)
+                       print_shop=args.print_shop, force=args.force, profile=args.profile,
+                       options=options)
     _print_diags(reporter.items)
     for path in result.outputs:
-        print(f"wrote {path}", flush=True)
+        note = result.notes.get(path)
+        print(f"wrote {path}{'/' if path.is_dir() else ''}{f' ({note})' if note else ''}", flush=True)
     for path in result.skipped:
         print(f"up to date: {path} (inputs unchanged; --force rebuilds)", flush=True)
     return 0
@@ -146,17 +143,17 @@ def _watch(args: argparse.Namespace, root: Path) -> int:
     once()
     print(f"watching {root.resolve()} for changes (Ctrl-C stops)", file=sys.stderr, flush=True)
     while True:
-        try:
+        try:  # idle (waiting, or reading the inputs to see whether they changed): Ctrl-C stops
             time.sleep(interval)
+            now = inputs_digest(root)
+            if now == last:
+                continue
+            time.sleep(min(interval, 0.3))  # an editor saving several files: let them all land
+            if inputs_digest(root) != now:
+                continue  # still changing: look again next time
         except KeyboardInterrupt:
             print("stopped watching", file=sys.stderr)
             return 0
-        now = inputs_digest(root)
-        if now == last:
-            continue
-        time.sleep(min(interval, 0.3))  # an editor saving several files: let them all land
-        if inputs_digest(root) != now:
-            continue  # still changing: look again next time
         last = now
         print("inputs changed: building", file=sys.stderr, flush=True)
         once()
@@ -201,14 +198,15 @@ def main(argv: list[str] | None = None) -> int:
 
             return serve(root, args.output, args.port, args.strict)
         if args.command == "build":
-            if args.profile and args.target not in ("pdf", "booklet", "cover"):
-                print("edition build: --profile makes a print PDF: use it with pdf, booklet or cover",
-                      file=sys.stderr)
+            print_layouts = [o.name for o in OUTPUTS if o.layout]  # the registry's print layouts
+            if args.profile and args.target not in print_layouts:
+                print("edition build: --profile makes a print PDF: use it with "
+                      + ", ".join(print_layouts[:-1]) + f" or {print_layouts[-1]}", file=sys.stderr)
                 return 2
-            if args.target in ("booklet", "cover"):  # made from the print PDF (print_targets.py)
-                from .print_targets import run as build_from_pdf
+            if args.target == "booklet":  # before the PDF is built: a bad option costs nothing
+                from .print_targets import check_booklet_options
 
-                return build_from_pdf(args, root, reporter, _build)
+                check_booklet_options(args.signature, args.creep)
             if args.watch:
                 return _watch(args, root)
             return _build(args, root, reporter)

@@ -10,12 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import build_manifest, outputs
+from .anchors import check_anchors
 from .atomic import write_all
 from .creators import compute_creators
 from .diagnostics import BookError, Diagnostic, Reporter, Severity
 from .import_record import load_import_records
 from .lint.integrity import check_integrity
-from .model import Book, Chapter, Location
+from .model import Book, Chapter
 from .parse import make_chapter, make_fragment, parse_entries
 from .project import (
     Project,
@@ -23,8 +25,8 @@ from .project import (
     read_abbreviations,
     read_index_rules,
     read_persons_file,
-    read_text,
 )
+from .style import css_references, layered_style, read_font_credit, read_style, style_file, styles_dir  # noqa: F401
 from .terms import default_terms
 from .transforms.abbreviations import check_abbreviations
 from .transforms.credits import check_credits
@@ -55,6 +57,7 @@ TRANSFORMS: list[Transform] = [
     link_glossary,
     check_abbreviations,  # abbreviations.yaml: glossary ids exist, each is in the documents
     apply_house_style,  # book.yaml house_style: dashes, ranges, ellipses, initials, calls; on record
+    check_anchors,  # every #anchor link lands: else an error at the link's file and line
 ]
 
 
@@ -140,88 +143,23 @@ def load_book(root: Path, reporter: Reporter) -> Book:
 class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
-
-
-from .build_manifest import PACKAGE_STYLES  # noqa: E402  the defaults, shipped
-
-
-def styles_dir(root: Path) -> Path:
-    """The book's own ``styles/`` (which may be absent: the package's defaults serve)."""
-    return root / "styles"
-
-
-def style_file(root: Path, name: str) -> tuple[Path, Path]:
-    """(path, the folder the gate keeps it inside) of ``styles/<name>``: the book's own file
-    if it has one, else the package's default (per file: fonts and images a book lacks are
-    the shipped ones; its style sheets are layered on the shipped ones, read_style)."""
-    own = styles_dir(root) / name
-    if own.exists() or own.is_symlink():
-        return own, root
-    return PACKAGE_STYLES / name, PACKAGE_STYLES
-
-
-def read_font_credit(root: Path) -> str | None:
-    """The credit line of the print faces, kept beside them (styles/fonts/CREDIT.txt)."""
-    path, inside = style_file(root, "fonts/CREDIT.txt")
-    if not path.is_file():
-        return None
-    return " ".join(read_text(path, "styles/fonts/CREDIT.txt", inside).split()) or None
-
-
-def read_style(root: Path, name: str, after: str = "") -> tuple[str, Path]:
-    """A style sheet, through the gate, and the folder its relative references start from:
-    the shipped sheet, the book's own ``styles/<name>`` if it has one (stylesheets.py; it
-    may replace the shipped one), then ``after`` (the page geometry)."""
-    layered = layered_style(root, name, after)
-    return layered.text, layered.base
-
-
-def layered_style(root: Path, name: str, after: str = ""):
-    """The layered sheet (stylesheets.Layered); a reference to anything outside the project
-    (or, for the EPUB's, which is shipped alone, to any other file) is an error at its line."""
-    from .stylesheets import layer
-
-    rel = f"styles/{name}"
-    shipped = PACKAGE_STYLES / name
-    own_path, inside = style_file(root, name)
-    own = read_text(own_path, rel, inside) if inside == root else None
-    errors = [Diagnostic(rel, line, Severity.ERROR, msg, "css.reference")
-              for line, msg in css_references(own or "", local_ok=name != "epub.css")]
-    if errors:
-        raise BookError(errors)
-    base = own_path.parent if own is not None else shipped.parent
-    return layer(shipped.read_text(encoding="utf-8"), f"edition/data/styles/{name}", own, rel,
-                 base, after)
-
-
-def css_references(css: str, local_ok: bool) -> list[tuple[int, str]]:
-    """(line, problem) for every @import, url() and image-set() target that leads out of the
-    project, and every function not allowed: ``safe_css`` (tinycss2's tokenizer)."""
-    from .safe_css import css_problems
-
-    return css_problems(css, local_ok)
+    notes: dict[Path, str] = field(default_factory=dict)  # said after "wrote <path>"
 
 
 def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | None = None,
           page_size: str | None = None, progress: Callable[[str], None] | None = None,
-          print_shop: bool = False, force: bool = False, profile: str | None = None) -> BuildResult:
-    from . import build_manifest  # skip outputs whose inputs are unchanged
-
-    manifest = build_manifest.plan(root, out_dir, targets, page_size, print_shop, force, profile)
-    if "pdf" in manifest.stale:
-        manifest.fresh.pop("epub", None)  # a new PDF, a new page list for the EPUB
-        manifest.fresh.pop("kepub", None)
-    elif ("epub" in manifest.stale or "kepub" in manifest.stale) and "pdf" in manifest.fresh:  # its page map?
-        from .render import pagemap
-
-        if pagemap.cached(manifest.out_dir, pagemap.inputs_key(root)) is None:
-            manifest.fresh.pop("pdf")  # gone: lay the PDF out again, for the EPUB's page list
+          print_shop: bool = False, force: bool = False, profile: str | None = None,
+          options: dict | None = None) -> BuildResult:
+    """Build ``targets`` (names in ``outputs.OUTPUTS``): each output after what it needs, all
+    rendered in memory first and written together, or none (``atomic.write_all``).
+    ``profile``: a print layout's variant (``render/profiles.py``; its PDF has no page map);
+    ``options``: the outputs' own (``Output.options``: the booklet's signature and creep)."""
+    options = options or {}
+    targets = outputs.with_needs(targets)  # the booklet's PDF, the web edition's
+    manifest = _plan(root, out_dir, targets, page_size, print_shop, force, profile, options)
     if not manifest.stale:  # every output up to date: nothing is loaded, imported or rendered
         build_manifest.replay(manifest, reporter)
         return BuildResult(skipped=[f.path for f in manifest.fresh.values()])
-    targets = manifest.stale
-    from .render.epub import build_epub
-
     book = load_book(root, reporter)
     root = book.root
     if page_size:
@@ -229,101 +167,92 @@ def build(root: Path, targets: list[str], reporter: Reporter, out_dir: Path | No
     if reporter.failed():
         raise BookError(reporter.errors or reporter.warnings)
     before, n = list(reporter.items), len(reporter.items)  # diagnostics, kept with the outputs
-    during: dict[str, list[Diagnostic]] = {}  # target -> what its renderer reported
+    if not profile:  # a profile's pages are not the e-books' page list
+        manifest = _beside(manifest, book.meta.slug, page_size, print_shop, out_dir, options)
     out_dir = out_dir or root / "build"
-    result = BuildResult()
-    say = progress or (lambda s: None)
+    targets = manifest.stale
     # All or nothing: every edition is rendered in memory first and written (each to a
     # temporary file renamed into place) only when all have succeeded, so a failed or
     # interrupted PDF stage leaves the previous EPUB and PDF in build/ as they were.
-    pending: list[tuple[Path, bytes]] = []
-    # The PDF first: its page map gives the EPUB the print edition's page list
-    # (render/pagemap.py, render/epub_pages.py); an EPUB already beside it is refreshed.
-    from .render import pagemap
-
-    beside = [t for t, suffix in (("epub", ".epub"), ("kepub", ".kepub.epub"))
-              if t not in targets and (out_dir / f"{book.meta.slug}{suffix}").is_file()
-              and not profile]  # a profile's pages are not the e-books' page list
-    if "pdf" in targets and beside:
-        manifest = build_manifest.plan(root, out_dir, [*targets, *beside], page_size, print_shop,
-                                       force=True, profile=profile, keep_reads=True)
-        targets = manifest.stale
-    map_key = pagemap.inputs_key(root) if {"epub", "kepub", "pdf"} & set(targets) else ""
-    new_map: dict | None = None
-    if "pdf" in targets:
-        from .render.pdf import PdfError, geometry_css, render_pdf, stylesheet_location
-        from .render.profiles import profile_css  # --profile large-print: a layer after the rest
-
-        sheet = layered_style(root, "print.css", geometry_css(book.meta.page_size, print_shop)
-                              + profile_css(root, profile, book.meta.page_size))
-        css, css_dir = sheet.text, sheet.base
-
-        def pdf_warning(message: str, where: Location | None, code: str) -> None:
-            # a layout warning at the text that caused it; WeasyPrint's own (bad CSS, a
-            # file it could not load) at the style sheet's line, or the sheet itself
-            if where is None and (where := stylesheet_location(message, sheet)):
-                code = "pdf.css"
-            for prefix in (root.resolve().as_uri() + "/", str(root.resolve()) + "/"):
-                message = message.replace(prefix, "")  # project paths as the editor writes them
-            reporter.warning(where.file if where else "styles/print.css",
-                             where.line if where else None, message, code)
-
-        from . import layout_seed
-
-        seed_variant = build_manifest.variant("pdf", book.meta.page_size, print_shop, profile)
-        try:
-            laid = render_pdf(book, css_dir, css, progress=say, warn=pdf_warning,
-                              seed=layout_seed.load(root, seed_variant),
-                              pdf_variant="pdf/x-4" if print_shop else None)
-        except PdfError as exc:
-            raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"PDF: {exc}", "build.pdf")) from None
-        if print_shop:  # what a printer checks: fonts embedded, images at 300 dpi
-            from .render.print_ready import check as print_check
-
-            for code, message in print_check(laid.data, root):
-                reporter.warning("book.yaml", None, message, code)
-        from .print_targets import pdf_name
-
-        pending.append((out_dir / pdf_name(book.meta.slug, print_shop, profile), laid.data))
-        during["pdf"], n = reporter.items[n:], len(reporter.items)
-        if not profile:
-            new_map = pagemap.make(book, pending[-1][0].name, laid.data, laid.page_map, map_key, print_shop)
-    if "epub" in targets or "kepub" in targets:
-        from .render.epub import LinkError
-
-        say("writing EPUB")
-        page_map = new_map or pagemap.cached(out_dir, map_key)  # the page list, if the PDF is current
-        try:
-            data = build_epub(book, read_style(root, "epub.css")[0], page_map=page_map)
-        except LinkError as exc:  # at the chapter the generated file was made from (#27)
-            at = next((ch.location.file for ch in book.chapters if f"EPUB/{ch.slug}.xhtml " in str(exc)), "book.yaml")
-            raise BookError(Diagnostic(at, None, Severity.ERROR, f"EPUB: {exc}", "build.epub")) from None
-        if "epub" in targets:
-            pending.append((out_dir / f"{book.meta.slug}.epub", data))
-            during["epub"], n = reporter.items[n:], len(reporter.items)
-        if "kepub" in targets:  # the Kobo edition: the EPUB as kepubify makes it (render/kepub.py)
-            from .render.kepub import build_kepub
-
-            pending.append((out_dir / f"{book.meta.slug}.kepub.epub", build_kepub(data, book.meta.language)))
-            during["kepub"], n = reporter.items[n:], len(reporter.items)
-    outputs = list(pending)
+    made: dict[str, bytes] = {}
+    written: list[tuple[outputs.Output, Path, list[Diagnostic]]] = []  # what its renderer reported
+    extra: list[tuple[Path, bytes]] = []
+    after: list[Callable[[], None]] = []
+    shared: dict[str, object] = {}
+    memo: dict[str, object] = {}
+    notes: dict[Path, str] = {}
+    for output in outputs.order(targets):
+        fresh = manifest.fresh.get(output.name)
+        if output.name not in targets and fresh is not None:  # needed, and up to date on disk
+            data = fresh.read()
+            if data is not None:
+                made[output.name] = data
+                continue
+        job = outputs.Job(output, root, out_dir, book, reporter, progress or (lambda s: None),
+                          page_size, print_shop, profile, options, made, shared, memo)
+        made[output.name] = output.run(job)
+        extra += job.extra
+        after += job.after
+        if job.note:
+            notes[job.path] = job.note
+        if output.name in targets:  # (an output only needed by another is not written)
+            written.append((output, job.path, reporter.items[n:]))
+            n = len(reporter.items)
     from .render.backmatter import RECORD_SUFFIX, machine_record
 
     if record := machine_record(book):  # file names, patterns, checksums: for machines, not the book
-        outputs.append((out_dir / f"{book.meta.slug}{RECORD_SUFFIX}", record))
-    if new_map is not None:  # beside the PDF: `edition build epub` reuses it while current
-        outputs.append((out_dir / pagemap.FILENAME, pagemap.to_bytes(new_map)))
+        extra.append((out_dir / f"{book.meta.slug}{RECORD_SUFFIX}", record))
     try:  # all aside first, then moved into place together (atomic.write_all)
-        write_all(outputs)
+        write_all([(path, made[o.name]) for o, path, _ in written if not o.folder] + extra)
+        for step in after:  # a folder swapped in; the next build's layout starts from these numbers
+            step()
     except OSError as exc:
         raise BookError(Diagnostic(str(out_dir), None, Severity.ERROR, f"cannot write: {exc.strerror}",
                                    "build.write")) from None
-    if "pdf" in targets:  # the next build's layout starts from these numbers
-        layout_seed.save(root, seed_variant, laid.seed)
-    result.outputs += [path for path, _ in pending]
-    for target, (path, data) in zip(during, pending, strict=True):
-        manifest.remember(target, path, data, before, during[target])
+    result = BuildResult(outputs=[path for _, path, _ in written], notes=notes)
+    for o, path, during in written:
+        if not o.folder:  # a folder is built again each time (not in the manifest)
+            manifest.remember(o.name, path, made[o.name], before, during)
     manifest.save()
     build_manifest.replay(manifest, reporter)
     result.skipped = [f.path for f in manifest.fresh.values()]
     return result
+
+
+def _plan(root: Path, out_dir: Path | None, targets: list[str], page_size: str | None,
+          print_shop: bool, force: bool, profile: str | None, options: dict) -> build_manifest.Plan:
+    """The manifest's plan, with what outputs provide each other (``Output.provides``): a
+    provider made again makes again the outputs that need its product (a new PDF, a new page
+    list for the EPUB); a provider whose product is gone is made again for them."""
+    manifest = build_manifest.plan(root, out_dir, targets, page_size, print_shop, force, profile,
+                                   options=options)
+    for name in list(manifest.keys):
+        provider = outputs.by_name()[name]
+        if not provider.provides:
+            continue
+        users = outputs.consumers(provider)
+        if name in manifest.stale:
+            for o in users:
+                manifest.fresh.pop(o.name, None)
+        elif any(o.name in manifest.stale for o in users) and not outputs.kept(provider, root,
+                                                                               manifest.out_dir):
+            manifest.fresh.pop(name)  # gone: made again, for the outputs that need it
+    for o in outputs.OUTPUTS:  # an output made from another that is made again is made again
+        if o.name in manifest.fresh and any(p.name in manifest.stale and o.after(p)
+                                            for p in outputs.OUTPUTS if p.name in manifest.keys):
+            manifest.fresh.pop(o.name)
+    return manifest
+
+
+def _beside(manifest: build_manifest.Plan, slug: str, page_size: str | None, print_shop: bool,
+            out_dir: Path | None, options: dict) -> build_manifest.Plan:
+    """The outputs not asked for that need what a provider made again provides, and whose
+    files are beside it, are refreshed too (an EPUB beside a new PDF: its page list)."""
+    beside = [o.name for name in manifest.stale if outputs.by_name()[name].provides
+              for o in outputs.consumers(outputs.by_name()[name])
+              if o.name not in manifest.keys and not o.folder and not o.writes_needs
+              and (manifest.out_dir / o.file(slug, print_shop)).is_file()]
+    if not beside:
+        return manifest
+    return build_manifest.plan(manifest.root, out_dir, [*manifest.stale, *dict.fromkeys(beside)],
+                               page_size, print_shop, force=True, keep_reads=True, options=options)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .diagnostics import BookError, Diagnostic, Reporter, Severity
+from .outputs import Job
 
 
 def page_map_for(root: Path, out_dir: Path, reporter: Reporter, page_size: str | None,
@@ -38,12 +39,40 @@ def page_map_for(root: Path, out_dir: Path, reporter: Reporter, page_size: str |
     return current
 
 
+def build_output(job: Job) -> bytes:
+    """The registry's ``web`` output (``edition build web``): the site is made in a folder
+    beside ``build/web/`` while the other outputs render, and swapped in after they are
+    written (``job.after``).  The pipeline has brought the PDF's page map up to date first
+    (``writes_needs``)."""
+    from .render import pagemap
+    from .render.web import WEB_DIR, WebError, publish, stage_web
+    from .style import read_style
+
+    page_map = job.provided.get("page_map") or pagemap.cached(
+        job.out_dir, job.once("map_key", lambda: pagemap.inputs_key(job.root)))
+    if page_map is None:
+        job.reporter.warning("book.yaml", None, "the web edition has no printed pages: the print "
+                             "edition's page map (build/.pagemap.json) is missing; `edition build pdf` "
+                             "makes it", "web.no-pages")
+    job.progress("writing the web edition")
+    try:
+        staging = stage_web(job.book, job.out_dir, page_map, read_style(job.root, "epub.css")[0])
+    except WebError as exc:
+        raise BookError(Diagnostic("book.yaml", None, Severity.ERROR, f"web: {exc}", "build.web")) from None
+    except OSError as exc:
+        raise BookError(Diagnostic(str(job.out_dir), None, Severity.ERROR, f"cannot write: {exc.strerror}",
+                                   "build.write")) from None
+    job.after.append(lambda: publish(staging, job.out_dir / WEB_DIR))
+    return b""
+
+
 def build(root: Path, reporter: Reporter, out_dir: Path | None = None, page_size: str | None = None,
           progress: Callable[[str], None] | None = None, stale_pages: bool = False,
           search: bool = True) -> Path:
     """Build ``<out_dir>/web`` (default ``build/web``); its path.  BookError on a problem."""
-    from .pipeline import load_book, read_style
+    from .pipeline import load_book
     from .render.web import WebError, build_web
+    from .style import read_style
 
     say = progress or (lambda s: None)
     out = out_dir or root / "build"

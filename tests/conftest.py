@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import re
 import select
 import shutil
 import subprocess
@@ -27,9 +28,10 @@ from hypothesis import settings
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# no .hypothesis/ in the checkout; in CI the same examples every run (a failure there is
-# reproducible, not a roll of the dice), locally new ones each time
-settings.register_profile("edition", database=None, derandomize=bool(os.environ.get("CI")))
+# no .hypothesis/ in the checkout; the same examples every run, locally and in CI (a failure
+# is reproducible, not a roll of the dice); EDITION_HYPOTHESIS_RANDOM=1 asks for new ones
+settings.register_profile("edition", database=None,
+                          derandomize=not os.environ.get("EDITION_HYPOTHESIS_RANDOM"))
 settings.load_profile("edition")
 
 
@@ -302,7 +304,78 @@ FIRST = [
 SPLIT = {"test_attacks.py", "test_boundary.py"}
 
 
+# -- tiers: `make test-fast` runs the tests marked none of these (`-m "not reader and not tool
+# and not layout"`); `make test` runs them all.  The marks are given here, from what a test and
+# the fixtures it uses call (their source), so that a new test lands in the right tier:
+TIERS = {
+    # needs the full build of the reader (the shared session build, or `-C ROOT build`)
+    "reader": re.compile(r"edition_build|edition_epubcheck|edition_pdf_pages|edition_pdf_texts"
+                         r"|str\(ROOT\), \"build\"|\"-C\", str\(ROOT\)|load_book\(ROOT|PARAMS=.*\breal\b"),
+    # runs a tool outside Python: EPUBCheck (Java), Ace/reading systems (Node, Chromium),
+    # Calibre, poppler's pdftotext
+    "tool": re.compile(r"run_epubcheck|epubcheck_jar|ebook-convert|ebook-meta|[Cc]hromium|CHROMIUM"
+                       r"|\bace\b|ACE|playwright|node_modules|\bnpm\b|pdftotext|pdfinfo|shutil\.which"),
+    # lays a PDF out with WeasyPrint (a small book's takes seconds)
+    "layout": re.compile(r"render_pdf|\"pdf\"|'pdf'|build pdf|\"build\", \"all\"|\"build\"\)"
+                         r"|write_pdf|HTML\(string|\.render\("),
+}
+
+
+def _tier_sources(item) -> str:
+    """The source of a test, of every fixture it uses that is defined in the tests, and of the
+    tests' own helper functions these call (three calls deep), with the fixtures' params."""
+    import inspect
+
+    out = []
+    funcs = [getattr(item, "function", None)]
+    info = getattr(item, "_fixtureinfo", None)
+    for defs in (info.name2fixturedefs.values() if info else []):
+        funcs += [d.func for d in defs if "site-packages" not in (inspect.getfile(d.func) or "")]
+    seen: set[int] = set()
+    for _depth in range(4):
+        more = []
+        for f in funcs:
+            f = getattr(f, "__wrapped__", f)
+            if f is None or id(f) in seen or not inspect.isfunction(f):
+                continue
+            seen.add(id(f))
+            try:
+                out.append(inspect.getsource(f))
+            except (TypeError, OSError):
+                continue
+            names = set(f.__code__.co_names) | {n for c in f.__code__.co_consts
+                                                if inspect.iscode(c) for n in c.co_names}
+            for n in names:  # the tests' own helpers it calls (not the package's)
+                g = f.__globals__.get(n)
+                if inspect.isfunction(g) and "/tests/" in (inspect.getfile(g) or ""):
+                    more.append(g)
+        funcs = more
+    callspec = getattr(item, "callspec", None)
+    params = " ".join(str(v) for v in callspec.params.values()) if callspec else ""
+    return "\n".join(out) + " ".join(getattr(item, "fixturenames", [])) + "\nPARAMS=" + params
+
+
+def _mark_tiers(items) -> None:
+    for item in items:
+        if item.get_closest_marker("fast_ok"):
+            continue
+        source = _tier_sources(item)
+        for name, pattern in TIERS.items():
+            if item.get_closest_marker(name) is None and pattern.search(source):
+                item.add_marker(name)
+
+
+def pytest_configure(config):
+    for name, what in (("reader", "needs the full build of the reader"),
+                       ("tool", "runs a tool outside Python (EPUBCheck, Node, Chromium, Calibre, poppler)"),
+                       ("layout", "lays a PDF out with WeasyPrint"),
+                       ("fast_ok", "in the fast tier whatever its source mentions")):
+        config.addinivalue_line("markers", f"{name}: {what}")
+
+
 def pytest_collection_modifyitems(config, items):
+    _mark_tiers(items)
+
     def rank(item) -> tuple[int, int]:
         name = item.path.name
         if name in SPLIT:

@@ -86,7 +86,7 @@ def test_sources_speak_to_readers_and_the_record_keeps_files_and_checksums(tmp_p
 
 
 def test_textual_notes_give_the_readers_pages(tmp_path):
-    from edition.bench.books import copy_project
+    from bench.books import copy_project
 
     root = copy_project(ROOT, tmp_path / "book")
     book = load_book(root, Reporter())

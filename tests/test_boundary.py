@@ -99,11 +99,13 @@ def test_git_head_linked_out_or_ref_with_dotdot_is_unversioned(tmp_path):
 
 
 def test_no_subprocess_module_in_the_build_path():
-    """The build's own code never imports subprocess (the benchmark and the test helpers do)."""
+    """The build's own code never imports subprocess (the benchmark and the test helpers do),
+    but to run Pagefind over the web edition it has just written (render/web.py: a fixed
+    command, the staging folder its only argument; no git, no shell)."""
     pkg = Path(__file__).resolve().parent.parent / "edition"
     users = sorted(str(p.relative_to(pkg)) for p in pkg.rglob("*.py")
                    if "import subprocess" in p.read_text() and "bench" not in p.parts)
-    assert users == [], users
+    assert users == ["render/web.py"], users
 
 
 # -- 2. one boundary for reads and writes -------------------------------------------------------

@@ -134,3 +134,55 @@ def test_the_cycle_finder_finds_one(tmp_path):
     graph = import_graph(pkg)
     assert graph["edition.c"] == set() and graph["edition.d"] == {"edition.c"}
     assert cycles(graph) == [["edition.a", "edition.sub.b"]]
+
+
+def _reach(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for w in graph.get(todo.pop(), ()):
+            if w not in seen:
+                seen.add(w)
+                todo.append(w)
+    return seen
+
+
+# read (project) -> parse -> transforms -> renderers -> pipeline -> cli: no stage reaches a later one
+EARLY = ["edition.model", "edition.project", "edition.parse", "edition.diagnostics"]
+LATER = ("edition.pipeline", "edition.cli", "edition.check")
+
+
+def test_the_stages_reach_only_earlier_stages():
+    graph = import_graph()
+    for m in EARLY + [m for m in graph if m.startswith("edition.transforms.")]:
+        bad = sorted(w for w in _reach(graph, m) if w.startswith("edition.render") or w in LATER)
+        assert not bad, f"{m} (an early stage) imports {bad}"
+    for m in (m for m in graph if m.startswith("edition.render.")):
+        bad = sorted(w for w in _reach(graph, m) if w in LATER)
+        assert not bad, f"{m} (a renderer) imports {bad}"
+
+
+def test_every_module_imports_alone():
+    """Each module of the package imported in a fresh state of the package (third-party
+    libraries stay loaded, so this is quick): none depends on another having been imported
+    first, and none fails at import (a cycle at import time would)."""
+    import subprocess
+    import sys
+
+    names = sorted(m for m in modules() if not m.endswith("__main__"))
+    code = (
+        "import importlib, sys\n"
+        f"names = {names!r}\n"
+        "bad = []\n"
+        "for n in names:\n"
+        "    for k in [k for k in sys.modules if k == 'edition' or k.startswith('edition.')]:\n"
+        "        del sys.modules[k]\n"
+        "    try:\n"
+        "        importlib.import_module(n)\n"
+        "    except Exception as exc:\n"
+        "        bad.append(f'{n}: {type(exc).__name__}: {exc}')\n"
+        "print('\\n'.join(bad))\n"
+        "sys.exit(1 if bad else 0)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from edition.bench.books import copy_project
+from bench.books import copy_project
 from edition.cli import main
 from edition.import_record import RECORDS_DIR, record_text
 

@@ -147,7 +147,7 @@ def test_total_fit_breaks_only_where_it_chose_and_weasyprint_sets_those_lines():
     pdfplumber = pytest.importorskip("pdfplumber")
     from weasyprint import CSS, HTML
 
-    from edition.bench.lines import attach_superscripts, page_lines
+    from bench.lines import attach_superscripts, page_lines
     from edition.render.fonts import font_config
     from edition.render.totalfit import GEOMETRY, fit_paragraph
 
@@ -170,7 +170,7 @@ def test_total_fit_breaks_only_where_it_chose_and_weasyprint_sets_those_lines():
     assert len(lines) == chosen + 1
     for ln in lines:
         assert ln.x1 <= measure + 0.5
-    from edition.bench.colour import _word_space
+    from bench.colour import _word_space
     assert all(_word_space(ln) <= 0.40 for ln in lines[:-1]), [(_word_space(ln), ln.text) for ln in lines]
 
 

@@ -32,6 +32,8 @@ from edition.pipeline import load_book
 from edition.render.xhtml import NOTE_MARK
 from edition.terms import term
 
+pytestmark = pytest.mark.layout  # every test reads a laid-out PDF (tests/conftest.py, TIERS)
+
 A5 = (419.53, 595.28)
 HEAD_BAND = 13  # mm below the trim edge: the running head and folio sit above this (A5)
 # print.css, A5: top, outer, bottom, inner margins in mm

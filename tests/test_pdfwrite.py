@@ -1,4 +1,4 @@
-"""render/pdfwrite.py: pydyf's ``page_references``, cached while no page is added, is the
+"""render/weasy.py (was pdfwrite.py): pydyf's ``page_references``, cached while no page is added, is the
 tuple pydyf builds, and the PDF WeasyPrint writes with it is byte for byte the same."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import io
 
 import pydyf
 
-from edition.render import pdfwrite
+from edition.render import weasy as pdfwrite
 
 
 def test_cached_page_references_are_pydyfs_and_follow_added_pages():

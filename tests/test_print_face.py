@@ -224,8 +224,8 @@ def test_hyphenated_words_come_out_whole(pdf_text, edition_pdf_pages):
 # -- what the lines look like -------------------------------------------------------------
 def test_lines_are_set_as_a_typographer_would(edition_build):
     """Justified lines with a word gap over 1.2 em: under 3 per 1,000; no word stranded
-    alone on a line in mid-paragraph (edition/bench/lines.py reads them back)."""
-    from edition.bench.lines import measure
+    alone on a line in mid-paragraph (bench/lines.py reads them back)."""
+    from bench.lines import measure
 
     report = measure(str(edition_build["pdf"]))
     assert report.justified > 2000, report.summary()

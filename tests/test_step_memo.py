@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from edition.bench.books import copy_project
+from bench.books import copy_project
 from edition.build_manifest import cache_dir
 from edition.cli import main
 

@@ -254,3 +254,52 @@ def test_a_shell_laid_out_differently_is_an_error_not_a_wrong_page():
         _Writing(renderer, [shell], lambda i, p: None, True).page(0)  # another page count
     shell.count = 1
     assert _Writing(renderer, [shell], lambda i, p: None, True).page(0).anchors == shell.anchors
+
+
+COUNTERS = """
+body { counter-reset: doc; }
+section.chapter { counter-increment: doc; }
+section.chapter h1::before { content: counter(doc) ". "; }
+"""
+
+
+def test_css_state_crossing_documents_is_found():
+    from edition.render.units import crossing_state
+
+    assert [w.split(" (")[0] for _, w in crossing_state(COUNTERS)] == ["counter-reset: doc", "counter-increment: doc"]
+    assert crossing_state("@page { counter-reset: page 1; @top-right { content: counter(page) } }") == []
+    found = " ".join(w for _, w in crossing_state(
+        "@page { @bottom-center { content: counter(page) ' of ' counter(pages) } }\n"
+        "a::after { content: target-counter(attr(href), page) }\nh2 { string-set: sec content() }\n"
+        ".x { position: running(foo) }\nsection.c { break-before: right }\n"
+        "section.c[data-x] { string-set: t attr(data-x) }\nbody { string-set: b attr(title) }\n"))
+    for what in ("counter(pages)", "target-counter()", "string-set on 'h2'", "running()"):
+        assert what in found, found
+    assert "section.c" not in found and "'body'" not in found  # begin new pages / in every unit
+    # the shipped print.css keeps no state across documents: the reader is laid out by units
+    from conftest import ROOT
+
+    assert crossing_state((ROOT / "edition/data/styles/print.css").read_text(encoding="utf-8")) == []
+
+
+def test_a_counter_across_documents_gives_the_whole_books_pdf(book, monkeypatch):
+    """The review's counter book: with units, every opener printed "1."; now the stylesheet
+    is found to carry state across documents, the book is laid out whole (a note says so),
+    and units enabled or not give the same PDF."""
+    from edition.diagnostics import Reporter, Severity
+    from edition.pipeline import build
+
+    css = book.root / "styles" / "print.css"
+    css.write_text(css.read_text(encoding="utf-8") + COUNTERS, encoding="utf-8")
+    out, notes = {}, {}
+    for mode in ("units", "whole"):
+        monkeypatch.setattr(unit_layout, "ENABLED", mode == "units")
+        reporter = Reporter()
+        result = build(book.root, ["pdf"], reporter, out_dir=book.root / mode, force=True)
+        out[mode] = result.outputs[0].read_bytes()
+        notes[mode] = [d for d in reporter.items if d.code == "pdf.whole-book"]
+    assert out["units"] == out["whole"]
+    assert notes["units"] and notes["units"][0].severity is Severity.INFO
+    assert notes["units"][0].file == "styles/print.css" and notes["units"][0].line
+    text = " ".join(pages_text(book.root / "units" / next(p.name for p in (book.root / "units").glob("*.pdf"))))
+    assert "1. " in text and "2. " in text and "3. " in text  # the documents numbered 1., 2., 3.

@@ -91,3 +91,35 @@ def test_unknown_chapter_and_apparatus_slug_are_errors(small_book):
     proc = small_book.run("check")
     assert re.search(r"^apparatus\.yaml:2: error: no chapter with slug 'three'", proc.stderr, re.M), \
         proc.stderr
+
+
+DANGLING = """
+A paragraph.
+
+A link to [nothing](#nowhere) here.[^n]
+
+[^n]: And from a note, [elsewhere](#nowhere-else).
+"""
+
+
+def test_a_link_to_an_anchor_nothing_defines_is_an_error_at_its_line(small_book):
+    """`check` and `build` alike: the chapter's file and line, not book.yaml; nothing written."""
+    _book(small_book, DANGLING)
+    lines = (small_book.root / "chapters" / "02-two.md").read_text(encoding="utf-8").splitlines()
+    at = next(i for i, s in enumerate(lines, 1) if "#nowhere" in s)
+    note = next(i for i, s in enumerate(lines, 1) if "nowhere-else" in s)
+    for args in (["check"], ["build", "epub", "-o", str(small_book.root / "out")]):
+        proc = small_book.run(*args)
+        assert proc.returncode == 1, proc.stderr
+        assert f"chapters/02-two.md:{at}: error: link to '#nowhere'" in proc.stderr, proc.stderr
+        assert f"chapters/02-two.md:{note}: error: link to '#nowhere-else'" in proc.stderr, proc.stderr
+        assert "[link.unknown-anchor]" in proc.stderr and "book.yaml: error" not in proc.stderr
+        assert "Traceback" not in proc.stderr
+    assert not (small_book.root / "out").exists() or not list((small_book.root / "out").glob("*.epub"))
+
+
+def test_links_to_defined_anchors_pass(small_book):
+    """An {#id} of the editor's and a chapter: defined, so no error."""
+    _book(small_book, "Text [there](#ch-one), [here](#mine).\n\nA [place]{#mine} named.\n")
+    proc = small_book.run("check")
+    assert "link.unknown-anchor" not in proc.stderr, proc.stderr

@@ -79,8 +79,8 @@ def resolve_links(docs: list[Doc]) -> dict[str, str]:
     """Replace href sentinels by ``file#anchor``; returns anchor -> file."""
     where: dict[str, str] = {}
     for d in docs:
-        for m in re.finditer(r'\bid="([^"]+)"', d.body):
-            where.setdefault(m.group(1), d.filename)
+        for anchor in sorted(d.ids()):
+            where.setdefault(anchor, d.filename)
     missing: list[str] = []
     for d in docs:
         def repl(m: re.Match[str], d: Doc = d) -> str:

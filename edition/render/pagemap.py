@@ -1,7 +1,7 @@
 """The page map: where each printed page of the PDF begins in the text.
 
 After the last layout pass, WeasyPrint's layout tree of every page
-(``page._page_box``) is walked.  Its first child is the main flow (the root
+(``weasy.page_box(page)``) is walked.  Its first child is the main flow (the root
 box); the footnote area and the margin boxes (running heads, folios) are its
 other children and are never read.  In the main flow we take the text boxes in
 order, leaving out
@@ -41,6 +41,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from .weasy import page_box
 
 FORMAT = 1
 FILENAME = ".pagemap.json"
@@ -121,7 +123,7 @@ def _text_boxes(box: Any) -> Iterable[Any]:
 
 class PageMap:
     """The page map's entries, one page after the other (``add``), as the PDF writer
-    paints them: a page's layout tree goes once it is written (render/pdfwrite.py)."""
+    paints them: a page's layout tree goes once it is written (render/weasy.py)."""
 
     def __init__(self, labels: list[str]) -> None:
         self.labels = labels
@@ -135,7 +137,7 @@ class PageMap:
         self.tree: tuple[dict[int, str | None], set[int]] = ({}, set())
 
     def add(self, i: int, page: Any) -> None:
-        flow = page._page_box.children[0]  # the main flow; footnotes and margins follow
+        flow = page_box(page).children[0]  # the main flow; footnotes and margins follow
         root = flow.element
         if root is not self.root:
             self.root = root

@@ -99,6 +99,8 @@ class PdfResult:
     pages: Pages  # the folios printed in it (contents, page references, ranges)
     page_map: list[dict] = field(default_factory=list)  # render/pagemap.py, one entry a page
     seed: Seed | None = None  # where the next build's layout may start
+    # why the book was laid out whole, not unit by unit: (line of print.css or None, what)
+    notes: list[tuple[int | None, str]] = field(default_factory=list)
 
     @property
     def page_count(self) -> int:
@@ -304,6 +306,10 @@ def render_pdf(book: Book, styles_dir: Path, css_text: str,
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     lost: list[str] = []
+    from .weasy import version_warning
+
+    if warn and (unknown := version_warning()):
+        warn(unknown, None, "pdf.weasyprint-version")
     try:
         return _render(book, styles_dir, css_text, progress, lost, seed, pdf_variant)
     finally:
@@ -466,14 +472,13 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     from weasyprint import CSS  # imported here: `edition check` must not pay for it
 
     from .fonts import font_config
-    from .linebreak import install as fix_line_breaking
     from .pagemap import PageMap  # where each printed page begins, for the EPUB's page list
-    from .pdfwrite import install as fix_page_references
-    from .pdfwrite import write_pdf
-    from .units import Measure, UnitRenderer, split_units, unit_measure
+    from .units import Measure, UnitRenderer, crossing_state, split_units, unit_measure
+    from .weasy import fix_line_breaking, write_pdf
+    from .weasy import install as fix_page_references
 
-    fix_line_breaking()  # no word stranded before an inline element (render/linebreak.py)
-    fix_page_references()  # writing the PDF grows linearly with the book (render/pdfwrite.py)
+    fix_line_breaking()  # no word stranded before an inline element (render/weasy.py)
+    fix_page_references()  # writing the PDF grows linearly with the book (render/weasy.py)
     _Recording = _recording_fetcher()
 
     base = styles_dir.as_uri() + "/"
@@ -486,7 +491,7 @@ def _render(book: Book, styles_dir: Path, css_text: str,
         fetcher = _Recording(book.root)
         fonts = font_config()  # the shipped faces only; @font-face rules register into it
         css = CSS(string=css_text, base_url=base, url_fetcher=fetcher, font_config=fonts)
-        units = UnitRenderer(base, fetcher, [css], fonts)
+        units = UnitRenderer(base, fetcher, [css], fonts, crossing=crossing_state(css_text))
         if _KEPT is not None:
             _KEPT.clear()
             _KEPT[key] = (units, fetcher)
@@ -574,7 +579,7 @@ def _render(book: Book, styles_dir: Path, css_text: str,
     say("writing PDF")
     # Page by page: each page's layout tree goes once it is painted and tagged, and the
     # pages whose trees were let go during layout are laid out again, a unit at a time
-    # (render/pdfwrite.py, render/units.py).  Tagged (headings, paragraphs, lists, the
+    # (render/weasy.py, render/units.py).  Tagged (headings, paragraphs, lists, the
     # outline), but not declared PDF/UA-1: WeasyPrint's tag tree does not meet it (notes,
     # running heads; docs/decisions.md).
     mapped = PageMap(labels)
@@ -583,5 +588,10 @@ def _render(book: Book, styles_dir: Path, css_text: str,
                      pdf_variant=pdf_variant, pdf_tags=True, uncompressed_pdf=False,
                      project_root=book.root)  # (--print-shop: PDF/X-4, render/print_ready.py)
     entries = mapped.entries
+    whole: list[tuple[int | None, str]] = [
+        (line, f"the book is laid out whole, not document by document (slower, the same book): "
+               f"{what}") for line, what in units.crossing]
+    whole += [(None, note) for note in dict.fromkeys(units.stats.notes)]
     return PdfResult(data, numbers, entries,
-                     seed=Seed(numbers, frozenset(keys.get(p, p) for p in relax), relax_rounds))
+                     seed=Seed(numbers, frozenset(keys.get(p, p) for p in relax), relax_rounds),
+                     notes=whole)

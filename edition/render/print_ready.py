@@ -1,6 +1,6 @@
 """The print-shop interior (``--print-shop``): PDF/X-4, and what a printer checks in it.
 
-``make_x4(pdf, document)`` turns the PDF that ``pdfwrite.write_pdf`` has generated into a
+``weasy.make_x4(pdf, document)`` turns the PDF that ``weasy.write_pdf`` has generated into a
 PDF/X-4 file the way WeasyPrint's own ``pdf_variant="pdf/x-4"`` does (its function in
 ``weasyprint.pdf.pdfx``: the XMP metadata with GTS_PDFXVersion, ``Trapped``), and declares
 the output intent: an ICC profile for the printing condition.  The book's own
@@ -50,10 +50,10 @@ def output_profile(root: Path) -> tuple[bytes, int, str]:
     return data, 3, "sRGB IEC61966-2.1"
 
 
-def make_x4(pdf: Any, document: Any, root: Path, compress: bool) -> None:
-    """Make the generated ``pydyf.PDF`` a PDF/X-4 file (before it is written)."""
+def output_intent(pdf: Any, root: Path, compress: bool) -> None:
+    """Declare the printing condition in the ``pydyf.PDF``: its ICC profile as the output
+    intent (the PDF/X-4 itself is made in ``weasy.make_x4``)."""
     import pydyf
-    from weasyprint.pdf.pdfx import VARIANTS
 
     icc, n, name = output_profile(root)
     profile = pydyf.Stream([icc], pydyf.Dictionary({"N": n}), compress=compress)
@@ -62,8 +62,13 @@ def make_x4(pdf: Any, document: Any, root: Path, compress: bool) -> None:
         "Type": "/OutputIntent", "S": "/GTS_PDFX",
         "OutputConditionIdentifier": pydyf.String(name), "Info": pydyf.String(name),
         "DestOutputProfile": profile.reference})])
-    function, _ = VARIANTS["pdf/x-4"]
-    function(pdf, document, None, None, compress)
+
+
+def stable_document_id(pdf: Any, document: Any) -> None:
+    """WeasyPrint's XMP has a random DocumentID: one derived from the document's metadata
+    instead, so the same book gives the same bytes."""
+    import pydyf
+
     meta = document.metadata
     seed = "\0".join([meta.title or "", meta.modified or "", str(len(document.pages))])
     did = b"xmp.did:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "edition:" + seed)).encode()

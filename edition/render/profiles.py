@@ -26,7 +26,7 @@ def profile_css(root: Path, profile: str | None, page_size: str) -> str:
     """The CSS of ``profile`` for this page size ("" for none)."""
     if not profile:
         return ""
-    from ..pipeline import read_style
+    from ..style import read_style
 
     css, _ = read_style(root, f"{profile}.css")
     if profile == "large-print" and page_size in ("A4", "Letter"):

@@ -33,6 +33,8 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .weasy import forget_layout, page_box
+
 ENABLED = os.environ.get("EDITION_PDF_UNITS", "1") != "0"
 
 
@@ -115,6 +117,110 @@ class Stats:
     shelved: int = 0  # units whose layout trees were let go (``KEEP_PAGES``)
     relaid: int = 0  # units laid out again to be written
     log: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # why the book was laid out whole (said in the build)
+
+
+class UnitsRefused(ValueError):
+    """The unit layout cannot give the whole book's pages: the book is laid out whole."""
+
+
+class _Lost(Exception):
+    """The second process ended before sending a unit's figures (they are measured here)."""
+
+
+# -- CSS whose state crosses documents ----------------------------------------------------
+#
+# Each unit is laid out as a WeasyPrint document of its own, with the book's <head> and
+# <body>; the pages are then joined.  What one document's layout carries into the next is
+# lost: counters (other than ``page``, which each unit starts at its folio), the total of
+# ``counter(pages)``, ``target-counter()``/``target-text()`` to another document, running
+# elements, and named strings read before a document sets them.  ``crossing_state`` finds
+# the CSS that may do so; then the book is laid out whole (slower, the same book).
+#
+# Named strings are allowed where the unit layout keeps them: set on ``html``/``body`` (in
+# every unit's <body>) or by a rule that also starts a new page (``break-before``): that
+# element begins its pages, and every unit begins with such a document (tests/test_units.py).
+
+_PAGE_COUNTERS = {"page"}
+_BREAK = {"right", "recto", "left", "verso", "page", "always"}
+
+
+def crossing_state(css: str) -> list[tuple[int, str]]:
+    """(line, what) for every rule of ``css`` whose state would cross the documents of the
+    unit layout; none: units give the book the whole layout gives."""
+    import tinycss2
+
+    found: list[tuple[int, str]] = []
+    strings: list[tuple[int, str]] = []  # (line, selector) of every string-set
+    breaking: set[str] = {"html", "body", ":root"}  # selectors whose element begins new pages
+
+    def values(decl) -> list:
+        return [t for t in decl.value if t.type not in ("whitespace", "comment")]
+
+    def walk(rules, in_page: bool) -> None:
+        for rule in rules:
+            if rule.type == "at-rule":
+                if rule.content is not None:
+                    nested = (tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True,
+                                                             skip_comments=True)
+                              if rule.lower_at_keyword in ("page", "media", "supports")
+                              or in_page else [])
+                    walk([r for r in nested if r.type in ("qualified-rule", "at-rule")],
+                         in_page or rule.lower_at_keyword == "page")
+                    decls = [d for d in nested if d.type == "declaration"]
+                    check(decls, "", in_page or rule.lower_at_keyword == "page")
+                continue
+            if rule.type != "qualified-rule":
+                continue
+            selector = tinycss2.serialize(rule.prelude).strip()
+            decls = [d for d in tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True,
+                                                                skip_comments=True)
+                     if d.type == "declaration"]
+            check(decls, selector, in_page)
+
+    def check(decls, selector: str, in_page: bool) -> None:
+        if any(d.lower_name in ("break-before", "page-break-before")
+               and any(getattr(t, "lower_value", "") in _BREAK for t in values(d)) for d in decls):
+            breaking.update(one.strip() for one in selector.split(","))
+        for d in decls:
+            vals = values(d)
+            if d.lower_name in ("counter-reset", "counter-increment", "counter-set"):
+                counters = [t.value for t in vals if t.type == "ident" and t.lower_value != "none"]
+                others = [c for c in counters if c not in _PAGE_COUNTERS]
+                if others and not in_page:
+                    found.append((d.source_line, f"{d.lower_name}: {', '.join(others)} (a counter "
+                                  "other than page: its value would restart in every document)"))
+            elif d.lower_name == "string-set" and not in_page:
+                strings.append((d.source_line, selector))
+            elif d.lower_name == "position" and any(
+                    t.type == "function" and t.lower_name == "running" for t in vals):
+                found.append((d.source_line, "position: running() (a running element)"))
+            for t in _functions(vals):
+                name = t.lower_name
+                args = [a for a in t.arguments if a.type == "ident"]
+                if name in ("target-counter", "target-counters", "target-text"):
+                    found.append((d.source_line, f"{name}() (a reference into another document)"))
+                elif name in ("counter", "counters") and args and args[0].lower_value == "pages":
+                    found.append((d.source_line, "counter(pages) (the book's page count)"))
+
+    walk(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True), False)
+    for line, selector in strings:
+        for one in (s.strip() for s in selector.split(",")):
+            if one not in breaking and re.sub(r"\[[^\]]*\]", "", one) not in breaking:
+                found.append((line, f"string-set on '{one}' (a named string a later document could "
+                                    "read before it sets its own)"))
+    return sorted(set(found))
+
+
+def _functions(tokens) -> list:
+    out = []
+    for t in tokens:
+        if t.type == "function":
+            out.append(t)
+            out += _functions(t.arguments)
+        elif getattr(t, "content", None) and t.type in ("() block", "[] block", "{} block"):
+            out += _functions(t.content)
+    return out
 
 
 def split_units(source: str) -> tuple[str, list[Unit], str] | None:
@@ -160,7 +266,7 @@ def opens_on_recto(page) -> bool:
     (Then, in the book's flow, it starts a new recto whatever came before.)"""
     if isinstance(page, Shell):
         return page.recto
-    box = page._page_box
+    box = page_box(page)
     for _ in range(12):
         if box.style["break_before"] in ("right", "recto"):
             return True
@@ -219,8 +325,10 @@ def unit_measure(pages: list) -> tuple[int, dict[str, int], bool]:
 class UnitRenderer:
     """``render(source)`` → a WeasyPrint Document, reusing units across calls."""
 
-    def __init__(self, base_url: str, url_fetcher, stylesheets: list, fonts):
+    def __init__(self, base_url: str, url_fetcher, stylesheets: list, fonts,
+                 crossing: list[tuple[int, str]] | None = None):
         self.base_url = base_url
+        self.crossing = crossing or []  # CSS whose state crosses documents: the book laid out whole
         self.fetcher = url_fetcher
         self.stylesheets = stylesheets
         self.fonts = fonts  # the FontConfiguration the stylesheets registered their faces in
@@ -255,13 +363,13 @@ class UnitRenderer:
         return self._layout(source)
 
     def render(self, source: str):
-        split = split_units(source) if ENABLED else None
+        split = split_units(source) if ENABLED and not self.crossing else None
         if split is None:
             return self.whole(source)
         try:
             return self._units(*split)
-        except Exception as exc:  # noqa: BLE001  anything unforeseen: lay the book out whole
-            self.stats.log.append(f"laid out whole: {type(exc).__name__}: {exc}")
+        except UnitsRefused as exc:  # the units do not join: lay the book out whole, and say why
+            self.stats.notes.append(f"laid out whole: {exc}")
             return self.whole(source)
 
     def measure(self, source: str, elsewhere: Callable[[str], bool]) -> Measure:
@@ -269,7 +377,7 @@ class UnitRenderer:
         ``elsewhere(unit.html)`` holds are laid out in a second process at the same time
         (their pages are thrown away: they are units the next layout will change) and the
         others here, kept for the next ``render``.  Same figures as ``render(source)``."""
-        split = split_units(source) if ENABLED and JOBS > 1 else None
+        split = split_units(source) if ENABLED and JOBS > 1 and not self.crossing else None
         if split is not None:
             head, units, tail = split
             try:
@@ -278,8 +386,8 @@ class UnitRenderer:
                         return self._measure(head, join(units, self.joins), tail, elsewhere)
                     except _RunsOn as exc:
                         self.joins |= exc.docs
-            except Exception as exc:  # noqa: BLE001  anything unforeseen: the plain way
-                self.stats.log.append(f"measured here: {type(exc).__name__}: {exc}")
+            except (_Lost, UnitsRefused) as exc:  # measured here, in one process: the same figures
+                self.stats.log.append(f"measured here: {exc}")
         doc = self.render(source)
         count, where, _ = unit_measure(doc.pages)
         return Measure(count, where)
@@ -337,7 +445,7 @@ class UnitRenderer:
         except _RunsOn:  # joined and measured again: keep what the second process found
             try:
                 fetch(len(units))
-            except Exception:  # noqa: BLE001
+            except _Lost:  # what it did not send is measured again after the join
                 pass
             raise
         finally:
@@ -394,7 +502,7 @@ class UnitRenderer:
         return [Shell(page, source, i, len(pages)) for i, page in enumerate(pages)]
 
     def writing(self, pages: list, on_page: Callable[[int, object], None], release: bool):
-        """The pages of a joined document, as ``pdfwrite.write_pdf`` takes them: shells
+        """The pages of a joined document, as ``weasy.write_pdf`` takes them: shells
         laid out again (one unit at a time), ``on_page(i, page)`` told of each page before
         its layout tree goes (when ``release``: the renderer is not kept for another
         build)."""
@@ -406,7 +514,7 @@ class UnitRenderer:
                 return self._join_units(head, join(units, self.joins), tail)
             except _RunsOn as exc:
                 self.joins.add(exc.doc)
-        raise ValueError("units could not be joined")
+        raise UnitsRefused("its documents could not be joined into units that each open on a recto")
 
     def _join_units(self, head: str, units: list[Unit], tail: str):
         pages: list = []
@@ -465,7 +573,7 @@ class UnitRenderer:
 
 
 class _Writing:
-    """``UnitRenderer.writing``: a ``pdfwrite.PageSource``."""
+    """``UnitRenderer.writing``: a ``weasy.PageSource``."""
 
     def __init__(self, renderer: UnitRenderer, pages: list,
                  on_page: Callable[[int, object], None], release: bool) -> None:
@@ -484,7 +592,7 @@ class _Writing:
             self.renderer.stats.relaid += 1
         again = self.unit[1]
         if len(again) != page.count or again[page.index].anchors != page.anchors:
-            raise ValueError(f"a unit laid out again differs (page {i + 1})")
+            raise UnitsRefused(f"a unit laid out again differs (page {i + 1})")
         return again[page.index]
 
     def end(self) -> None:
@@ -498,8 +606,7 @@ class _Writing:
         self.on_page(i, page)
         shelved = isinstance(self.pages[i], Shell)  # (its unit is counted when it goes)
         if self.release or shelved:
-            page._page_box = None
-            page.links = []
+            forget_layout(page)
             if not shelved:
                 self.renderer.litter.add(1)
 
@@ -541,7 +648,11 @@ class _Remote:
         """The i-th unit's figures; what WeasyPrint logged laying it out is logged here
         now, so that messages come in the order a layout in one process gives them."""
         while len(self.results) <= i:
-            got, records = pickle.load(self.stream)  # EOFError if the child failed
+            try:
+                got, records = pickle.load(self.stream)
+            except (EOFError, pickle.UnpicklingError, OSError) as exc:
+                raise _Lost(f"the second process ended before unit {len(self.results) + 1} "
+                            f"({type(exc).__name__})") from exc
             for level, msg in records:
                 logging.getLogger("weasyprint").log(level, "%s", msg)
             self.results.append(got)

@@ -427,7 +427,7 @@ def recover_site(final: Path) -> None:
 def faces_of(root: Path) -> dict[str, bytes]:
     """The book's faces (its own styles/fonts, else the shipped ones), read through the gate."""
     from ..gate import read_input
-    from ..pipeline import style_file
+    from ..style import style_file
 
     out = {}
     for name in FACES:
@@ -443,6 +443,21 @@ def build_web(book: Book, out_dir: Path, page_map: dict | None, book_css: str,
     ``page_map``: the PDF's (render/pagemap.py), for the printed pages; ``book_css``: the
     e-book's style sheet (styles/epub.css), which the site's own follows; ``search``
     False: no new search index (the previous one is kept, if there is one)."""
+    staging = stage_web(book, out_dir, page_map, book_css, search)
+    final = out_dir / WEB_DIR
+    try:
+        publish(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return final
+
+
+def stage_web(book: Book, out_dir: Path, page_map: dict | None, book_css: str,
+              search: bool = True) -> Path:
+    """``build_web`` up to the swap: the finished site in a new folder beside
+    ``out_dir/web``, its path (``publish(staging, out_dir / WEB_DIR)`` swaps it in; a
+    staging folder left behind is removed by the next build's ``recover_site``)."""
     files = render_site(book, book_css, page_map, faces_of(book.root))
     final = out_dir / WEB_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -458,8 +473,7 @@ def build_web(book: Book, out_dir: Path, page_map: dict | None, book_css: str,
         elif (final / "pagefind").is_dir():  # the live preview: the last index, until refresh_search
             shutil.copytree(final / "pagefind", staging / "pagefind")
         staging.chmod(0o755)
-        publish(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return final
+    return staging

@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
@@ -43,6 +43,24 @@ class Doc:
     in_toc: bool = True
     epub_type: str = ""
     anchors: set[str] = field(default_factory=set)
+
+    def ids(self) -> set[str]:
+        """The ids the document defines, read from its XHTML as a tree (the writer makes it
+        well-formed; were it not, the EPUB's own check refuses it, and the ids are read as
+        plain ``id="…"`` attributes)."""
+        from lxml import etree
+
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+        try:
+            body = self.body.replace("\x00", "")  # the EPUB's link sentinels (render/epub.py)
+            tree = etree.fromstring(f'<div xmlns:epub="{EPUB_NS}">{body}</div>'.encode(), parser)
+        except etree.XMLSyntaxError:
+            return set(_ID.findall(self.body))
+        return {str(v) for v in tree.xpath("//@id")}
+
+
+EPUB_NS = "http://www.idpf.org/2007/ops"
+_ID = re.compile(r'\bid="([^"]+)"')
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“‘(])")
@@ -114,15 +132,18 @@ class XhtmlRenderer(RendererHTML):
             stack.pop()
         level = min(6, 1 + env.get("heading_shift", 0) + len(stack))
         stack.append(src)
-        t.meta["level"] = level
+        # what this render decided about the heading is kept in ``env`` (this render's own
+        # state), never in the token: the model is read-only to renderers, so the EPUB's
+        # captions cannot leak into the print HTML rendered after it from the same Book
+        _remember(env, "headings", t, (level, False))
         hid = t.meta.get("id")
         pid = _pid(t, env)
         if not hid and pid:  # a chapter's section: the EPUB's contents link to it (epub_nav.py)
             hid = pid.split('"')[1]
-        if env.get("captions") and _captions_extract(tokens, idx):
+        if env.get("captions") and _captions_extract(tokens, idx, env):
             # a heading right before an extract is its caption (the source it quotes):
             # <figure><figcaption>…</figcaption><blockquote class="extract">…</blockquote></figure>
-            t.meta["caption"] = True
+            _remember(env, "headings", t, (level, True))
             return ('<figure class="source-extract"><figcaption class="extract-source"'
                     + (f' id="{esc(hid)}"' if hid else "") + pid + ">")
         return (f'<h{level}' + (f' id="{esc(hid)}"' if hid else "") + pid
@@ -166,9 +187,10 @@ class XhtmlRenderer(RendererHTML):
     def heading_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         opened = next((tokens[j] for j in range(idx - 1, -1, -1) if tokens[j].type == "heading_open"),
                       tokens[idx])
-        if opened.meta.get("caption"):
+        level, caption = _recall(env, "headings", opened,
+                                 (min(6, int(tokens[idx].tag[1]) + env.get("heading_shift", 0)), False))
+        if caption:
             return "</figcaption>\n"
-        level = opened.meta.get("level") or min(6, int(tokens[idx].tag[1]) + env.get("heading_shift", 0))
         return f"</h{level}>\n"
 
     def hr(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
@@ -177,7 +199,7 @@ class XhtmlRenderer(RendererHTML):
     # -- containers -------------------------------------------------------
     def _container_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         kind = tokens[idx].type[len("container_"):-len("_open")]
-        figure = bool(tokens[idx].meta.get("figure"))
+        figure = bool(_recall(env, "figure_containers", tokens[idx], False))
         env.setdefault("containers", []).append(figure)
         lang = lang_attrs(_str_attr(tokens[idx], "lang"))
         if kind == "extract":
@@ -197,18 +219,18 @@ class XhtmlRenderer(RendererHTML):
         t = tokens[idx]
         target = t.meta.get("href")
         cls = t.meta.get("class") or t.attrGet("class")
-        anchor = t.meta.get("id")
+        anchor = t.meta.get("id") or t.attrGet("id")  # a transform's anchor, or the editor's {#id}
         attrs = ""
         if anchor:
-            attrs += f' id="{esc(anchor)}"'
+            attrs += f' id="{esc(str(anchor))}"'
         if cls:
             attrs += f' class="{esc(str(cls))}"'
         attrs += lang_attrs(_str_attr(t, "lang"))  # [Wort]{lang=de}
         if target:
-            t.meta["_tag"] = "a"
+            _remember(env, "span_tags", t, "a")
             extra = t.meta.get("extra_attrs", "")
             return f'<a{attrs} href="{esc(env["href"](target))}"{extra}>'
-        t.meta["_tag"] = "span"
+        _remember(env, "span_tags", t, "span")
         return f"<span{attrs}>"
 
     def span_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
@@ -219,7 +241,7 @@ class XhtmlRenderer(RendererHTML):
                 depth += 1
             elif tokens[j].type == "span_open":
                 if depth == 0:
-                    return f"</{tokens[j].meta.get('_tag', 'span')}>"
+                    return f"</{_recall(env, 'span_tags', tokens[j], 'span')}>"
                 depth -= 1
         return "</span>"
 
@@ -288,7 +310,19 @@ def _printed_url(tokens: Sequence[Token], start: int, end: int, href: str, env: 
     return f' <span class="link-url">(<span class="url">{esc(href)}</span>)</span>'
 
 
-def _captions_extract(tokens: Sequence[Token], idx: int) -> bool:
+def _remember(env: dict, name: str, token: Token, value: object) -> None:
+    """Note what this render decided about ``token`` in ``env`` (the render's own state): a
+    renderer never writes into the tokens of the Book."""
+    env.setdefault("_render_state", {}).setdefault(name, {})[id(token)] = (token, value)
+
+
+def _recall(env: dict, name: str, token: Token, default: object) -> Any:
+    """What :func:`_remember` noted about this very token (not another at the same ``id``)."""
+    kept = env.get("_render_state", {}).get(name, {}).get(id(token))
+    return kept[1] if kept is not None and kept[0] is token else default
+
+
+def _captions_extract(tokens: Sequence[Token], idx: int, env: dict) -> bool:
     """Is the heading at ``idx`` the caption of an extract: is all it heads one extract
     (``::: extract``), followed by a heading of its level or higher, or by nothing?  (A
     list of sources quoted, each under its own heading.)  Then the extract's container is
@@ -305,7 +339,7 @@ def _captions_extract(tokens: Sequence[Token], idx: int) -> bool:
             if depth == 0:
                 after = tokens[k + 1] if k + 1 < len(tokens) else None
                 if after is None or (after.type == "heading_open" and after.tag <= tokens[idx].tag):
-                    tokens[j + 1].meta["figure"] = True
+                    _remember(env, "figure_containers", tokens[j + 1], True)
                     return True
                 return False
     return False

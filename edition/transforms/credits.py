@@ -1,7 +1,7 @@
 """The editor's cover and choice of back matter, checked when the book is read, so that
 ``edition check`` says what a build would stop on (issue #29).
 
-* ``cover:`` must name a PNG, JPEG or SVG in the project (``render/cover.editor_cover``).
+* ``cover:`` must name a PNG, JPEG or SVG in the project (``cover_file.editor_cover``).
 * ``back_matter:`` lists what the book prints at its end, in order; a part listed twice is
   an error.  A glossary or a register of persons left out is not linked from the text
   either (its entries are dropped here, before the linkers run); the index of names needs
@@ -15,7 +15,7 @@ from ..model import Book
 
 
 def check_credits(book: Book, reporter: Reporter) -> Book:
-    from ..render.cover import editor_cover
+    from ..cover_file import editor_cover
 
     try:
         editor_cover(book)

@@ -151,6 +151,41 @@ def resolve_one(target: str, ch: Chapter | Fragment, t: Token, by_slug: dict[str
     return made[key]
 
 
+def _sources(book: Book) -> list[tuple[Chapter | Fragment, list[Token]]]:
+    """Every text a link can be in, with the file its lines are counted in: the chapters
+    with their notes, and the editor's texts outside the chapters (headnotes, questions,
+    glossary definitions, register identifications)."""
+    sources: list[tuple[Chapter | Fragment, list[Token]]] = []
+    for ch in book.chapters:
+        tokens = list(ch.tokens)
+        for note in ch.notes:
+            tokens.extend(note.tokens)
+        sources.append((ch, tokens))
+    sources += [(f, f.tokens) for f in book.fragments()]
+    return sources
+
+
+def link_sites(book: Book) -> dict[str, list[tuple[str, int | None]]]:
+    """anchor -> (file, line) of every ``#anchor`` link in the book's texts (and of the
+    ``until``/``through`` end of a page range), after the cross-references are resolved:
+    where to report a link to an anchor nothing defines."""
+    sites: dict[str, list[tuple[str, int | None]]] = {}
+    for src, tokens in _sources(book):
+        for t in tokens:
+            if t.type != "inline" or not t.children:
+                continue
+            for c in t.children:
+                if c.type != "link_open":
+                    continue
+                ends = [str(c.attrGet(a) or "") for a in ("until", "through")]
+                for target in [unquote(str(c.attrGet("href") or "")), *ends]:
+                    if target.startswith("#") or (target and target in ends):
+                        site = (src.location.file, src.line_of(t.map))
+                        if site not in sites.setdefault(target.lstrip("#"), []):
+                            sites[target.lstrip("#")].append(site)
+    return sites
+
+
 def resolve_xrefs(book: Book, reporter: Reporter) -> Book:
     _RUNS.clear()
     try:
@@ -162,16 +197,7 @@ def resolve_xrefs(book: Book, reporter: Reporter) -> Book:
 def _resolve(book: Book, reporter: Reporter) -> Book:
     by_slug = {ch.slug: ch for ch in book.chapters}
     made: dict[tuple[str, str], str] = {}
-    sources: list[tuple[Chapter | Fragment, list[Token]]] = []
-    for ch in book.chapters:
-        tokens = list(ch.tokens)
-        for note in ch.notes:
-            tokens.extend(note.tokens)
-        sources.append((ch, tokens))
-    # the editor's texts outside the chapters: headnotes, questions, glossary definitions,
-    # register identifications (their file and line in the diagnostics)
-    sources += [(f, f.tokens) for f in book.fragments()]
-    for src, tokens in sources:
+    for src, tokens in _sources(book):
         for t in tokens:
             if t.type != "inline" or not t.children:
                 continue

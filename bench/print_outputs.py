@@ -24,10 +24,10 @@ def _median_time(job, runs: int) -> float:
 
 def print_output_rows(pdf: Path, project: Path, pdf_wall: float, runs: int = 3) -> list[str]:
     """Report rows (the bench's table) for the booklet and the cover of ``pdf``."""
-    from ..diagnostics import Reporter
-    from ..pipeline import load_book
-    from ..render.booklet import build_booklet
-    from ..render.print_cover import build_cover
+    from edition.diagnostics import Reporter
+    from edition.pipeline import load_book
+    from edition.render.booklet import build_booklet
+    from edition.render.print_cover import build_cover
 
     data = pdf.read_bytes()
     booklet = _median_time(lambda: build_booklet(data), runs)

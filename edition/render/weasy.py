@@ -1,6 +1,22 @@
-"""Writing the PDF: a correction to pydyf's cost, and a page-by-page ``write_pdf``.
+"""WeasyPrint behind one door: every use of a WeasyPrint or pydyf name that is not their
+public API is in this module, and only for the versions it knows (``KNOWN``).
 
-``pydyf.PDF.page_references`` is a property that builds, at every access, the tuple of
+What it does with them:
+
+* ``page_references``: a cache for ``pydyf.PDF.page_references`` (below);
+* ``write_pdf``: WeasyPrint 70.0's ``generate_pdf`` reordered to write page by page;
+* ``fix_line_breaking``: a correction to ``split_first_line`` (WeasyPrint's issue 1614);
+* ``page_box`` / ``forget_layout``: a laid-out page's box tree (``Page._page_box``), read
+  for the page map and the unit layout, and let go once a page is written.
+
+``usable()`` checks the installed WeasyPrint, pydyf and tinycss2 against ``KNOWN``. On a
+version it does not know, nothing is patched, ``write_pdf`` calls WeasyPrint's public
+``Document.write_pdf`` (slower for a long book: every page's layout is kept until the end;
+the same book), and ``version_warning()`` says so once per build (``render/pdf.py`` reports
+it). pyproject.toml pins the three to these versions, so this is for an installation that
+does not honour the pins.
+
+The pydyf cache: ``pydyf.PDF.page_references`` is a property that builds, at every access, the tuple of
 references to *all* the pages of the document.  WeasyPrint reads it once for every
 tagged element and every bookmark it writes (``weasyprint/pdf/tags.py``, ``anchors.py``)
 to take one item from it: writing a book of P pages costs P × (elements), which grows
@@ -9,6 +25,23 @@ with the square of the book (a book ten times the reader spent minutes there).
 ``install()`` replaces the property with one that returns the same tuple, built again
 only when a page has been added since (pages are only ever appended to ``Kids``).
 The bytes written do not change.
+
+
+The line-break correction:
+A correction to WeasyPrint's line breaking (WeasyPrint 66–70), applied by the PDF renderer.
+
+WeasyPrint fits a text box on a line with ``split_first_line``.  When the text of a box
+ends with a space and fits the line only without that space (the space would hang past
+the margin, which CSS allows), the function sees a line that is too wide, decides that it
+"can't be split earlier" and returns *the first word alone*.  In justified text this leaves
+one word stranded on a line in mid-paragraph ("… no brains in it.” / After / the
+publication …") whenever a text box is followed by an inline element (a name, a glossary
+term) that goes to the next line — the family of WeasyPrint's issue #1614.
+
+``install()`` wraps ``split_first_line``: if the answer breaks a text that, without its
+trailing spaces, fits the line whole, the text is laid out again without a width limit —
+what WeasyPrint does for a text that fits — and the caller, which already lets trailing
+spaces hang, places the next element on the next line.  Nothing else changes.
 """
 
 from __future__ import annotations
@@ -16,25 +49,122 @@ from __future__ import annotations
 import io
 import zlib
 from collections.abc import Callable
+from math import inf
 from typing import Any, Protocol
+from weakref import WeakKeyDictionary
 
 _INSTALLED = False
 
+# the versions whose private names this module uses, as installed with WeasyPrint 70.0
+KNOWN = {"weasyprint": ("70.0",), "pydyf": ("0.13.0",), "tinycss2": ("1.5.1",)}
+
+
+def installed_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in KNOWN:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def unknown_versions() -> dict[str, str]:
+    """The installed packages whose version this module does not know (none: it may patch)."""
+    return {k: v for k, v in installed_versions().items() if v not in KNOWN[k]}
+
+
+def usable() -> bool:
+    """May this module use WeasyPrint's and pydyf's private names?"""
+    return not unknown_versions()
+
+
+def version_warning() -> str | None:
+    """What a build says when it writes with WeasyPrint's public API only."""
+    unknown = unknown_versions()
+    if not unknown:
+        return None
+    have = ", ".join(f"{k} {v}" for k, v in sorted(unknown.items()))
+    want = ", ".join(f"{k} {v[0]}" for k, v in sorted(KNOWN.items()))
+    return (f"the print edition is written with WeasyPrint's public API only (slower, the same "
+            f"book, without the line-break correction): installed {have}, known {want} "
+            "(pyproject.toml pins them; pip install -e . restores them)")
+
+
+def page_box(page: Any) -> Any:
+    """A laid-out page's box tree (None once let go)."""
+    return page._page_box
+
+
+def forget_layout(page: Any) -> None:
+    """Let a written page's layout tree go (its box tree and its links)."""
+    page._page_box = None
+    page.links = []
+
+
+def fix_line_breaking() -> None:
+    """Patch WeasyPrint's ``split_first_line`` where the layout code looks it up (once;
+    not on a version this module does not know)."""
+    global _LINES_FIXED
+    if _LINES_FIXED or not usable():
+        return
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    original = line_break.split_first_line
+    patched = fixed(original)
+    line_break.split_first_line = patched
+    if getattr(inline, "split_first_line", None) is original:
+        inline.split_first_line = patched
+    _LINES_FIXED = True
+
+
+_LINES_FIXED = False
+
+
+def fixed(original):
+    def split_first_line(text, style, context, max_width, justification_spacing,
+                         is_line_start=True, minimum=False):
+        result = original(text, style, context, max_width, justification_spacing,
+                          is_line_start, minimum)
+        if (result[2] is None or max_width is None or max_width == inf
+                or style["white_space"] not in ("normal", "pre-line") or not text.endswith(" ")):
+            return result
+        stripped = text.rstrip(" ")
+        if not stripped:
+            return result
+        whole = original(stripped, style, context, max_width, justification_spacing,
+                         is_line_start, minimum)
+        if whole[2] is not None:  # the words themselves do not fit: a real break
+            return result
+        return original(text, style, context, inf, justification_spacing, is_line_start, minimum)
+
+    split_first_line.__wrapped__ = original  # type: ignore[attr-defined]
+    return split_first_line
+
+
+
+
+_REFERENCES: WeakKeyDictionary[Any, tuple[int, tuple[bytes, ...]]] = WeakKeyDictionary()
+
 
 def page_references(pdf) -> tuple[bytes, ...]:
-    """What ``pydyf.PDF.page_references`` returns, cached while the page list is unchanged."""
+    """What ``pydyf.PDF.page_references`` returns, cached while the page list is unchanged
+    (kept beside the PDF object, not in it, and gone with it)."""
     kids = pdf.pages["Kids"]
-    cached = pdf.__dict__.get("_edition_page_references")
+    cached = _REFERENCES.get(pdf)
     if cached is None or cached[0] != len(kids):
         refs = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
-        cached = pdf.__dict__["_edition_page_references"] = (len(kids), refs)
+        cached = _REFERENCES[pdf] = (len(kids), refs)
     return cached[1]
 
 
 def install() -> None:
     """Patch ``pydyf.PDF.page_references`` (once)."""
     global _INSTALLED
-    if _INSTALLED:
+    if _INSTALLED or not usable():
         return
     import pydyf
 
@@ -79,18 +209,59 @@ def write_pdf(document: Any, pages: PageSource, finisher: Callable | None = None
     variant, root = opts.pop("pdf_variant"), opts.pop("project_root", None)
     if variant not in (None, "pdf/x-4"):
         raise ValueError("write_pdf writes no PDF variant but PDF/X-4")
+    if not usable():
+        return _public_write_pdf(document, pages, finisher, variant, root, **opts)
     if variant:  # WeasyPrint's properties of the variant: PDF 1.6, an identifier
         opts.update(pdf_version="1.6", pdf_identifier=True)
     pdf = _generate_pdf(document, pages, 1, pdf_variant=None, **opts)
-    if variant:  # the print-shop interior (render/print_ready.py)
-        from .print_ready import make_x4
-
+    if variant:  # the print-shop interior (render/print_ready.py: the output intent, the checks)
         make_x4(pdf, document, root, not opts["uncompressed_pdf"])
     if finisher:
         finisher(document, pdf)
     out = io.BytesIO()
     pdf.write(out, opts["pdf_version"], opts["pdf_identifier"], not opts["uncompressed_pdf"])
     return out.getvalue()
+
+
+def _public_write_pdf(document: Any, pages: PageSource, finisher: Callable | None,
+                      variant: str | None, root: Any, **options: Any) -> bytes:
+    """WeasyPrint's own ``Document.write_pdf``, public API only: every page laid out at
+    once (those the unit layout let go are laid out again), written, then told written.
+    PDF/X-4 is WeasyPrint's own ``pdf_variant``, with the output intent and the stable
+    DocumentID added by a finisher (public: ``finisher`` gets the ``pydyf.PDF``)."""
+    laid = [pages.page(i) for i in range(len(document.pages))]
+    if variant:
+        from .print_ready import output_intent, stable_document_id
+
+        own = finisher
+
+        def finish(doc: Any, pdf: Any) -> None:
+            output_intent(pdf, root, not options["uncompressed_pdf"])
+            if own:
+                own(doc, pdf)
+            stable_document_id(pdf, doc)
+
+        finisher = finish
+    data = document.copy(laid).write_pdf(None, finisher=finisher, pdf_variant=variant, **options)
+    for i, page in enumerate(laid):
+        pages.written(i, page)
+    pages.end()
+    return data
+
+
+def make_x4(pdf: Any, document: Any, root: Any, compress: bool) -> None:
+    """Make the generated ``pydyf.PDF`` a PDF/X-4 file (before it is written), the way
+    WeasyPrint's own ``pdf_variant="pdf/x-4"`` does (``weasyprint.pdf.pdfx``: the XMP
+    metadata with GTS_PDFXVersion, ``Trapped``), with the output intent and a DocumentID
+    derived from the book (``print_ready``)."""
+    from weasyprint.pdf.pdfx import VARIANTS
+
+    from .print_ready import output_intent, stable_document_id
+
+    output_intent(pdf, root, compress)
+    function, _ = VARIANTS["pdf/x-4"]
+    function(pdf, document, None, None, compress)
+    stable_document_id(pdf, document)
 
 
 def _anchor_pages(pages: list) -> tuple[set[str], list[list[tuple[str, float, float]]]]:

@@ -37,8 +37,8 @@ class Report:
     big_words: int = 0
     scaled: dict[str, Sample] = field(default_factory=dict)
     seconds: float = 0.0
-    lines: str = ""  # edition.bench.lines: how the print edition's lines are set
-    colour: str = ""  # edition.bench.colour: even colour, ours beside Typst on the same text
+    colour: str = ""  # bench.colour: even colour, ours beside Typst on the same text
+    lines: str = ""  # bench.lines: how the print edition's lines are set
     watch: Sample | None = None  # child.watch: a full build and a one-word edit, one process
     notes_book: Sample | None = None  # the reader with `notes` footnotes added
     notes: int = 0
@@ -135,12 +135,12 @@ class Report:
                        f"| 1×→{self.mid_scale}×: {_s(first)} | **{_r(second / first)}** "
                        f"| ≈ 1× (linear) | 1 |")
         if self.lines:
-            out += ["", "Lines of the print edition (`python -m edition.bench.lines BOOK.pdf "
+            out += ["", "Lines of the print edition (`python -m bench.lines BOOK.pdf "
                     "--list`; goal: under 3 loose lines per 1,000 justified, no stranded word): "
                     + self.lines]
         if self.colour:
             out += ["", "Even colour of the body text, beside Typst setting the same paragraphs in the "
-                    "same face, size and measure (`python -m edition.bench.colour BOOK.pdf ROOT --list`; "
+                    "same face, size and measure (`python -m bench.colour BOOK.pdf ROOT --list`; "
                     "#32's targets: over 0.40 em no more than Typst, hyphenated ends ≤ 5 %, no stack "
                     "of three, none at a leaf turn or before a paragraph's last line, ≥ 3 letters "
                     "each side, none in a name):", "", self.colour]

@@ -1,6 +1,6 @@
 """How well the print edition's lines are set, read back from the PDF.
 
-``python -m edition.bench.lines BOOK.pdf`` prints, for the whole book:
+``python -m bench.lines BOOK.pdf`` prints, for the whole book:
 
 - **loose lines**: justified lines with a word gap wider than 1.2 em (the gap between
   two words read back from the glyph positions, in ems of the line's type size);
@@ -142,7 +142,7 @@ def measure(pdf_path: str) -> Report:
 
 def main(argv: list[str]) -> int:
     if not argv:
-        print("usage: python -m edition.bench.lines BOOK.pdf [--list]", file=sys.stderr)
+        print("usage: python -m bench.lines BOOK.pdf [--list]", file=sys.stderr)
         return 2
     report = measure(argv[0])
     print(report.summary())

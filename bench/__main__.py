@@ -1,4 +1,4 @@
-"""``make bench`` (``python -m edition.bench``): build speed, measured against the tools a
+"""``make bench`` (``python -m bench``): build speed, measured against the tools a
 user would reach for instead, side by side in one run; writes ``build/bench.md``.
 
 Every measured job runs in a fresh process (``measure.run``), on a copy of the project
@@ -38,7 +38,7 @@ from . import books
 from .measure import BenchError, Sample, interleave, median, pair_ratio, run
 from .report import Report
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _int(name: str, default: int) -> int:
@@ -78,6 +78,7 @@ def main() -> int:
         # code is an input of the build cache, so the no-op runs would see a changed input).
         code = t / "code"
         shutil.copytree(ROOT / "edition", code / "edition", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / "bench", code / "bench", ignore=shutil.ignore_patterns("__pycache__"))
         env["PYTHONPATH"] = str(code)
         report.words = books.words(book)
         built = book / "build"  # the last builds land here, for the no-op runs
@@ -89,14 +90,14 @@ def main() -> int:
                 e = dict(e, EDITION_NO_MEMO="1")
             if not seed:  # lay out from nothing, not from the last build's page numbers
                 e = dict(e, EDITION_NO_SEED="1")
-            return run([py, "-m", "edition.bench.child", job, str(root), str(out)], cwd=code, env=e)
+            return run([py, "-m", "bench.child", job, str(root), str(out)], cwd=code, env=e)
 
         log("start-up: edition --help vs python -c pass")
         report.help = interleave(lambda: run([*edition, "--help"], cwd=code, env=env),
                                  lambda: run([py, "-c", "pass"], env=env), 5, log)
 
         log("EPUB: ours vs pandoc")
-        from ..pipeline import style_file  # the book's styles/, else the package's
+        from edition.pipeline import style_file  # the book's styles/, else the package's
 
         chapters = [str(book / "chapters" / c)
                     for c in books.listed_chapters((book / "book.yaml").read_text(encoding="utf-8"))]

@@ -1,6 +1,6 @@
 """Even colour of the print edition, measured beside an anchor: Typst on the same text.
 
-``python -m edition.bench.colour BOOK.pdf [ROOT]`` reads the body lines of the PDF (the
+``python -m bench.colour BOOK.pdf [ROOT]`` reads the body lines of the PDF (the
 type size most lines are set in; notes, headings and running heads are other sizes) and
 reports, for justified text:
 
@@ -203,7 +203,7 @@ def report(ours: Colour, theirs: Colour | None) -> str:
 
 def main(argv: list[str]) -> int:
     if not argv:
-        print("usage: python -m edition.bench.colour BOOK.pdf [ROOT] [--list]", file=sys.stderr)
+        print("usage: python -m bench.colour BOOK.pdf [ROOT] [--list]", file=sys.stderr)
         return 2
     import tempfile
 

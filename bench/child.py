@@ -1,6 +1,6 @@
 """The measured side of ``make bench``: one job per fresh process, timed from inside.
 
-``python -m edition.bench.child JOB ROOT OUT`` prints one JSON line:
+``python -m bench.child JOB ROOT OUT`` prints one JSON line:
 
 * ``epub`` / ``pdf``: ``pipeline.build`` with ``force=True`` (the cache bypassed),
   timed in-process after the imports (``build_s``); the progress messages of the
@@ -15,7 +15,7 @@
   kept (``render.pdf.keep_layouts``), then a one-word edit to the middle chapter and the
   rebuild (``full_s``, ``edit_s``; CPU with the forked layout process's).
 
-The parent (``edition.bench.run``) reads the process's CPU time and peak memory
+The parent (``bench.run``) reads the process's CPU time and peak memory
 from ``os.wait4``; what is printed here is the in-process view.
 """
 
@@ -44,11 +44,11 @@ def _pages(out: Path) -> int:
 
 
 def watch(root: Path, out: Path) -> dict:
-    from ..bench.books import listed_chapters
-    from ..diagnostics import Reporter
-    from ..pipeline import build as run_build
-    from ..render import units
-    from ..render.pdf import keep_layouts
+    from bench.books import listed_chapters
+    from edition.diagnostics import Reporter
+    from edition.pipeline import build as run_build
+    from edition.render import units
+    from edition.render.pdf import keep_layouts
 
     keep_layouts()
     t0, c0 = _clock()
@@ -83,12 +83,12 @@ def web(root: Path, out: Path) -> dict:
 
 
 def build(root: Path, out: Path, target: str, capture: bool = False) -> dict:
-    from ..diagnostics import Reporter
-    from ..pipeline import build as run_build
+    from edition.diagnostics import Reporter
+    from edition.pipeline import build as run_build
 
     if target == "pdf":
         import weasyprint  # noqa: F401  (imported before the clock starts, like ebooklib below)
-    from ..render import epub  # noqa: F401
+    from edition.render import epub  # noqa: F401
 
     stages: list[list] = []
     t0, c0 = _clock()
@@ -115,7 +115,7 @@ def _capture_html(out: Path) -> None:
     wins): the source handed to ``units.UnitRenderer.render``, before it is cut into units."""
     import weasyprint
 
-    from ..render import units
+    from edition.render import units
 
     real_render, real_css = units.UnitRenderer.render, weasyprint.CSS
 
@@ -138,8 +138,8 @@ def _capture_html(out: Path) -> None:
 def weasy(root: Path, out: Path) -> dict:
     from weasyprint import CSS, HTML
 
-    from ..render.fetch import ProjectFetcher
-    from ..render.fonts import font_config
+    from edition.render.fetch import ProjectFetcher
+    from edition.render.fonts import font_config
 
     t0, c0 = _clock()
     base = (out / "base.txt").read_text(encoding="utf-8")
@@ -163,7 +163,7 @@ def weasy(root: Path, out: Path) -> dict:
 def main(argv: list[str]) -> int:
     job, root, out = argv[0], Path(argv[1]), Path(argv[2])
     if job != "weasy":  # our jobs run as `edition build` does; WeasyPrint alone as it comes
-        from .. import tune_gc  # ("weasy-gc": WeasyPrint alone with our GC setting)
+        from edition import tune_gc  # ("weasy-gc": WeasyPrint alone with our GC setting)
 
         tune_gc()
     out.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,1 @@
+"""Benchmarks of the build: ``make bench`` (``python -m bench``), see __main__.py."""
