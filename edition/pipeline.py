@@ -26,7 +26,14 @@ from .project import (
     read_index_rules,
     read_persons_file,
 )
-from .style import css_references, layered_style, read_font_credit, read_style, style_file, styles_dir  # noqa: F401
+from .style import (  # noqa: F401
+    css_references,
+    layered_style,
+    read_font_credit,
+    read_style,
+    style_file,
+    styles_dir,
+)
 from .terms import default_terms
 from .transforms.abbreviations import check_abbreviations
 from .transforms.credits import check_credits
