@@ -95,6 +95,9 @@ def test_matching_forgives_spacing_marks_hyphenation_and_first_letter_only():
     assert found_in("it was wfitten in haste", docs)  # a line-end hyphen in the source
     assert found_in("the \"Troika\" launched a campaign", docs)  # any kind of quotation mark
     assert found_in("the mass poisoning of workers.", docs)  # closing punctuation
+    dashed = {"d": norm("Leon Sedoff: Son \u2014 Friend \u2014 Fighter")}
+    assert found_in("Leon Sedoff: Son \u2013 Friend \u2013 Fighter", dashed)  # the house style's dash
+    assert not found_in("Leon Sedoff: Son, Friend, Fighter", dashed)  # other punctuation: no
     assert not found_in("early in 1937, Sergei Was arrested", docs)  # case inside: no
     assert not found_in("the mass poisoning of the workers", docs)  # a word added
     assert not found_in("early in 1937 … Almost exactly", docs)  # parts out of order

@@ -13,7 +13,8 @@ Matching forgives only what does not change the words:
 
 * spaces and line breaks (any run of them is one space; a word hyphenated at the end of a
   line in a source file is also tried joined);
-* the kind of quotation mark and apostrophe (“ ” ‘ ’ " ' are one mark);
+* the kind of quotation mark and apostrophe (“ ” ‘ ’ " ' are one mark), and of dash (— and –,
+  which the house style exchanges, are one mark);
 * the case of the quotation's first letter (a quotation may begin a sentence of the editor);
 * punctuation that closes the quotation (“…accord,” quotes "accord" followed by anything);
 * an ellipsis (… or ...) or an editor's bracket ([sic], [the]) inside the quotation: the parts
@@ -45,7 +46,9 @@ MIN_WORDS = 2  # a one-word quotation is a term or a name as a document spells i
 EXEMPT_CLASS = "not-quoted"
 
 _MARKS = str.maketrans({"“": "'", "”": "'", "‘": "'", "’": "'", '"': "'", "`": "'",
-                        "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
+                        "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",
+                        # the house style sets a spaced dash as en or em rule: one mark
+                        "\u2014": "\u2013"})
 _OPEN, _CLOSE = "“", "”"
 _GAP = re.compile(r"\s*(?:…|\.\s?\.\s?\.|\[[^\]]*\])\s*")
 _EDGE = ".,;:!?'\u2019 "
