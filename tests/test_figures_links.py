@@ -110,8 +110,8 @@ def test_low_resolution_image_is_a_warning_with_the_size_needed(small_book):
     _book(small_book, png=(300, 240))
     r = small_book.run("check")
     assert r.returncode == 0, r.stderr
-    assert "chapters/01-one.md:8: warning: image 'images/square.png': 300×240 pixels print at 68 dpi" in r.stderr
-    assert "661 pixels wide or more would do" in r.stderr and "[image.low-resolution]" in r.stderr
+    assert "chapters/01-one.md:8: warning: image 'images/square.png': 300×240 pixels print at 76 dpi across 100 mm" in r.stderr
+    assert "591 pixels wide or more would do" in r.stderr and "[image.low-resolution]" in r.stderr
 
 
 @pytest.mark.parametrize(("markdown", "code", "words"), [

@@ -173,7 +173,9 @@ def test_every_page_break_matches_the_pdf(edition_build, pdf_pages, epub_markers
         if FIGURE_STOP in after:
             before_figure = tokens(after.split(FIGURE_STOP)[0])
             if len(before_figure) < len(e):  # a drawing soon after the marker: the words before it
-                assert len(before_figure) >= 2, f"page {mark}: a drawing right after the marker"
+                if len(before_figure) < 2:  # a page that opens with a drawing (the family tree,
+                    kinds["drawing"] += 1  # turned a quarter to keep its names at 7 pt, #32)
+                    continue
                 e, p = before_figure, p[:len(before_figure)]
         if epub_markers[mark]["file"] == "index.xhtml":
             # the print index also lists names found only in the notes, so the entries
@@ -190,6 +192,7 @@ def test_every_page_break_matches_the_pdf(edition_build, pdf_pages, epub_markers
     print(f"\npage breaks: {len(pages)} pages, {dict(kinds)}, {len(failures)} failing")
     assert not failures, "\n".join(failures)
     assert kinds["exact"] > len(pages) // 2
+    assert kinds["drawing"] <= 1, "only the family tree opens a page with a drawing"
 
 
 def test_page_list_and_metadata(edition_build, epub_markers, epub_files):

@@ -144,6 +144,7 @@ def outside_files(events: list[list[str]], allowed: list[Path]) -> list[str]:
     own book files in the checkout (chapters/, book.yaml ...) are *not* allowed."""
     roots = [str(p.resolve()) for p in allowed] + [sys.prefix, sys.base_prefix, sys.exec_prefix,
                                                      str(ROOT / "edition"), str(ROOT / "edition.egg-info"),
+                                                     str(ROOT / "edition_press.egg-info"),
                                                      str(ROOT / "edition" / "data" / "styles" / "fonts")]
     for var in ("PYTHONPYCACHEPREFIX", "EDITION_CACHE_DIR"):  # where conftest.py puts the
         if os.environ.get(var):  # byte code and the build cache (the checkout stays clean)
