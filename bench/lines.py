@@ -135,7 +135,8 @@ def measure(pdf_path: str) -> Report:
                 if (len(ln.words) == 1 and not ends and not flush_right and not centred and nxt is not None
                         and abs(nxt.size - ln.size) < 0.2 and nxt.x1 >= right - 0.8
                         and abs(nxt.x0 - ln.x0) < 1 and nxt.top - ln.top < ln.size * 1.6
-                        and ln.x1 - ln.x0 < width * 0.5):
+                        and ln.x1 - ln.x0 < width * 0.5
+                        and not any(".." in w[2] for w in nxt.words)):  # a contents entry's author
                     report.stranded.append(ln)
     return report
 
