@@ -431,6 +431,10 @@ def test_hostile_svgs_ship_in_no_format(tmp_path):
     for n in names:
         assert f"image 'images/{n}.svg'" in r.stderr, n
     assert not (b.root / "build").exists() or not any((b.root / "build").glob("*.*"))
+    r = b.run("build", "web")  # the web edition reads the same model: refused the same way
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert all(f"image 'images/{n}.svg'" in r.stderr for n in names), r.stderr
+    assert not (b.root / "build" / "web").exists()
 
 
 @pytest.mark.parametrize("css", sorted(HOSTILE_CSS))
@@ -440,6 +444,9 @@ def test_hostile_stylesheet_ships_in_no_format(tmp_path, css):
     assert r.returncode != 0 and "Traceback" not in r.stderr
     assert re.search(r"styles/(epub|print)\.css:\d+: error: .*\[css.reference\]", r.stderr), r.stderr
     assert not (b.root / "build").exists() or not any((b.root / "build").glob("*.*"))
+    r = b.run("build", "web")  # the web edition ships the e-book's sheet: refused the same way
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert not (b.root / "build" / "web").exists()
 
 
 def test_clean_svg_and_css_ship_and_carry_nothing_remote(tmp_path):
