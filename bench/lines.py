@@ -136,7 +136,9 @@ def measure(pdf_path: str) -> Report:
                         and abs(nxt.size - ln.size) < 0.2 and nxt.x1 >= right - 0.8
                         and abs(nxt.x0 - ln.x0) < 1 and nxt.top - ln.top < ln.size * 1.6
                         and ln.x1 - ln.x0 < width * 0.5
-                        and not any(".." in w[2] for w in nxt.words)):  # a contents entry's author
+                        # a contents entry's author: its next line has the dot leader
+                        and sum(1 for w in nxt.words if set(w[2]) <= {".", "\u2024", "\u2026"}) < 3
+                        and not any(".." in w[2] for w in nxt.words)):
                     report.stranded.append(ln)
     return report
 

@@ -264,7 +264,10 @@ def test_real_edition_in_foliate(edition_build, tmp_path):
     assert go["on"] and go["shown"][0] == "42" and go["where"]["page"] in go["shown"], go
     assert go["pages"] == len(pagemap["pages"])
     first = _words(p42["words"])[:6]
-    assert _words(go["from"])[:len(first)] == first, (go["from"], p42["words"])
+    shown = _words(go["from"])[:len(first)]
+    # the page may begin with the tail of a word hyphenated across the leaf turn, which the
+    # EPUB's marker stands before: "Ther-|midorian"
+    assert shown[1:] == first[1:] and shown[0].endswith(first[0]), (go["from"], p42["words"])
     # the contents reach an entry two levels down, and it is shown
     deep = steps["contents"]
     assert len(deep["path"]) == 3 and deep["on"] and deep["where"]["toc"] == deep["path"][2]

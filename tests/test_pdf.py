@@ -263,6 +263,10 @@ def check_text_block(pages: list[Page], m: dict[str, float], tol: float = 0.6) -
         left = (m["inner"] if p.recto else m["outer"]) * MM
         right = (m["outer"] if p.recto else m["inner"]) * MM
         for c in p.chars:
+            if not c.get("upright", True):  # a figure's turned text (the family tree turned a
+                if not (x0 <= c["x0"] and c["x1"] <= x1 and top <= c["top"] and c["bottom"] <= bottom):
+                    bad.append((p.number, c["text"], round(c["x0"] - x0), round(c["x1"] - x0)))
+                continue  # quarter, #32) stays on the trimmed page
             if (c["x0"] < x0 + left - tol or c["x1"] > x1 - right + tol
                     or c["bottom"] > bottom - m["bottom"] * MM + tol or c["top"] < top):
                 bad.append((p.number, c["text"], round(c["x0"] - x0), round(c["x1"] - x0)))
