@@ -40,6 +40,7 @@ from markdown_it.token import Token
 
 from ..diagnostics import Reporter
 from ..model import Book
+from .shoptalk import inline_text  # the words of an inline token, soft breaks as "\n" (one reading)
 
 CODE = "quote.not-found"
 MIN_WORDS = 2  # a one-word quotation is a term or a name as a document spells it: not checked
@@ -69,20 +70,8 @@ class Quotation:
 
 # -- the documents -------------------------------------------------------------------
 
-def _plain(children: Sequence[Token]) -> str:
-    out: list[str] = []
-    for c in children:
-        if c.type in ("text", "text_special", "code_inline"):
-            out.append(c.content)
-        elif c.type in ("softbreak", "hardbreak"):
-            out.append("\n")
-        elif c.children:
-            out.append(_plain(c.children))
-    return "".join(out)
-
-
 def _token_text(tokens: Sequence[Token]) -> str:
-    return "\n".join(_plain(t.children) for t in tokens if t.type == "inline" and t.children)
+    return "\n".join(inline_text(t.children) for t in tokens if t.type == "inline" and t.children)
 
 
 def documents(book: Book) -> dict[str, str]:
@@ -146,7 +135,7 @@ def _exempt_spans(children: Sequence[Token]) -> list[tuple[int, int]]:
         elif c.type in ("softbreak", "hardbreak"):
             pos += 1
         elif c.children:
-            pos += len(_plain(c.children))
+            pos += len(inline_text(c.children))
     return out
 
 
@@ -178,7 +167,7 @@ class EditorialText:
 def _from_tokens(file: str, tokens: Sequence[Token], line_of, where: str) -> Iterator[EditorialText]:
     for t in tokens:
         if t.type == "inline" and t.children:
-            yield EditorialText(file, line_of(t.map), _plain(t.children), where,
+            yield EditorialText(file, line_of(t.map), inline_text(t.children), where,
                                 _exempt_spans(t.children))
 
 

@@ -47,7 +47,7 @@ def find(text: str) -> Iterator[tuple[int, str]]:
         yield m.start(), word
 
 
-def _inline_text(children: Sequence[Token]) -> str:
+def inline_text(children: Sequence[Token]) -> str:
     """The words of an inline token, code spans included, soft breaks as ``\\n``."""
     out: list[str] = []
     for c in children:
@@ -56,7 +56,7 @@ def _inline_text(children: Sequence[Token]) -> str:
         elif c.type in ("softbreak", "hardbreak"):
             out.append("\n")
         elif c.children:
-            out.append(_inline_text(c.children))
+            out.append(inline_text(c.children))
     return "".join(out)
 
 
@@ -70,7 +70,7 @@ def _report(reporter: Reporter, file: str, line: int | None, text: str, where: s
 def _fragment(reporter: Reporter, frag: Fragment, where: str) -> None:
     for t in frag.tokens:
         if t.type == "inline" and t.children:
-            _report(reporter, frag.location.file, frag.line_of(t.map), _inline_text(t.children), where)
+            _report(reporter, frag.location.file, frag.line_of(t.map), inline_text(t.children), where)
 
 
 def _line_of_key(root: Path, rel: str, key: str, after: str | None = None) -> int | None:
@@ -94,7 +94,7 @@ def _line_of_key(root: Path, rel: str, key: str, after: str | None = None) -> in
 def _tokens(reporter: Reporter, file: str, tokens: Sequence[Token], line_of, where: str) -> None:
     for t in tokens:
         if t.type == "inline" and t.children:
-            _report(reporter, file, line_of(t.map), _inline_text(t.children), where)
+            _report(reporter, file, line_of(t.map), inline_text(t.children), where)
 
 
 def shop_talk(book: Book, reporter: Reporter) -> None:

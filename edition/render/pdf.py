@@ -326,7 +326,7 @@ def render_pdf(book: Book, styles_dir: Path, css_text: str,
                      "its call", note.location if note else None, "pdf.layout")
 
 
-def _inline_text(t) -> str:
+def inline_text(t) -> str:
     return "".join(c.content for c in t.children or [] if c.type in ("text", "code_inline"))
 
 
@@ -342,11 +342,11 @@ def _texts(book: Book) -> Iterator[tuple[Location, str]]:
             if value:
                 yield ch.location, value
         for t in ch.tokens:
-            if text := _inline_text(t):
+            if text := inline_text(t):
                 yield Location(ch.location.file, ch.line_of(t.map)), text
         for n in ch.notes:
             for t in n.tokens:
-                if text := _inline_text(t):
+                if text := inline_text(t):
                     yield n.location, text
     for e in book.glossary:
         for value in (e.headword, *e.forms):
@@ -357,7 +357,7 @@ def _texts(book: Book) -> Iterator[tuple[Location, str]]:
                 yield p.location, value
     for frag in book.fragments():  # headnotes, questions, definitions, identifications
         for t in frag.tokens:
-            if text := _inline_text(t):
+            if text := inline_text(t):
                 yield Location(frag.location.file, frag.line_of(t.map)), text
 
 
