@@ -139,7 +139,9 @@ def compare(e: list[str], p: list[str], prev_hyphen: bool, link: int = 0) -> str
         return "link"
     if prev_hyphen and p and e and e[0].endswith(p[0]) and e[1:k] == p[1:k]:
         return "fragment-before"
-    if prev_hyphen and e[:k - 1] == p[1:k]:
+    # the previous page's text may end with its notes, not with the hyphen: four or more
+    # words in order after the fragment say the same
+    if (prev_hyphen or k - 1 >= 4) and e[:k - 1] == p[1:k]:
         return "fragment-after"
     return None
 

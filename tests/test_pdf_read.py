@@ -79,7 +79,8 @@ def read_pages(path: Path) -> list[Page]:
             y = lambda v, p=p, media=media: float(p.bbox[1]) + float(media.top) - float(v)  # noqa: E731
             box = (float(trim.left), y(trim.top), float(trim.right), y(trim.bottom))
             chars = [{"text": c["text"], "x0": c["x0"], "x1": c["x1"], "top": c["top"],
-                      "bottom": c["bottom"], "size": c["size"], "font": c["fontname"]}
+                      "bottom": c["bottom"], "size": c["size"], "font": c["fontname"],
+                      "upright": c.get("upright", True)}
                      for c in p.chars if c["text"].strip()]
             pages.append(Page(i, float(p.width), float(p.height), box, chars))
     return pages
