@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import unquote
 
 from markdown_it.token import Token
@@ -170,20 +172,25 @@ def link_sites(book: Book) -> dict[str, list[tuple[str, int | None]]]:
     ``until``/``through`` end of a page range), after the cross-references are resolved:
     where to report a link to an anchor nothing defines."""
     sites: dict[str, list[tuple[str, int | None]]] = {}
+    for src, t, c in _links(book):
+        ends = [str(c.attrGet(a) or "") for a in ("until", "through")]
+        for target in [unquote(str(c.attrGet("href") or "")), *ends]:
+            if target.startswith("#") or (target and target in ends):
+                site = (src.location.file, src.line_of(t.map))
+                if site not in sites.setdefault(target.lstrip("#"), []):
+                    sites[target.lstrip("#")].append(site)
+    return sites
+
+
+def _links(book: Book) -> Iterator[tuple[Any, Token, Token]]:
+    """(the text it is in, its inline token, the link_open token) of every link in the
+    book's texts: what link_sites reads and _resolve rewrites."""
     for src, tokens in _sources(book):
         for t in tokens:
-            if t.type != "inline" or not t.children:
-                continue
-            for c in t.children:
-                if c.type != "link_open":
-                    continue
-                ends = [str(c.attrGet(a) or "") for a in ("until", "through")]
-                for target in [unquote(str(c.attrGet("href") or "")), *ends]:
-                    if target.startswith("#") or (target and target in ends):
-                        site = (src.location.file, src.line_of(t.map))
-                        if site not in sites.setdefault(target.lstrip("#"), []):
-                            sites[target.lstrip("#")].append(site)
-    return sites
+            if t.type == "inline" and t.children:
+                for c in t.children:
+                    if c.type == "link_open":
+                        yield src, t, c
 
 
 def resolve_xrefs(book: Book, reporter: Reporter) -> Book:
@@ -197,21 +204,12 @@ def resolve_xrefs(book: Book, reporter: Reporter) -> Book:
 def _resolve(book: Book, reporter: Reporter) -> Book:
     by_slug = {ch.slug: ch for ch in book.chapters}
     made: dict[tuple[str, str], str] = {}
-    for src, tokens in _sources(book):
-        for t in tokens:
-            if t.type != "inline" or not t.children:
-                continue
-            for c in t.children:
-                if c.type != "link_open":
-                    continue
-                for attr in ("until", "through"):  # the end of a {.pagerange}
-                    end = c.attrGet(attr)
-                    if end:
-                        c.attrSet(attr, resolve_one(unquote(str(end)), src, t, by_slug, made,
-                                                    reporter))
-                href = unquote(str(c.attrGet("href") or ""))
-                if not href.startswith("#"):
-                    continue
-                if href[1:] in by_slug or _TARGET.match(href):
-                    c.attrSet("href", "#" + resolve_one(href, src, t, by_slug, made, reporter))
+    for src, t, c in _links(book):
+        for attr in ("until", "through"):  # the end of a {.pagerange}
+            end = c.attrGet(attr)
+            if end:
+                c.attrSet(attr, resolve_one(unquote(str(end)), src, t, by_slug, made, reporter))
+        href = unquote(str(c.attrGet("href") or ""))
+        if href.startswith("#") and (href[1:] in by_slug or _TARGET.match(href)):
+            c.attrSet("href", "#" + resolve_one(href, src, t, by_slug, made, reporter))
     return book
